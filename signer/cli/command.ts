@@ -1,0 +1,28 @@
+/** Streams and environment a command runs with; tests pass their own. */
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Exit codes shared by every command: 0 ok/valid, 1 invalid (a check failed), 2 usage error. */
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+
+/** One `tkn-provenance <name>` subcommand. `help` is printed for --help and holds examples. */
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+/** A usage error: the CLI prints the message and the command's help hint, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

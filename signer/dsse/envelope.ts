@@ -1,0 +1,13 @@
+/** DSSE v1 envelope as serialised: payload and sig are STANDARD base64 with padding. */
+export interface DsseSignature {
+  keyid?: string;
+  sig: string;
+}
+
+export interface DsseEnvelope {
+  payloadType: string;
+  payload: string;
+  signatures: DsseSignature[];
+}
+
+export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
