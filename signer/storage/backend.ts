@@ -1,0 +1,18 @@
+import type { RunRef, SignedAttestation } from '../attest/types.ts';
+
+/** Where a backend put an attestation (for status annotations, logs and verifiers). */
+export interface StoredLocation {
+  backend: string;
+  /** e.g. "oci://reg/repo@sha256:...", "sqlite:///path#<id>", "annotation:chains.tekton.dev/..." */
+  location: string;
+}
+
+/**
+ * An attestation storage backend (`artifacts.pipelinerun.storage` lists them by name).
+ * `store` is idempotent (storing the same attestation twice leaves one copy) and resolves
+ * only once the backend confirmed the write.
+ */
+export interface AttestationStorage {
+  readonly name: string;
+  store(run: RunRef, attestation: SignedAttestation): Promise<StoredLocation>;
+}
