@@ -1,5 +1,6 @@
 /** DSSE v1 envelope as serialised: payload and sig are STANDARD base64 with padding. */
 export interface DsseSignature {
+  /** Unauthenticated hint naming the key (ours: Chains' `SHA256:...` keyid). */
   keyid?: string;
   sig: string;
 }

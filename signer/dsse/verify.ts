@@ -1,16 +1,20 @@
-import { ProvenanceError } from '../errors.ts';
 import type { Verifier } from '../keys/signer.ts';
+import { decodeBase64 } from './base64.ts';
 import type { DsseEnvelope } from './envelope.ts';
+import { dsseError } from './errors.ts';
 import { pae } from './pae.ts';
 
-export type DsseErrorCode =
-  | 'TRUNCATED_JSON'
-  | 'MALFORMED_ENVELOPE'
-  | 'MALFORMED_BASE64'
-  | 'WRONG_PAYLOAD_TYPE'
-  | 'NO_SIGNATURES'
-  | 'UNKNOWN_KEY'
-  | 'BAD_SIGNATURE';
+// Re-exported so callers keep one import site for "read and check an envelope".
+export type { DsseErrorCode } from './errors.ts';
+export { decodeBase64 } from './base64.ts';
+export { parseEnvelope } from './parse.ts';
+
+export interface VerifyOptions {
+  /** When set, any other payloadType is WRONG_PAYLOAD_TYPE (checked before any crypto). */
+  payloadType?: string;
+  /** How many distinct trusted keys must have signed (default 1). */
+  threshold?: number;
+}
 
 export interface VerifiedEnvelope {
   payloadType: string;
@@ -18,53 +22,6 @@ export interface VerifiedEnvelope {
   payload: Buffer;
   /** keyids of the trusted keys whose signature verified. */
   keyids: string[];
-}
-
-const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Strict standard base64 (with padding) decoding; anything else is MALFORMED_BASE64. */
-export function decodeBase64(value: string, what: string): Buffer {
-  if (!STD_BASE64.test(value)) {
-    throw new ProvenanceError<DsseErrorCode>('MALFORMED_BASE64', `${what} is not standard padded base64`);
-  }
-  return Buffer.from(value, 'base64');
-}
-
-/** Parses and shape-checks an envelope; JSON that ends early is TRUNCATED_JSON. */
-export function parseEnvelope(text: string | Buffer): DsseEnvelope {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.toString());
-  } catch (err) {
-    const message = (err as Error).message;
-    const truncated = /end of (JSON )?input|Unterminated/i.test(message);
-    throw new ProvenanceError<DsseErrorCode>(
-      truncated ? 'TRUNCATED_JSON' : 'MALFORMED_ENVELOPE',
-      truncated ? 'envelope JSON is truncated' : `envelope is not valid JSON: ${message}`,
-    );
-  }
-  const env = value as Partial<DsseEnvelope> | null;
-  if (env === null || typeof env !== 'object' || Array.isArray(env)) {
-    throw new ProvenanceError<DsseErrorCode>('MALFORMED_ENVELOPE', 'envelope is not a JSON object');
-  }
-  if (typeof env.payloadType !== 'string') {
-    throw new ProvenanceError<DsseErrorCode>('MALFORMED_ENVELOPE', 'envelope has no string payloadType');
-  }
-  if (typeof env.payload !== 'string') {
-    throw new ProvenanceError<DsseErrorCode>('MALFORMED_ENVELOPE', 'envelope has no string payload');
-  }
-  if (!Array.isArray(env.signatures)) {
-    throw new ProvenanceError<DsseErrorCode>('MALFORMED_ENVELOPE', 'envelope has no signatures array');
-  }
-  for (const [i, s] of env.signatures.entries()) {
-    if (s === null || typeof s !== 'object' || typeof s.sig !== 'string') {
-      throw new ProvenanceError<DsseErrorCode>('MALFORMED_ENVELOPE', `signatures[${i}] has no string sig`);
-    }
-    if (s.keyid !== undefined && typeof s.keyid !== 'string') {
-      throw new ProvenanceError<DsseErrorCode>('MALFORMED_ENVELOPE', `signatures[${i}].keyid is not a string`);
-    }
-  }
-  return { payloadType: env.payloadType, payload: env.payload, signatures: env.signatures };
 }
 
 /**
@@ -75,38 +32,57 @@ export function parseEnvelope(text: string | Buffer): DsseEnvelope {
 export function verifyEnvelope(
   env: DsseEnvelope,
   verifiers: readonly Verifier[],
-  opts: { payloadType?: string; threshold?: number } = {},
+  opts: VerifyOptions = {},
 ): VerifiedEnvelope {
   const threshold = opts.threshold ?? 1;
-  if (opts.payloadType !== undefined && env.payloadType !== opts.payloadType) {
-    throw new ProvenanceError<DsseErrorCode>(
-      'WRONG_PAYLOAD_TYPE',
-      `payloadType is "${env.payloadType}", expected "${opts.payloadType}"`,
-    );
+  if (!Number.isSafeInteger(threshold) || threshold < 1) {
+    throw dsseError('BAD_THRESHOLD', `threshold must be a whole number >= 1, got ${threshold}`);
   }
-  if (env.signatures.length === 0) throw new ProvenanceError<DsseErrorCode>('NO_SIGNATURES', 'envelope has no signatures');
-  if (verifiers.length === 0) throw new ProvenanceError<DsseErrorCode>('UNKNOWN_KEY', 'no trusted keys given');
+  if (opts.payloadType !== undefined && env.payloadType !== opts.payloadType) {
+    throw dsseError('WRONG_PAYLOAD_TYPE', `payloadType is "${env.payloadType}", expected "${opts.payloadType}"`);
+  }
+  if (env.signatures.length === 0) throw dsseError('NO_SIGNATURES', 'envelope has no signatures');
+  const trusted = uniqueByKeyid(verifiers);
+  if (trusted.length === 0) throw dsseError('UNKNOWN_KEY', 'no trusted keys given');
+  if (threshold > trusted.length) {
+    throw dsseError('BAD_THRESHOLD', `threshold ${threshold} exceeds the ${trusted.length} trusted key(s)`);
+  }
   const payload = decodeBase64(env.payload, 'payload');
+  const sigs = env.signatures.map((s, i) => ({ keyid: s.keyid, bytes: decodeBase64(s.sig, `signatures[${i}].sig`) }));
   const message = pae(env.payloadType, payload);
   const verified = new Set<string>();
-  let sawKnownHint = false;
-  for (const [i, s] of env.signatures.entries()) {
-    const sig = decodeBase64(s.sig, `signatures[${i}].sig`);
-    const hinted = verifiers.filter((v) => v.keyid === s.keyid);
-    if (hinted.length > 0) sawKnownHint = true;
-    const order = [...hinted, ...verifiers.filter((v) => v.keyid !== s.keyid)];
-    const ok = order.find((v) => !verified.has(v.keyid) && v.verify(message, sig));
+  for (const s of sigs) {
+    const ok = tryOrder(trusted, s.keyid).find((v) => !verified.has(v.keyid) && v.verify(message, s.bytes));
     if (ok) verified.add(ok.keyid);
   }
   if (verified.size >= threshold) return { payloadType: env.payloadType, payload, keyids: [...verified] };
-  if (verified.size === 0 && !sawKnownHint && env.signatures.every((s) => s.keyid)) {
-    const hints = env.signatures.map((s) => s.keyid).join(', ');
-    throw new ProvenanceError<DsseErrorCode>('UNKNOWN_KEY', `signed by unknown key(s) ${hints}; none of the trusted keys verifies`);
+  throw failure(env, trusted, verified.size, threshold);
+}
+
+function uniqueByKeyid(verifiers: readonly Verifier[]): Verifier[] {
+  const seen = new Map<string, Verifier>();
+  for (const v of verifiers) if (!seen.has(v.keyid)) seen.set(v.keyid, v);
+  return [...seen.values()];
+}
+
+/** The hinted key first (cheap common case), then the rest: hints are never required. */
+function tryOrder(trusted: Verifier[], hint: string | undefined): Verifier[] {
+  if (!hint) return trusted;
+  const hinted = trusted.filter((v) => v.keyid === hint);
+  return hinted.length === 0 ? trusted : [...hinted, ...trusted.filter((v) => v.keyid !== hint)];
+}
+
+/** UNKNOWN_KEY when every signature names a key we do not trust; otherwise BAD_SIGNATURE. */
+function failure(env: DsseEnvelope, trusted: Verifier[], count: number, threshold: number): Error {
+  const known = new Set(trusted.map((v) => v.keyid));
+  const hints = env.signatures.map((s) => s.keyid);
+  if (count === 0 && hints.every((h) => h !== undefined && h !== '' && !known.has(h))) {
+    return dsseError('UNKNOWN_KEY', `signed by unknown key(s) ${hints.join(', ')}; none of the trusted keys verifies`);
   }
-  throw new ProvenanceError<DsseErrorCode>(
+  return dsseError(
     'BAD_SIGNATURE',
-    verified.size === 0
-      ? 'no signature verifies against the trusted keys'
-      : `only ${verified.size} of the required ${threshold} trusted keys signed`,
+    count === 0
+      ? 'no signature verifies against the trusted keys (payload, payloadType or signature altered, or wrong key)'
+      : `only ${count} of the required ${threshold} trusted keys signed`,
   );
 }
