@@ -4,10 +4,15 @@ import type { SignedEventRecord } from './event-record.ts';
  * Durable storage of signed event records. `put` resolves only once the record is durable
  * (fsync'd / acknowledged by the API server). Putting the same eventId with the same digest
  * again is a no-op; the same eventId with another digest is an EVENT_CONFLICT error.
+ * `put` MAY resolve to the record actually stored (on an idempotent repeat: the earlier one),
+ * so callers can answer with what the store holds; `void` means "the record given".
+ * Errors are ProvenanceErrors with EventErrorCode codes (signer/events/errors.ts).
  */
 export interface EventStore {
-  put(record: SignedEventRecord): Promise<void>;
+  put(record: SignedEventRecord): Promise<SignedEventRecord | void>;
   getByEventId(eventId: string): Promise<SignedEventRecord | undefined>;
   getByDigest(digest: string): Promise<SignedEventRecord[]>;
+  /** Optional readiness probe: rejects when the store cannot serve (used by /v1/healthz). */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,50 @@
+import { parseEnvelope } from '../dsse/parse.ts';
+import type { SignedEventRecord } from './event-record.ts';
+import { eventError } from './errors.ts';
+
+/** The record as stored and served: compact JSON with a fixed field order. */
+export function serializeRecord(r: SignedEventRecord): string {
+  return JSON.stringify({
+    eventId: r.eventId,
+    digest: r.digest,
+    triggerId: r.triggerId,
+    keyid: r.keyid,
+    envelope: r.envelope,
+    storedAt: r.storedAt,
+  });
+}
+
+/** Parses a stored or downloaded record; shape errors are INVALID_EVENT_RECORD naming the field. */
+export function parseRecord(text: string, where = 'event record'): SignedEventRecord {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw eventError('INVALID_EVENT_RECORD', `${where} is not valid JSON: ${(err as Error).message}`, err);
+  }
+  return recordFromJson(v, where);
+}
+
+/** Checks a JSON value is a SignedEventRecord (the envelope via the DSSE parser). */
+export function recordFromJson(v: unknown, where = 'event record'): SignedEventRecord {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw eventError('INVALID_EVENT_RECORD', `${where} is not a JSON object`);
+  }
+  const o = v as Record<string, unknown>;
+  for (const f of ['eventId', 'digest', 'triggerId', 'keyid', 'storedAt'] as const) {
+    if (typeof o[f] !== 'string') throw eventError('INVALID_EVENT_RECORD', `${where} has no string "${f}"`);
+  }
+  if (!/^sha256:[0-9a-f]{64}$/.test(o.digest as string)) {
+    throw eventError('INVALID_EVENT_RECORD', `${where}.digest must be sha256:<64 hex>`);
+  }
+  if (o.envelope === undefined) throw eventError('INVALID_EVENT_RECORD', `${where} has no "envelope"`);
+  const envelope = parseEnvelope(JSON.stringify(o.envelope));
+  return {
+    eventId: o.eventId as string,
+    digest: o.digest as string,
+    triggerId: o.triggerId as string,
+    keyid: o.keyid as string,
+    envelope,
+    storedAt: o.storedAt as string,
+  };
+}

@@ -1,0 +1,97 @@
+import { chmodSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { SignedEventRecord } from '../event-record.ts';
+import type { EventStore } from '../event-store.ts';
+import { eventError } from '../errors.ts';
+import { parseRecord, serializeRecord } from '../record-codec.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  event_id   TEXT PRIMARY KEY,
+  digest     TEXT NOT NULL,
+  trigger_id TEXT NOT NULL,
+  keyid      TEXT NOT NULL,
+  stored_at  TEXT NOT NULL,
+  record     TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS events_by_digest ON events (digest);
+`;
+
+/**
+ * The default event store: one SQLite file (node:sqlite). WAL with synchronous=FULL makes
+ * every committed INSERT fsync'd before `put` returns, so an acknowledged event survives a
+ * crash of the process or the node. One writer process per file (the signer).
+ */
+export class SqliteEventStore implements EventStore {
+  readonly #db: DatabaseSync;
+  readonly #insert;
+  readonly #byId;
+  readonly #byDigest;
+  #closed = false;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    try {
+      this.#db = new DatabaseSync(path);
+      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+      this.#db.exec(SCHEMA);
+    } catch (err) {
+      throw eventError(
+        'STORE_UNAVAILABLE',
+        `cannot open the SQLite event store at ${path}: ${(err as Error).message}`,
+        err,
+      );
+    }
+    if (path !== ':memory:') chmodSync(path, 0o600);
+    this.#insert = this.#db.prepare(
+      'INSERT INTO events (event_id, digest, trigger_id, keyid, stored_at, record) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING',
+    );
+    this.#byId = this.#db.prepare('SELECT record FROM events WHERE event_id = ?');
+    this.#byDigest = this.#db.prepare(
+      'SELECT record FROM events WHERE digest = ? ORDER BY stored_at, event_id',
+    );
+  }
+
+  async put(r: SignedEventRecord): Promise<SignedEventRecord> {
+    const result = this.#run(() =>
+      this.#insert.run(r.eventId, r.digest, r.triggerId, r.keyid, r.storedAt, serializeRecord(r)),
+    );
+    if (Number(result.changes) === 1) return r;
+    const existing = await this.getByEventId(r.eventId);
+    if (existing?.digest === r.digest) return existing; // redelivery of the same event: idempotent
+    throw eventError(
+      'EVENT_CONFLICT',
+      `event ${r.eventId} is already stored with digest ${existing?.digest ?? 'unknown'}, not ${r.digest}`,
+    );
+  }
+
+  async getByEventId(eventId: string): Promise<SignedEventRecord | undefined> {
+    const row = this.#run(() => this.#byId.get(eventId)) as { record: string } | undefined;
+    return row === undefined ? undefined : parseRecord(row.record, `stored record ${eventId}`);
+  }
+
+  async getByDigest(digest: string): Promise<SignedEventRecord[]> {
+    const rows = this.#run(() => this.#byDigest.all(digest)) as { record: string }[];
+    return rows.map((row) => parseRecord(row.record, `stored record for ${digest}`));
+  }
+
+  async ping(): Promise<void> {
+    this.#run(() => this.#db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  #run<T>(op: () => T): T {
+    if (this.#closed) throw eventError('STORE_UNAVAILABLE', 'the SQLite event store is closed');
+    try {
+      return op();
+    } catch (err) {
+      throw eventError('STORE_UNAVAILABLE', `SQLite event store error: ${(err as Error).message}`, err);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { dirname } from 'node:path';
+import type { EventStore } from '../events/event-store.ts';
+import { serializeRecord } from '../events/record-codec.ts';
+import type { Signer } from '../keys/signer.ts';
+import { decodeBase64 } from '../dsse/base64.ts';
+import { ApiError, readBody, sendError, sendJson, toApiError } from './http.ts';
+import { jsonLogger, type Logger } from './logger.ts';
+import { EventSigningService } from './sign-and-store.ts';
+
+export { jsonLogger, silentLogger, type Logger } from './logger.ts';
+
+export const SIGNER_SOCKET_ENV = 'TEKTON_PROVENANCE_SIGNER_SOCKET';
+export const DEFAULT_SIGNER_SOCKET = '/var/run/tekton-provenance/signer.sock';
+/** A 25 MiB webhook body, JSON-escaped inside the statement and then base64'd, fits. */
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+export interface SignerServerOptions {
+  socketPath: string;
+  signer: Signer;
+  store: EventStore;
+  logger?: Logger;
+  maxRequestBytes?: number;
+}
+
+export interface SignerServer {
+  socketPath: string;
+  /** Stops accepting, finishes in-flight requests, removes the socket file. */
+  close(): Promise<void>;
+}
+
+/** The socket path from the environment, or the default on the shared volume. */
+export function signerSocketPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env[SIGNER_SOCKET_ENV] || DEFAULT_SIGNER_SOCKET;
+}
+
+/**
+ * Serves the local signing API (HTTP/1.1 over a Unix domain socket, mode 0660) that the
+ * interceptor calls; see docs/signer.md. Resolves once listening.
+ */
+export async function startSignerServer(opts: SignerServerOptions): Promise<SignerServer> {
+  const log = opts.logger ?? jsonLogger('signer');
+  const service = new EventSigningService(opts.signer, opts.store, log);
+  const max = opts.maxRequestBytes ?? MAX_REQUEST_BYTES;
+  const server = createServer((req, res) => {
+    route(req, res, { service, store: opts.store, max }).catch((err: unknown) => {
+      const apiErr = toApiError(err);
+      if (apiErr.code === 'INTERNAL' || apiErr.code === 'STORE_UNAVAILABLE') {
+        log.error('request failed', {
+          path: req.url?.split('?')[0],
+          code: apiErr.code,
+          cause: describe(err),
+        });
+      } else {
+        log.info('request refused', {
+          path: req.url?.split('?')[0],
+          code: apiErr.code,
+          reason: apiErr.message,
+        });
+      }
+      if (apiErr.code === 'EVENT_TOO_LARGE') res.setHeader('connection', 'close');
+      if (!res.headersSent) sendError(res, apiErr);
+    });
+  });
+  server.requestTimeout = 60_000;
+  prepareSocketPath(opts.socketPath);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.socketPath, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  chmodSync(opts.socketPath, 0o660);
+  log.info('signing socket listening', { socket: opts.socketPath, keyid: opts.signer.keyid });
+  return {
+    socketPath: opts.socketPath,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+interface RouteDeps {
+  service: EventSigningService;
+  store: EventStore;
+  max: number;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://signer');
+  const path = url.pathname;
+  if (path === '/v1/healthz') return expect(req, 'GET', () => healthz(res, deps.store));
+  if (path === '/v1/events' && req.method === 'POST') return postEvent(req, res, deps);
+  if (path === '/v1/events') return expect(req, 'GET', () => listByDigest(url, res, deps.store));
+  if (path.startsWith('/v1/events/')) {
+    return expect(req, 'GET', () =>
+      getEvent(decodeURIComponent(path.slice('/v1/events/'.length)), res, deps.store),
+    );
+  }
+  throw new ApiError('NOT_FOUND', `no such endpoint ${path}`);
+}
+
+async function expect(req: IncomingMessage, method: string, handle: () => unknown): Promise<void> {
+  if (req.method !== method) throw new ApiError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here`);
+  await handle();
+}
+
+async function postEvent(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  const raw = await readBody(req, deps.max);
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ApiError('INVALID_EVENT_RECORD', 'request is not JSON {"payload": "<base64 statement>"}');
+  }
+  const payload = (body as { payload?: unknown } | null)?.payload;
+  if (typeof payload !== 'string' || payload === '') {
+    throw new ApiError(
+      'INVALID_EVENT_RECORD',
+      'request has no "payload" string (standard base64 of the statement)',
+    );
+  }
+  const { record } = await deps.service.signAndStore(decodeBase64(payload, 'payload'));
+  // Acknowledged only now: the store resolved, so the record is durable.
+  sendJson(res, 200, `{"record":${serializeRecord(record)}}`);
+}
+
+/** Keys are loaded before the server starts; healthy = the store answers. */
+async function healthz(res: ServerResponse, store: EventStore): Promise<void> {
+  await store.ping?.();
+  sendJson(res, 200, '{"status":"ok"}');
+}
+
+async function getEvent(eventId: string, res: ServerResponse, store: EventStore): Promise<void> {
+  const record = await store.getByEventId(eventId);
+  if (!record) throw new ApiError('NOT_FOUND', `no event ${eventId} is stored`);
+  sendJson(res, 200, `{"record":${serializeRecord(record)}}`);
+}
+
+async function listByDigest(url: URL, res: ServerResponse, store: EventStore): Promise<void> {
+  const digest = url.searchParams.get('digest') ?? '';
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
+    throw new ApiError('INVALID_EVENT_RECORD', 'query parameter digest must be sha256:<64 lowercase hex>');
+  }
+  const records = await store.getByDigest(digest);
+  sendJson(res, 200, `{"records":[${records.map(serializeRecord).join(',')}]}`);
+}
+
+/** Creates the socket directory and removes a stale socket left by a killed process. */
+function prepareSocketPath(socketPath: string): void {
+  mkdirSync(dirname(socketPath), { recursive: true, mode: 0o770 });
+  try {
+    if (lstatSync(socketPath).isSocket()) unlinkSync(socketPath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
