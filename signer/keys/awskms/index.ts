@@ -1,16 +1,41 @@
-import { ProvenanceError } from '../../errors.ts';
+import { PublicKeyVerifier } from '../local.ts';
 import type { Signer, Verifier } from '../signer.ts';
+import type { AwsKmsOptions } from './client-config.ts';
+import { KmsKeyClient } from './kms-key-client.ts';
+import { AwsKmsSigner, checkSigningKey } from './signer.ts';
+import { parseAwsKmsUri } from './uri.ts';
 
-/** Options for the AWS KMS key source (region and credentials come from the SDK's chain). */
-export interface AwsKmsOptions {
-  region?: string;
+/**
+ * The AWS KMS key source for `awskms://[endpoint]/<key>` URIs (see docs/kms.md).
+ * Layers: uri.ts (reference) -> client-config.ts (SDK config) -> kms-key-client.ts (SDK calls,
+ * coded errors) -> signer.ts (the Signer).
+ */
+export type { AwsKmsOptions } from './client-config.ts';
+export type { AwsKmsErrorCode } from './errors.ts';
+export { AwsKmsSigner } from './signer.ts';
+export { parseAwsKmsUri, type AwsKmsReference } from './uri.ts';
+
+/** A Signer backed by the KMS key; fetches (and keeps) its public key once. */
+export async function loadAwsKmsSigner(uri: string, opts: AwsKmsOptions = {}): Promise<AwsKmsSigner & Signer> {
+  const ref = parseAwsKmsUri(uri);
+  const client = KmsKeyClient.forReference(ref, opts, uri);
+  try {
+    return new AwsKmsSigner(client, await client.getPublicKey(ref.keyId), uri);
+  } catch (err) {
+    client.close();
+    throw err;
+  }
 }
 
-// Placeholder until the KMS key source lands; the signature is the contract.
-export async function loadAwsKmsSigner(uri: string, _opts: AwsKmsOptions = {}): Promise<Signer> {
-  throw new ProvenanceError('UNSUPPORTED_KEY', `AWS KMS key source not built yet (${uri})`);
-}
-
-export async function loadAwsKmsVerifier(uri: string, _opts: AwsKmsOptions = {}): Promise<Verifier> {
-  throw new ProvenanceError('UNSUPPORTED_KEY', `AWS KMS key source not built yet (${uri})`);
+/** A Verifier for the KMS key's public key; verification itself is local (no KMS Verify calls). */
+export async function loadAwsKmsVerifier(uri: string, opts: AwsKmsOptions = {}): Promise<Verifier> {
+  const ref = parseAwsKmsUri(uri);
+  const client = KmsKeyClient.forReference(ref, opts, uri);
+  try {
+    const key = await client.getPublicKey(ref.keyId);
+    checkSigningKey(key, uri);
+    return new PublicKeyVerifier(key.publicKey);
+  } finally {
+    client.close();
+  }
 }
