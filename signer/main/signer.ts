@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Entry point of the signer container: loads the keys, opens the event store, serves the
+// signing socket. Configured by flags or environment (manifests/deployment.yaml, docs/deploy.md).
+import { parseArgs } from 'node:util';
+import { openEventStore } from '../events/stores/index.ts';
+import { jsonLogger } from '../server/logger.ts';
+import { signerSocketPath } from '../server/index.ts';
+import { loadSignerRef } from './load-key.ts';
+import { startServices, stopOnSignals, type Service } from './services.ts';
+import { eventSignerService } from './signer-service.ts';
+
+const { values } = parseArgs({
+  options: {
+    socket: { type: 'string' },
+    key: { type: 'string' },
+    'event-store': { type: 'string' },
+    'state-dir': { type: 'string' },
+    'sqlite-path': { type: 'string' },
+    namespace: { type: 'string' },
+  },
+  strict: true,
+});
+const env = process.env;
+const log = jsonLogger('signer');
+
+async function main(): Promise<void> {
+  const keyRef = values.key ?? env.TEKTON_PROVENANCE_SIGNING_KEY ?? '/etc/signing-secrets';
+  const signer = await loadSignerRef(keyRef);
+  log.info('signing key loaded', { keyid: signer.keyid, algorithm: signer.algorithm });
+
+  // Started in this order and stopped in reverse. The attestation controller joins this list.
+  const services: Service[] = [
+    eventSignerService({
+      socketPath: values.socket ?? signerSocketPath(env),
+      signer,
+      logger: log,
+      openStore: () =>
+        openEventStore(values['event-store'] ?? env.TEKTON_PROVENANCE_EVENT_STORE, {
+          stateDir: values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance',
+          sqlitePath: values['sqlite-path'] ?? env.TEKTON_PROVENANCE_EVENT_DB,
+          namespace: values.namespace ?? env.POD_NAMESPACE,
+        }),
+    }),
+  ];
+
+  const running = await startServices(services, log);
+  stopOnSignals(running, log, () => process.exit(0));
+}
+
+main().catch((err: unknown) => {
+  const code = (err as { code?: unknown }).code;
+  log.error('signer failed to start', {
+    code: typeof code === 'string' ? code : undefined,
+    message: (err as Error).message,
+  });
+  process.exit(1);
+});
