@@ -1,0 +1,80 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from '../signer/registry.ts';
+import { handleInterceptorRequest, type HandlerDeps } from './handler.ts';
+import { noEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
+import { jsonLogger, type Logger } from './observe/logger.ts';
+import { InterceptorMetrics } from './observe/metrics.ts';
+import { DEFAULT_BODY_LIMITS, type BodyLimits } from './protocol/body.ts';
+import type { SecretResolver } from './secrets/resolver.ts';
+import type { EventSigner } from './signer-client/client.ts';
+import { defaultWebhookProviders } from './webhooks/index.ts';
+import type { WebhookProvider } from './webhooks/provider.ts';
+
+/**
+ * Largest InterceptorRequest read: the 25 MiB body travels JSON-escaped inside it (quotes and
+ * newlines double), plus headers. 64 MiB covers any real payload; the body limit itself is
+ * checked on the decoded string (BODY_TOO_LARGE).
+ */
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+export interface InterceptorAppDeps {
+  signer: EventSigner;
+  secrets?: SecretResolver;
+  providers?: Registry<WebhookProvider>;
+  events?: EventRecorder;
+  metrics?: InterceptorMetrics;
+  logger?: Logger;
+  limits?: BodyLimits;
+  maxRequestBytes?: number;
+  /** Extra readiness check (e.g. TLS loaded); the signer's health is always checked. */
+  ready?: () => boolean;
+  now?: () => Date;
+}
+
+/** The express app: POST / (the Triggers interceptor protocol), /ready, /live, /metrics. */
+export function createInterceptorApp(deps: InterceptorAppDeps): Express {
+  const handlerDeps: HandlerDeps = {
+    signer: deps.signer,
+    secrets: deps.secrets,
+    providers: deps.providers ?? defaultWebhookProviders(),
+    events: deps.events ?? noEventRecorder,
+    metrics: deps.metrics ?? new InterceptorMetrics(),
+    logger: deps.logger ?? jsonLogger(),
+    limits: deps.limits ?? DEFAULT_BODY_LIMITS,
+    now: deps.now ?? (() => new Date()),
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Raw bytes: we check UTF-8 and nesting ourselves before JSON.parse, and hash exact bytes.
+  const raw = express.raw({ type: () => true, limit: deps.maxRequestBytes ?? MAX_REQUEST_BYTES, inflate: false });
+
+  app.post('/', raw, async (req: Request, res: Response) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const result = await handleInterceptorRequest(body, handlerDeps);
+    res.status(result.status).json(result.body);
+  });
+  app.get('/live', (_req, res) => {
+    res.status(200).json({ live: true });
+  });
+  app.get('/ready', async (_req, res) => {
+    const ready = (deps.ready?.() ?? true) && (await deps.signer.healthy());
+    res.status(ready ? 200 : 503).json({ ready });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(handlerDeps.metrics.registry.contentType).send(await handlerDeps.metrics.registry.metrics());
+  });
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const type = (err as { type?: string }).type;
+    const code = type === 'entity.too.large' ? 'REQUEST_TOO_LARGE' : 'MALFORMED_REQUEST';
+    const message =
+      type === 'entity.too.large'
+        ? `InterceptorRequest is over the ${deps.maxRequestBytes ?? MAX_REQUEST_BYTES} byte limit`
+        : `unusable request: ${(err as Error).message ?? 'unreadable body'}`;
+    handlerDeps.metrics.rejected.inc({ reason: code, provider: 'unknown' });
+    handlerDeps.logger.info('event rejected', { reason: code, message, path: req.path });
+    res.status(400).json({ error: { code, message } });
+  });
+  return app;
+}

@@ -1,0 +1,109 @@
+import { isProvenanceError } from '../signer/errors.ts';
+import { EVENT_PREDICATE_TYPE } from '../signer/events/event-record.ts';
+import {
+  grpcCodeOf,
+  interceptorError,
+  isIgnorable,
+  isUnusableRequest,
+  type InterceptorError,
+} from './errors.ts';
+import type { EventRecorder } from './kube/event-recorder.ts';
+import type { Logger } from './observe/logger.ts';
+import type { InterceptorMetrics } from './observe/metrics.ts';
+import { parseParams, type InterceptorParams } from './protocol/params.ts';
+import { parseInterceptorRequest } from './protocol/request.ts';
+import type { InterceptorRequest, InterceptorResponse } from './protocol/types.ts';
+import { signEvent, type PipelineDeps } from './pipeline.ts';
+
+export interface HandlerDeps extends PipelineDeps {
+  metrics: InterceptorMetrics;
+  logger: Logger;
+  events: EventRecorder;
+  now: () => Date;
+}
+
+export interface HandlerResult {
+  status: 200 | 400;
+  body: InterceptorResponse | { error: { code: string; message: string } };
+}
+
+/** One InterceptorRequest in, one answer out; never throws. */
+export async function handleInterceptorRequest(raw: Buffer, deps: HandlerDeps): Promise<HandlerResult> {
+  const started = process.hrtime.bigint();
+  const receivedAt = deps.now();
+  let req: InterceptorRequest | undefined;
+  let params: InterceptorParams | undefined;
+  let result: HandlerResult;
+  let outcome: string;
+  try {
+    req = parseInterceptorRequest(raw);
+    params = parseParams(req.interceptor_params);
+    const record = await signEvent(req, params, receivedAt, deps);
+    deps.metrics.signed.inc({ provider: params.provider });
+    deps.logger.info('event signed', { eventId: record.eventId, digest: record.digest, keyid: record.keyid });
+    outcome = 'signed';
+    result = {
+      status: 200,
+      body: {
+        continue: true,
+        extensions: {
+          provenance: {
+            digest: record.digest,
+            signature: record.envelope.signatures[0]?.sig ?? '',
+            keyid: record.keyid,
+            eventId: record.eventId,
+            predicateType: EVENT_PREDICATE_TYPE,
+            signed: 'true',
+          },
+        },
+      },
+    };
+  } catch (caught) {
+    const err = asInterceptorError(caught, deps.logger);
+    const ignore = params?.failurePolicy === 'Ignore' && isIgnorable(err.code);
+    outcome = isUnusableRequest(err.code) ? 'bad_request' : ignore ? 'unsigned' : 'rejected';
+    report(err, req, params, ignore, deps);
+    result = answer(err, req, ignore);
+  }
+  deps.metrics.duration.observe({ outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+  return result;
+}
+
+function answer(err: InterceptorError, req: InterceptorRequest | undefined, ignore: boolean): HandlerResult {
+  if (isUnusableRequest(err.code)) return { status: 400, body: { error: { code: err.code, message: err.message } } };
+  if (ignore) {
+    const provenance = { signed: 'false', reason: err.code, message: err.message, eventId: req?.context.event_id ?? '' };
+    return { status: 200, body: { continue: true, extensions: { provenance } } };
+  }
+  return { status: 200, body: { continue: false, status: { code: grpcCodeOf(err.code), message: `${err.code}: ${err.message}` } } };
+}
+
+/** Every refusal: one info log line, one metric, one Kubernetes Event (when we know the trigger). */
+function report(
+  err: InterceptorError,
+  req: InterceptorRequest | undefined,
+  params: InterceptorParams | undefined,
+  ignored: boolean,
+  deps: HandlerDeps,
+): void {
+  const provider = params?.provider ?? 'unknown';
+  const eventId = req?.context.event_id ?? '';
+  (ignored ? deps.metrics.unsigned : deps.metrics.rejected).inc({ reason: err.code, provider });
+  deps.logger.info(ignored ? 'event let through unsigned (failurePolicy Ignore)' : 'event rejected', {
+    reason: err.code,
+    message: err.message,
+    eventId,
+    triggerId: req?.context.trigger_id,
+    provider,
+  });
+  const m = req === undefined ? null : /^namespaces\/([^/]+)\/(?:cluster)?triggers\/([^/]+)$/.exec(req.context.trigger_id);
+  if (m?.[1] && m[2]) {
+    deps.events.rejected({ namespace: m[1], triggerName: m[2], eventId, reason: err.code, message: err.message });
+  }
+}
+
+function asInterceptorError(err: unknown, logger: Logger): InterceptorError {
+  if (isProvenanceError(err)) return err as InterceptorError;
+  logger.error('unexpected error while handling an event', { error: String((err as Error)?.message ?? err) });
+  return interceptorError('INTERNAL', 'unexpected error in the interceptor (see its log)', err);
+}

@@ -1,0 +1,91 @@
+import { isUtf8 } from 'node:buffer';
+import { interceptorError } from '../errors.ts';
+import { exceedsJsonDepth } from './json-depth.ts';
+import type { InterceptorRequest, TriggerContext } from './types.ts';
+
+/** Nesting allowed in the outer InterceptorRequest (params and extensions are shallow). */
+export const MAX_REQUEST_DEPTH = 32;
+
+/**
+ * Turns the raw HTTP body into a typed InterceptorRequest, or throws a 400-class error
+ * (MALFORMED_REQUEST, REQUEST_INVALID_UTF8, MISSING_CONTEXT) naming what is unusable.
+ * Size is bounded by the HTTP layer before this runs.
+ */
+export function parseInterceptorRequest(raw: Buffer): InterceptorRequest {
+  // Buffer#toString would silently turn invalid bytes into U+FFFD and change the digest.
+  if (!isUtf8(raw)) throw interceptorError('REQUEST_INVALID_UTF8', 'InterceptorRequest is not valid UTF-8');
+  const text = raw.toString('utf8');
+  if (exceedsJsonDepth(text, MAX_REQUEST_DEPTH)) {
+    throw interceptorError('MALFORMED_REQUEST', `InterceptorRequest nests deeper than ${MAX_REQUEST_DEPTH} levels`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw interceptorError('MALFORMED_REQUEST', `InterceptorRequest is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!isObject(value)) throw interceptorError('MALFORMED_REQUEST', 'InterceptorRequest is not a JSON object');
+  if (typeof value.body !== 'string') {
+    throw interceptorError('MALFORMED_REQUEST', `InterceptorRequest "body" must be a string, got ${kindOf(value.body)}`);
+  }
+  return {
+    body: value.body,
+    header: parseHeader(value.header),
+    extensions: optionalObject(value.extensions, 'extensions'),
+    interceptor_params: optionalObject(value.interceptor_params, 'interceptor_params'),
+    context: parseContext(value.context),
+  };
+}
+
+function parseHeader(value: unknown): Record<string, string[]> {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) throw interceptorError('MALFORMED_REQUEST', '"header" must be an object of string arrays');
+  const out: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(value)) {
+    if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) {
+      throw interceptorError('MALFORMED_REQUEST', `header "${name}" must be an array of strings`);
+    }
+    out[name] = values as string[];
+  }
+  return out;
+}
+
+const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+function parseContext(value: unknown): TriggerContext {
+  if (value === undefined || value === null) {
+    throw interceptorError('MISSING_CONTEXT', 'InterceptorRequest has no "context" (event_id, trigger_id)');
+  }
+  if (!isObject(value)) throw interceptorError('MISSING_CONTEXT', '"context" must be an object');
+  const { event_id, event_url, trigger_id } = value;
+  if (typeof event_id !== 'string' || !EVENT_ID.test(event_id)) {
+    throw interceptorError('MISSING_CONTEXT', '"context.event_id" must be an id of 1-128 letters, digits, . _ : -');
+  }
+  if (event_url !== undefined && typeof event_url !== 'string') {
+    throw interceptorError('MISSING_CONTEXT', '"context.event_url" must be a string');
+  }
+  if (typeof trigger_id !== 'string') throw interceptorError('MISSING_CONTEXT', '"context.trigger_id" must be a string');
+  return { event_id, event_url: event_url ?? '', trigger_id };
+}
+
+function optionalObject(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) throw interceptorError('MALFORMED_REQUEST', `"${name}" must be an object`);
+  return value;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/** `namespaces/<ns>/triggers/<name>` -> its namespace, or undefined when not in that form. */
+export function triggerNamespace(triggerId: string): string | undefined {
+  const m = /^namespaces\/([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\/(cluster)?triggers\/[^/]+$/.exec(triggerId);
+  return m?.[1];
+}

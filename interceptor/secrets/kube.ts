@@ -1,0 +1,60 @@
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { interceptorError } from '../errors.ts';
+import type { SecretRef } from '../protocol/params.ts';
+import type { SecretResolver } from './resolver.ts';
+import { TtlCache } from './ttl-cache.ts';
+
+export interface KubeSecretResolverOptions {
+  /** How long a read Secret is reused (default 10 s: rotations apply quickly). */
+  ttlMs?: number;
+  maxEntries?: number;
+}
+
+/**
+ * Reads webhook secrets from Secrets in the trigger's namespace (RBAC: get secrets). Whole
+ * Secrets are cached, so the keys of one Secret cost one read; concurrent misses share it.
+ */
+export class KubeSecretResolver implements SecretResolver {
+  readonly #api: CoreV1Api;
+  readonly #cache: TtlCache<Promise<Record<string, string>>>;
+
+  constructor(kubeConfig: KubeConfig, opts: KubeSecretResolverOptions = {}) {
+    this.#api = kubeConfig.makeApiClient(CoreV1Api);
+    this.#cache = new TtlCache(opts.ttlMs ?? 10_000, opts.maxEntries ?? 256);
+  }
+
+  async resolve(namespace: string, ref: SecretRef): Promise<Buffer> {
+    const data = await this.#secretData(namespace, ref.secretName);
+    const value = data[ref.secretKey];
+    if (value === undefined) {
+      throw interceptorError('SECRET_KEY_MISSING', `Secret ${namespace}/${ref.secretName} has no key "${ref.secretKey}"`);
+    }
+    return Buffer.from(value, 'base64');
+  }
+
+  #secretData(namespace: string, name: string): Promise<Record<string, string>> {
+    const key = `${namespace}/${name}`;
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    const pending = this.#read(namespace, name);
+    this.#cache.set(key, pending);
+    // Failures are not cached: the next event retries the API.
+    pending.catch(() => this.#cache.deleteIf(key, pending));
+    return pending;
+  }
+
+  async #read(namespace: string, name: string): Promise<Record<string, string>> {
+    try {
+      const secret = await this.#api.readNamespacedSecret({ name, namespace });
+      return secret.data ?? {};
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) {
+        throw interceptorError('SECRET_NOT_FOUND', `Secret ${namespace}/${name} does not exist`, err);
+      }
+      if ((err as { code?: number }).code === 403) {
+        throw interceptorError('SECRET_NOT_FOUND', `not allowed to read Secret ${namespace}/${name} (RBAC)`, err);
+      }
+      throw interceptorError('SECRET_LOOKUP_FAILED', `reading Secret ${namespace}/${name} failed`, err);
+    }
+  }
+}

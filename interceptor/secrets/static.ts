@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { interceptorError } from '../errors.ts';
+import type { SecretRef } from '../protocol/params.ts';
+import type { SecretResolver } from './resolver.ts';
+
+/**
+ * No-cluster secrets (for `tkn-provenance serve`): a map `"<secretName>/<secretKey>"` ->
+ * value, shared by every namespace. Values are kept as Buffers and never printed.
+ */
+export class StaticSecretResolver implements SecretResolver {
+  readonly #values: Map<string, Buffer>;
+
+  constructor(values: Record<string, string | Buffer>) {
+    this.#values = new Map(Object.entries(values).map(([k, v]) => [k, Buffer.from(v)]));
+  }
+
+  async resolve(_namespace: string, ref: SecretRef): Promise<Buffer> {
+    const value = this.#values.get(`${ref.secretName}/${ref.secretKey}`);
+    if (value === undefined) {
+      throw interceptorError('SECRET_NOT_FOUND', `no static webhook secret ${ref.secretName}/${ref.secretKey}`);
+    }
+    return value;
+  }
+}
+
+/**
+ * Secrets as a mounted-Secret-like directory: `<dir>/<secretName>/<secretKey>` files. Names
+ * are validated by the params parser (no `/` or `..`), so lookups stay inside `dir`.
+ */
+export class DirectorySecretResolver implements SecretResolver {
+  readonly #dir: string;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  async resolve(_namespace: string, ref: SecretRef): Promise<Buffer> {
+    if (ref.secretName.includes('..') || ref.secretKey.includes('..')) {
+      throw interceptorError('SECRET_NOT_FOUND', `invalid secret reference ${ref.secretName}/${ref.secretKey}`);
+    }
+    try {
+      return await readFile(join(this.#dir, ref.secretName, ref.secretKey));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        throw interceptorError('SECRET_NOT_FOUND', `no webhook secret file ${ref.secretName}/${ref.secretKey}`);
+      }
+      throw interceptorError('SECRET_LOOKUP_FAILED', `cannot read webhook secret ${ref.secretName}/${ref.secretKey}`, err);
+    }
+  }
+}

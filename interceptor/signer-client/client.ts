@@ -1,0 +1,97 @@
+import type { SignedEventRecord } from '../../signer/events/event-record.ts';
+import { interceptorError, type InterceptorErrorCode } from '../errors.ts';
+import type { EventStatement } from '../record/statement.ts';
+import { UdsTransport, UdsTransportError } from './uds-transport.ts';
+
+export const DEFAULT_SIGNER_SOCKET = '/var/run/tekton-provenance/signer.sock';
+/** Half the EventListener's 10 s budget, leaving room for everything else. */
+export const DEFAULT_SIGNER_TIMEOUT_MS = 5_000;
+
+/** What the interceptor needs from the signer: sign and durably store one event statement. */
+export interface EventSigner {
+  signEvent(statement: EventStatement): Promise<SignedEventRecord>;
+  healthy(): Promise<boolean>;
+  close(): void;
+}
+
+/** The signer's error codes (contract with signer/server) -> ours. */
+const SIGNER_CODES: Record<string, InterceptorErrorCode> = {
+  EVENT_CONFLICT: 'EVENT_CONFLICT',
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+};
+
+/**
+ * Client of the sidecar signer's `POST /v1/events`. A 200 means signed AND stored. The
+ * answer is checked against what we sent (same digest and event id) so the extensions never
+ * name another event's record. (A repeated event id with the same body may come back as the
+ * first stored record: the store keeps one record per event.)
+ */
+export class UdsEventSigner implements EventSigner {
+  readonly #transport: UdsTransport;
+  readonly #timeoutMs: number;
+
+  constructor(socketPath: string, timeoutMs = DEFAULT_SIGNER_TIMEOUT_MS) {
+    this.#transport = new UdsTransport(socketPath);
+    this.#timeoutMs = timeoutMs;
+  }
+
+  async signEvent(statement: EventStatement): Promise<SignedEventRecord> {
+    const payload = statement.bytes.toString('base64');
+    const request = Buffer.from(`{"payload":"${payload}"}`);
+    const res = await this.#transport.exchange('POST', '/v1/events', request, this.#timeoutMs).catch((err: unknown) => {
+      throw transportError(err);
+    });
+    const answer = parseJson(res.body);
+    if (res.status !== 200) {
+      const error = (answer as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      const code = typeof error?.code === 'string' ? error.code : `HTTP ${res.status}`;
+      const message = typeof error?.message === 'string' ? error.message : 'no message';
+      throw interceptorError(SIGNER_CODES[code] ?? 'SIGNER_REJECTED', `signer refused the event (${code}): ${message}`);
+    }
+    const record = (answer as { record?: SignedEventRecord } | undefined)?.record;
+    checkRecord(record, statement);
+    return record;
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      return (await this.#transport.exchange('GET', '/v1/healthz', undefined, 1_000)).status === 200;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    this.#transport.close();
+  }
+}
+
+function checkRecord(
+  record: SignedEventRecord | undefined,
+  statement: EventStatement,
+): asserts record is SignedEventRecord {
+  const sig = record?.envelope?.signatures?.[0];
+  const ok =
+    record !== undefined &&
+    record.digest === statement.digest &&
+    record.eventId === statement.eventId &&
+    typeof record.envelope?.payload === 'string' &&
+    typeof sig?.sig === 'string' &&
+    typeof record.keyid === 'string';
+  if (!ok) throw interceptorError('SIGNER_BAD_RESPONSE', 'signer answered 200 with a record that is not this event');
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function transportError(err: unknown) {
+  if (err instanceof UdsTransportError) {
+    return interceptorError(err.kind === 'timeout' ? 'SIGNER_TIMEOUT' : 'SIGNER_UNAVAILABLE', err.message, err);
+  }
+  return interceptorError('SIGNER_UNAVAILABLE', `signer call failed: ${String(err)}`, err);
+}
