@@ -40,7 +40,7 @@ const BY_EXCEPTION: Record<string, AwsKmsErrorCode> = {
   TimeoutError: 'KMS_UNREACHABLE',
 };
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPROTO']);
 
 interface SdkErrorShape {
   name?: string;
@@ -62,7 +62,7 @@ export function kmsError(err: unknown, action: string, key: string): ProvenanceE
     attempts !== undefined && attempts > 1 ? `after ${attempts} attempts` : undefined,
   ].filter(Boolean).join(', ');
   // SDK messages name the key and the reason; they never carry credentials.
-  const message = `AWS KMS ${action} for ${key} failed: ${name}: ${e.message ?? 'no message'}${detail ? ` (${detail})` : ''}`;
+  const message = `AWS KMS ${action} for ${key} failed: ${name}: ${(e.message ?? 'no message').trim()}${detail ? ` (${detail})` : ''}`;
   return new ProvenanceError(code, message, { cause: err });
 }
 

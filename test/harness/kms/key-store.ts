@@ -72,6 +72,12 @@ export class StandInKeyStore {
     return key;
   }
 
+  /** Points an alias at another key (UpdateAlias), as operators do when rotating keys. */
+  moveAlias(alias: string, to: StandInKey): void {
+    for (const key of this.#keys.values()) key.aliases = key.aliases.filter((a) => a !== alias);
+    to.aliases.push(alias);
+  }
+
   /** Resolves a KeyId parameter the way KMS does: key id, key ARN, alias name or alias ARN. */
   resolve(ref: string): KmsResult<StandInKey> {
     const aliasArn = `arn:aws:kms:${this.#region}:${this.#account}:alias/`;

@@ -18,7 +18,8 @@ export const STAND_IN_CREDENTIALS: StandInCredentials = {
   secretAccessKey: 'stand-in-secret-not-a-real-aws-key-0000001',
 };
 
-export type FaultKind = 'throttle' | 'internal-error' | 'unavailable';
+/** Error answers, or 'bad-signature': a 200 Sign answer whose signature has one byte flipped. */
+export type FaultKind = 'throttle' | 'internal-error' | 'unavailable' | 'bad-signature';
 
 export interface KmsStandInOptions {
   region?: string;
@@ -41,7 +42,7 @@ export interface StandInRequest {
   messageBytes?: number;
 }
 
-const FAULT_ANSWERS: Record<FaultKind, KmsAnswer> = {
+const FAULT_ANSWERS: Record<Exclude<FaultKind, 'bad-signature'>, KmsAnswer> = {
   throttle: { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } },
   'internal-error': { status: 500, body: { __type: 'KMSInternalException', message: 'An internal error occurred (injected)' } },
   unavailable: { status: 503, body: { __type: 'ServiceUnavailableException', message: 'Service unavailable (injected)' } },
@@ -103,6 +104,11 @@ export class KmsStandIn {
     this.#faults.push({ kind, remaining: count, target });
   }
 
+  /** Drops any fault answers not yet used. */
+  clearFaults(): void {
+    this.#faults.length = 0;
+  }
+
   /** Requests received in total, or for one operation ('Sign', 'GetPublicKey', ...). */
   requestCount(target?: string): number {
     return target === undefined ? this.#received : this.requests.filter((r) => r.target === target).length;
@@ -144,10 +150,8 @@ export class KmsStandIn {
     if (!auth.ok) return error(400, auth.type, auth.message);
     entry.accessKeyId = auth.accessKeyId;
     const fault = this.#faults.find((f) => f.remaining > 0 && (f.target === undefined || f.target === target));
-    if (fault) {
-      fault.remaining--;
-      return FAULT_ANSWERS[fault.kind];
-    }
+    if (fault) fault.remaining--;
+    if (fault && fault.kind !== 'bad-signature') return FAULT_ANSWERS[fault.kind];
     let input: unknown;
     try {
       input = JSON.parse(body.toString('utf8'));
@@ -155,8 +159,16 @@ export class KmsStandIn {
       return error(400, 'SerializationException', 'request body is not JSON');
     }
     describeInput(input, entry);
-    return handleKmsOperation(this.keys, target, input);
+    const answer = handleKmsOperation(this.keys, target, input);
+    return fault?.kind === 'bad-signature' ? corruptSignature(answer) : answer;
   }
+}
+
+function corruptSignature(answer: KmsAnswer): KmsAnswer {
+  if (typeof answer.body.Signature !== 'string') return answer;
+  const sig = Buffer.from(answer.body.Signature, 'base64');
+  sig[sig.length - 1] = (sig[sig.length - 1] ?? 0) ^ 0x01;
+  return { ...answer, body: { ...answer.body, Signature: sig.toString('base64') } };
 }
 
 function describeInput(input: unknown, entry: StandInRequest): void {
