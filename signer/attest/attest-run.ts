@@ -1,0 +1,50 @@
+import { signEnvelope } from '../dsse/sign.ts';
+import type { Statement } from '../intoto/statement.ts';
+import type { Signer } from '../keys/signer.ts';
+import type { TektonRun } from '../model/types.ts';
+import { DEFAULT_BUILDER_ID, type FormatContext } from '../formats/format.ts';
+import { formats } from '../formats/registry.ts';
+import type { EventLink, SignedAttestation } from './types.ts';
+
+export interface AttestOptions {
+  /** `artifacts.pipelinerun.format` values, e.g. ["in-toto"]; unknown names are UNKNOWN_PLUGIN errors. */
+  formats: string[];
+  signer: Signer;
+  builderId?: string;
+  buildType?: string;
+  event: EventLink;
+  now?: () => Date;
+}
+
+/**
+ * The one build -> serialise -> sign path (controller and `tkn-provenance attest` both call it):
+ * each format builds its document, it is serialised ONCE, and exactly those bytes are signed
+ * and returned, so storage and verifiers see the signed payload byte for byte.
+ */
+export async function attestRun(run: TektonRun, opts: AttestOptions): Promise<SignedAttestation[]> {
+  const chosen = [...new Set(opts.formats)].map((name) => ({ name, format: formats.get(name) }));
+  const ctx: FormatContext = { builderId: opts.builderId || DEFAULT_BUILDER_ID, event: opts.event };
+  if (opts.buildType) ctx.buildType = opts.buildType;
+  if (opts.now) ctx.now = opts.now;
+  const out: SignedAttestation[] = [];
+  for (const { name, format } of chosen) {
+    const doc = format.build(run, ctx);
+    const payload = Buffer.from(JSON.stringify(doc), 'utf8');
+    const envelope = await signEnvelope(format.payloadType, payload, [opts.signer]);
+    const attestation: SignedAttestation = {
+      format: name,
+      payloadType: format.payloadType,
+      predicateType: format.predicateType,
+      payload,
+      envelope,
+      subjects: format.subjects(run),
+    };
+    if (isStatement(doc)) attestation.statement = doc;
+    out.push(attestation);
+  }
+  return out;
+}
+
+function isStatement(doc: object): doc is Statement {
+  return typeof (doc as { _type?: unknown })._type === 'string';
+}

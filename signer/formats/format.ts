@@ -1,0 +1,29 @@
+import type { EventLink } from '../attest/types.ts';
+import type { Statement, Subject } from '../intoto/statement.ts';
+import type { JsonObject, TektonRun } from '../model/types.ts';
+
+/** What a format needs beyond the run: config values and the resolved trigger event. */
+export interface FormatContext {
+  /** `builder.id` (default https://tekton.dev/chains/v2). */
+  builderId: string;
+  /** Overrides the format's default buildType when set (`--build-type`, `builddefinition.buildtype`). */
+  buildType?: string;
+  event: EventLink;
+  /** Reserved for formats that record attestation time; deterministic in tests when injected. */
+  now?: () => Date;
+}
+
+/**
+ * One attestation format, registered under its `artifacts.pipelinerun.format` value.
+ * `build` returns the document to serialise and sign (an in-toto Statement, or for `tekton`
+ * a plain JSON object); `subjects` are the artifacts it is about (for OCI storage).
+ */
+export interface AttestationFormat {
+  readonly name: string;
+  readonly payloadType: string;
+  readonly predicateType: string;
+  build(run: TektonRun, ctx: FormatContext): Statement | JsonObject;
+  subjects(run: TektonRun): Subject[];
+}
+
+export const DEFAULT_BUILDER_ID = 'https://tekton.dev/chains/v2';
