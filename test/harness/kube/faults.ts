@@ -1,0 +1,171 @@
+/**
+ * Fault injection, scriptable per test: failing requests (5xx/429 with Retry-After), added
+ * latency, 409 conflicts on writes, dropped watches, and a full outage (connections refused
+ * while the listener is closed, or 503s). Every rule is bounded by a count or a duration.
+ */
+import type { WatchHub } from './watch.ts';
+
+export interface RequestMatch {
+  /** HTTP method, e.g. 'PATCH' (any when omitted). */
+  method?: string;
+  /** Matched against the path with query, e.g. /\/leases\//. */
+  path?: RegExp;
+}
+
+export interface FailOptions extends RequestMatch {
+  status?: number; // default 503
+  retryAfterSeconds?: number;
+  message?: string;
+}
+
+export interface LatencyOptions extends RequestMatch {
+  /** Requests to delay; unlimited until cleared when omitted. */
+  count?: number;
+}
+
+export interface FaultHandle {
+  /** How many requests this rule has hit so far. */
+  readonly hits: number;
+  clear(): void;
+}
+
+export interface FaultDecision {
+  delayMs: number;
+  fail?: { status: number; retryAfterSeconds?: number; message: string };
+  conflict: boolean;
+}
+
+interface Rule<T> {
+  match: RequestMatch;
+  remaining: number;
+  hits: number;
+  value: T;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function matches(m: RequestMatch, method: string, path: string): boolean {
+  return (m.method === undefined || m.method.toUpperCase() === method) && (m.path === undefined || m.path.test(path));
+}
+
+export interface OutageControl {
+  /** Closes the listener and every connection, reopening on the same port after `ms`. */
+  refuseFor(ms: number): Promise<void>;
+}
+
+export class Faults {
+  readonly #fail = new Set<Rule<Required<Pick<FailOptions, 'status' | 'message'>> & { retryAfterSeconds?: number }>>();
+  readonly #latency = new Set<Rule<number>>();
+  readonly #conflict = new Set<Rule<null>>();
+  readonly #hub: WatchHub;
+  readonly #outage: OutageControl;
+  #unavailableUntil = 0;
+
+  constructor(hub: WatchHub, outage: OutageControl) {
+    this.#hub = hub;
+    this.#outage = outage;
+  }
+
+  /** The next `n` matching requests answer `status` (503 by default) with a Status body. */
+  failNext(n: number, opts: FailOptions = {}): FaultHandle {
+    const status = opts.status ?? 503;
+    const value: Required<Pick<FailOptions, 'status' | 'message'>> & { retryAfterSeconds?: number } = {
+      status,
+      message: opts.message ?? (status === 429 ? 'Too many requests, please try again later.' : 'injected fault'),
+    };
+    if (opts.retryAfterSeconds !== undefined) value.retryAfterSeconds = opts.retryAfterSeconds;
+    return this.#add(this.#fail, opts, n, value);
+  }
+
+  /** Delays matching requests by `ms` (the next `count`, or all until cleared). */
+  latency(ms: number, opts: LatencyOptions = {}): FaultHandle {
+    return this.#add(this.#latency, opts, opts.count ?? Number.POSITIVE_INFINITY, ms);
+  }
+
+  /** The next `n` matching writes (POST/PUT/PATCH/DELETE) answer 409 Conflict. */
+  conflictNext(n: number, match: RequestMatch = {}): FaultHandle {
+    return this.#add(this.#conflict, match, n, null);
+  }
+
+  /** Closes every open watch now; returns how many were closed. */
+  dropWatches(opts: { abrupt?: boolean } = {}): number {
+    return this.#hub.dropAll(opts.abrupt ?? false);
+  }
+
+  /** Each watch stream (open or future) closes after it has sent `n` events, until cleared. */
+  dropWatchesAfterEvents(n: number, opts: { abrupt?: boolean } = {}): FaultHandle {
+    const rule = { afterEvents: n, abrupt: opts.abrupt ?? false };
+    this.#hub.dropRules.add(rule);
+    const hub = this.#hub;
+    return {
+      get hits() {
+        return 0;
+      },
+      clear: () => hub.dropRules.delete(rule),
+    };
+  }
+
+  /**
+   * A full outage for `ms`: 'refuse' (default) closes the listener so connections are refused,
+   * then reopens on the same port; '503' answers every request 503. Open watches are cut.
+   * Resolves when the server is back.
+   */
+  async outage(ms: number, mode: 'refuse' | '503' = 'refuse'): Promise<void> {
+    this.#hub.dropAll(true);
+    if (mode === 'refuse') return this.#outage.refuseFor(ms);
+    this.#unavailableUntil = Date.now() + ms;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  clear(): void {
+    this.#fail.clear();
+    this.#latency.clear();
+    this.#conflict.clear();
+    this.#hub.dropRules.clear();
+    this.#unavailableUntil = 0;
+  }
+
+  /** Called once per request by the handler; consumes matching rules. */
+  decide(method: string, path: string): FaultDecision {
+    const decision: FaultDecision = { delayMs: 0, conflict: false };
+    if (Date.now() < this.#unavailableUntil) {
+      decision.fail = { status: 503, message: 'the server is currently unable to handle the request (injected outage)' };
+      return decision;
+    }
+    for (const rule of this.#latency) if (this.#take(this.#latency, rule, method, path)) decision.delayMs += rule.value;
+    for (const rule of this.#fail) {
+      if (this.#take(this.#fail, rule, method, path)) {
+        decision.fail = rule.value;
+        return decision;
+      }
+    }
+    if (WRITE_METHODS.has(method)) {
+      for (const rule of this.#conflict) {
+        if (this.#take(this.#conflict, rule, method, path)) {
+          decision.conflict = true;
+          break;
+        }
+      }
+    }
+    return decision;
+  }
+
+  #add<T>(set: Set<Rule<T>>, match: RequestMatch, n: number, value: T): FaultHandle {
+    const rule: Rule<T> = { match: { ...match }, remaining: n, hits: 0, value };
+    set.add(rule);
+    return {
+      get hits() {
+        return rule.hits;
+      },
+      clear: () => set.delete(rule),
+    };
+  }
+
+  #take<T>(set: Set<Rule<T>>, rule: Rule<T>, method: string, path: string): boolean {
+    if (!matches(rule.match, method, path)) return false;
+    rule.hits += 1;
+    rule.remaining -= 1;
+    if (rule.remaining <= 0) set.delete(rule);
+    return true;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The HTTP layer: bearer-token auth, fault injection, body limits, routing to discovery, the
+ * verbs or a watch, and Status responses for every error. Logs each request (no bodies).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { discoveryDocument } from './discovery.ts';
+import type { Faults } from './faults.ts';
+import type { RequestLog } from './request-log.ts';
+import type { ResourceTable } from './resources.ts';
+import { parseResourcePath } from './routes.ts';
+import { badRequest, conflict, KubeApiError, methodNotAllowed, reasonForCode } from './status.ts';
+import type { KubeObject } from './types.ts';
+import type { Verbs, WriteContext } from './verbs.ts';
+import type { WatchHub } from './watch.ts';
+
+/** The apiserver's default --max-request-body-bytes is 3 MiB. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export interface HandlerDeps {
+  table: ResourceTable;
+  verbs: Verbs;
+  hub: WatchHub;
+  faults: Faults;
+  log: RequestLog;
+  token: string;
+}
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+  // Hash both sides so timingSafeEqual compares equal lengths without leaking the length.
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new KubeApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(raw: string): KubeObject | undefined {
+  if (raw.trim() === '') return undefined;
+  try {
+    return JSON.parse(raw) as KubeObject;
+  } catch (err) {
+    throw badRequest(`error decoding request body: ${(err as Error).message}`);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function managerFor(req: IncomingMessage, query: URLSearchParams): string {
+  const given = query.get('fieldManager');
+  if (given !== null && given !== '') return given;
+  const ua = req.headers['user-agent'] ?? '';
+  return ua.split('/')[0]?.trim() || 'unknown';
+}
+
+export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const started = Date.now();
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let isWatch = false;
+    let fault: 'fail' | 'conflict' | 'latency' | undefined;
+    res.on('finish', () => deps.log.add({ at: started, method, url: url.pathname + url.search, status: res.statusCode, durationMs: Date.now() - started, watch: isWatch, ...(fault ? { fault } : {}) }));
+    res.on('close', () => {
+      if (!res.writableFinished) deps.log.add({ at: started, method, url: url.pathname + url.search, status: res.statusCode, durationMs: Date.now() - started, watch: isWatch, ...(fault ? { fault } : {}) });
+    });
+
+    const run = async (): Promise<void> => {
+      const decision = deps.faults.decide(method, url.pathname + url.search);
+      if (decision.delayMs > 0) {
+        fault = 'latency';
+        await new Promise((r) => setTimeout(r, decision.delayMs));
+      }
+      if (decision.fail !== undefined) {
+        fault = 'fail';
+        const { status, message, retryAfterSeconds } = decision.fail;
+        const err = new KubeApiError(status, reasonForCode(status), message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
+        send(res, status, err.status, retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) });
+        return;
+      }
+      if (!authorized(req, deps.token)) {
+        send(res, 401, new KubeApiError(401, 'Unauthorized', 'Unauthorized').status);
+        return;
+      }
+      if (['/healthz', '/readyz', '/livez'].includes(url.pathname)) {
+        res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+        return;
+      }
+      const route = parseResourcePath(deps.table, url.pathname);
+      if (route === undefined) {
+        const doc = method === 'GET' ? discoveryDocument(deps.table, url.pathname) : undefined;
+        if (doc === undefined) throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+        send(res, 200, doc);
+        return;
+      }
+      const { target } = route;
+      if (decision.conflict) {
+        fault = 'conflict';
+        throw conflict(target.def.resource, target.def.group, target.name ?? '');
+      }
+      const ctx: WriteContext = { query: url.searchParams, manager: managerFor(req, url.searchParams) };
+      const watchParam = url.searchParams.get('watch');
+      if (method === 'GET' && target.name === undefined && (route.watchPrefix || watchParam === 'true' || watchParam === '1')) {
+        isWatch = true;
+        deps.hub.serve(res, target, url.searchParams);
+        return;
+      }
+      const raw = method === 'GET' ? '' : await readBody(req);
+      switch (method) {
+        case 'GET':
+          return send(res, 200, target.name === undefined ? deps.verbs.list(target, url.searchParams) : deps.verbs.get(target));
+        case 'POST':
+          if (target.name !== undefined) throw methodNotAllowed('POST is not allowed on a named resource');
+          return send(res, 201, deps.verbs.create(target, parseJson(raw) ?? {}, ctx));
+        case 'PUT':
+          return send(res, 200, deps.verbs.update(target, parseJson(raw) ?? {}, ctx));
+        case 'PATCH': {
+          const existed = deps.verbs.exists(target);
+          const out = deps.verbs.patch(target, req.headers['content-type'], raw, ctx);
+          return send(res, existed ? 200 : 201, out);
+        }
+        case 'DELETE':
+          if (target.name === undefined) throw methodNotAllowed('deletecollection is not supported by the test API server');
+          return send(res, 200, deps.verbs.delete(target, parseJson(raw)));
+        default:
+          throw methodNotAllowed(`method ${method} is not allowed`);
+      }
+    };
+
+    run().catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const apiErr = err instanceof KubeApiError ? err : new KubeApiError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
+      send(res, apiErr.code, apiErr.status);
+    });
+  };
+}

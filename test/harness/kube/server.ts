@@ -1,0 +1,129 @@
+/**
+ * startKubeApiServer: the Kubernetes API test server on 127.0.0.1 (port 0), HTTPS by default,
+ * with a kubeconfig written for it. Real clients (@kubernetes/client-node) talk to it unchanged.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
+import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Faults } from './faults.ts';
+import { createHandler } from './handler.ts';
+import { writeKubeconfig } from './kubeconfig.ts';
+import { ObjectAccess } from './objects.ts';
+import { RequestLog } from './request-log.ts';
+import { DEFAULT_RESOURCES, defineResource, ResourceTable } from './resources.ts';
+import type { ResourceInit } from './resources.ts';
+import { ObjectStore } from './store.ts';
+import { servingCert } from './tls.ts';
+import type { KubeObject } from './types.ts';
+import { Verbs } from './verbs.ts';
+import { WatchHub } from './watch.ts';
+
+export interface KubeApiServerOptions {
+  /** Serve HTTPS with a self-signed cert carried in the kubeconfig (default true). */
+  tls?: boolean;
+  /** Bearer token the kubeconfig carries and the server requires (random by default). */
+  token?: string;
+  /** Watch events kept for resumption; older resourceVersions get 410 (default 1000). */
+  historyLimit?: number;
+  /** BOOKMARK interval for watches with allowWatchBookmarks=true (default 1000 ms; 0 = never). */
+  bookmarkIntervalMs?: number;
+  /** Extra resources to serve besides the defaults. */
+  resources?: ResourceInit[];
+  /** Namespace of the kubeconfig context (default "default"). */
+  namespace?: string;
+  /** Objects stored before the server starts. */
+  seed?: KubeObject[];
+}
+
+export interface KubeApiServer {
+  /** https://127.0.0.1:<port> (or http://). */
+  readonly url: string;
+  readonly port: number;
+  readonly kubeconfigPath: string;
+  /** A KubeConfig loaded from kubeconfigPath. */
+  kubeConfig(): KubeConfig;
+  readonly faults: Faults;
+  readonly objects: ObjectAccess;
+  readonly requests: RequestLog;
+  readonly watches: WatchHub;
+  readonly store: ObjectStore;
+  /** The current (latest) resourceVersion. */
+  resourceVersion(): string;
+  /** Drops all watch history: every earlier resourceVersion now answers 410 Gone. */
+  compactHistory(): void;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promise<KubeApiServer> {
+  const useTls = opts.tls ?? true;
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const table = new ResourceTable([...DEFAULT_RESOURCES, ...(opts.resources ?? []).map(defineResource)]);
+  const store = new ObjectStore(opts.historyLimit ?? 1000);
+  const verbs = new Verbs(store);
+  const hub = new WatchHub(store, opts.bookmarkIntervalMs ?? 1000);
+  const log = new RequestLog();
+  const objects = new ObjectAccess(table, store, verbs);
+  objects.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: opts.namespace ?? 'default' } });
+  for (const obj of opts.seed ?? []) objects.put(obj);
+
+  const sockets = new Set<Socket>();
+  const cert = useTls ? servingCert() : undefined;
+  const faults = new Faults(hub, {
+    refuseFor: async (ms) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+      await new Promise((r) => setTimeout(r, ms));
+      await listen(server, port);
+    },
+  });
+  const handler = createHandler({ table, verbs, hub, faults, log, token });
+  const server: Server = cert === undefined ? createHttpServer(handler) : createHttpsServer({ key: cert.keyPem, cert: cert.certPem, minVersion: 'TLSv1.2' }, handler);
+  server.on(useTls ? 'secureConnection' : 'connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const port = await listen(server, 0);
+  const url = `${useTls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const kubeconfig = writeKubeconfig(url, token, cert?.certPem, opts.namespace ?? 'default');
+
+  return {
+    url,
+    port,
+    kubeconfigPath: kubeconfig.path,
+    kubeConfig: () => {
+      const kc = new KubeConfig();
+      kc.loadFromFile(kubeconfig.path);
+      return kc;
+    },
+    faults,
+    objects,
+    requests: log,
+    watches: hub,
+    store,
+    resourceVersion: () => String(store.resourceVersion),
+    compactHistory: () => store.compact(),
+    close: async () => {
+      faults.clear();
+      hub.dropAll(true);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      await closed;
+      kubeconfig.remove();
+    },
+  };
+}
