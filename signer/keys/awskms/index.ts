@@ -16,7 +16,7 @@ export { AwsKmsSigner } from './signer.ts';
 export { parseAwsKmsUri, type AwsKmsReference } from './uri.ts';
 
 /** A Signer backed by the KMS key; fetches (and keeps) its public key once. */
-export async function loadAwsKmsSigner(uri: string, opts: AwsKmsOptions = {}): Promise<AwsKmsSigner & Signer> {
+export async function loadAwsKmsSigner(uri: string, opts: AwsKmsOptions = {}): Promise<AwsKmsSigner> {
   const ref = parseAwsKmsUri(uri);
   const client = KmsKeyClient.forReference(ref, opts, uri);
   try {
