@@ -1,13 +1,178 @@
-import { EXIT_USAGE, type Command } from '../command.ts';
+import { createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, type Command } from '../command.ts';
+import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
+import { parseEnvelope } from '../../dsse/parse.ts';
+import type { DsseEnvelope } from '../../dsse/envelope.ts';
+import { PublicKeyVerifier } from '../../keys/local.ts';
+import type { Verifier } from '../../keys/signer.ts';
+import type { SignedEventRecord } from '../../events/event-record.ts';
+import { recordFromJson } from '../../events/record-codec.ts';
+import { checkPipelineRunLink, eventLinkOf } from '../../events/pipelinerun-link.ts';
+import { loadPipelineRun } from '../../events/pipelinerun-source.ts';
+import { SqliteEventStore } from '../../events/stores/sqlite.ts';
+import { verifyEvent, type EventCheck } from '../../events/verify-record.ts';
 
-// Placeholder: replaced by the command's implementation.
+const HELP = `tkn-provenance verify-event: verify a signed trigger event record offline
+
+Usage:
+  tkn-provenance verify-event --key PUB [--payload FILE] [--json] RECORD_FILE
+  tkn-provenance verify-event --key PUB [--payload FILE] [--json] --pipelinerun FILE|NS/NAME --store PATH
+
+RECORD_FILE holds a SignedEventRecord (JSON, as the signer stores and serves it) or the bare
+DSSE envelope. With --pipelinerun, the event is found through the PipelineRun's
+triggers.tekton.dev/triggers-eventid label in the SQLite event store at --store, and the run's
+tekton-provenance.dev/event-digest and event-signature annotations must match the record.
+
+Checks: signature, predicate-type, statement, record, payload (with --payload), authenticity
+(verified, or provider none: delegated to an earlier interceptor, reported), and for a
+PipelineRun: run-digest, run-signature, run-event-id.
+
+Flags:
+  --key PUB              public key PEM file (repeatable; any one may have signed)
+  --payload FILE         the original webhook body; its sha256 must be the signed digest
+  --pipelinerun REF      \`kubectl get pipelinerun -o json|yaml\` output, or NAMESPACE/NAME (live)
+  --store PATH           SQLite event store (events.db) to read the record from
+  --kubeconfig PATH      kubeconfig for a live NAMESPACE/NAME (default: KUBECONFIG / in-cluster)
+  --json                 print the result as JSON
+
+Exit: 0 verified, 1 a check failed, 2 usage or unreadable input.
+
+Examples:
+  tkn-provenance verify-event --key .state/signing.pub --payload push.json record.json
+  tkn-provenance verify-event --key cosign.pub --pipelinerun ci/build-x7k2p --store events.db
+`;
+
+const FLAGS = {
+  key: { type: 'string', multiple: true },
+  payload: { type: 'string' },
+  pipelinerun: { type: 'string' },
+  store: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 const command: Command = {
   name: 'verify-event',
-  summary: 'not built yet',
-  help: 'tkn-provenance verify-event: not built yet',
-  async run(_argv, io) {
-    io.stderr.write('tkn-provenance verify-event: not built yet\n');
-    return EXIT_USAGE;
+  summary: 'verify a signed trigger event record offline',
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseFlags(argv, FLAGS, { maxPositionals: 1 });
+    const keys = stringList(values, 'key');
+    if (keys.length === 0) throw new UsageError('--key is required');
+    const verifiers = keys.flatMap((k) => loadVerifiers(resolve(io.cwd, k)));
+    const payloadPath = stringFlag(values, 'payload');
+    const payload = payloadPath ? readInput(resolve(io.cwd, payloadPath), '--payload') : undefined;
+    const runRef = stringFlag(values, 'pipelinerun');
+    let found: { envelope: DsseEnvelope; record?: SignedEventRecord; extra: EventCheck[] };
+    if (runRef) {
+      if (positionals.length > 0) throw new UsageError('give either RECORD_FILE or --pipelinerun, not both');
+      found = await fromPipelineRun(runRef, stringFlag(values, 'store', true), values, io);
+    } else {
+      if (positionals.length === 0)
+        throw new UsageError('missing RECORD_FILE (or --pipelinerun with --store)');
+      found = { ...readRecordFile(resolve(io.cwd, positionals[0] as string)), extra: [] };
+    }
+    const result = verifyEvent({ envelope: found.envelope, record: found.record, verifiers, payload });
+    const checks = [...result.checks, ...found.extra];
+    const ok = checks.every((c) => c.ok);
+    report(
+      io,
+      ok,
+      checks,
+      result.event?.eventId ?? found.record?.eventId,
+      result.event?.digest,
+      boolFlag(values, 'json'),
+    );
+    return ok ? EXIT_OK : EXIT_INVALID;
   },
 };
 export default command;
+
+function loadVerifiers(path: string): Verifier[] {
+  const text = readInput(path, '--key').toString('utf8');
+  const blocks = text.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g) ?? [];
+  if (blocks.length === 0) throw new UsageError(`--key ${path} holds no PEM public key`);
+  try {
+    return blocks.map((b) => new PublicKeyVerifier(createPublicKey(b)));
+  } catch (err) {
+    throw new UsageError(`--key ${path}: ${(err as Error).message}`);
+  }
+}
+
+function readInput(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new UsageError(`${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** A SignedEventRecord file, or a bare DSSE envelope file. */
+function readRecordFile(path: string): { envelope: DsseEnvelope; record?: SignedEventRecord } {
+  const text = readInput(path, 'RECORD_FILE').toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`RECORD_FILE ${path} is not JSON: ${(err as Error).message}`);
+  }
+  const obj = (value ?? {}) as Record<string, unknown>;
+  if ('envelope' in obj) {
+    const record = recordFromJson(obj, path);
+    return { envelope: record.envelope, record };
+  }
+  if ('record' in obj) {
+    const record = recordFromJson(obj.record, path); // the signer's `{"record": ...}` answer
+    return { envelope: record.envelope, record };
+  }
+  return { envelope: parseEnvelope(text) };
+}
+
+async function fromPipelineRun(
+  ref: string,
+  storePath: string,
+  values: Record<string, unknown>,
+  io: CliIO,
+): Promise<{ envelope: DsseEnvelope; record: SignedEventRecord; extra: EventCheck[] }> {
+  const kubeconfig =
+    typeof values.kubeconfig === 'string' ? resolve(io.cwd, values.kubeconfig) : io.env.KUBECONFIG;
+  const run = await loadPipelineRun(ref, { cwd: io.cwd, ...(kubeconfig ? { kubeconfig } : {}) });
+  const link = eventLinkOf(run);
+  const dbPath = resolve(io.cwd, storePath);
+  if (!existsSync(dbPath)) throw new UsageError(`--store ${storePath}: no such event store file`);
+  const store = new SqliteEventStore(dbPath);
+  try {
+    const record = link.eventId
+      ? await store.getByEventId(link.eventId)
+      : (await store.getByDigest(link.digest as string))[0];
+    if (!record) throw new UsageError(`no event ${link.eventId ?? link.digest} in the store ${storePath}`);
+    return { envelope: record.envelope, record, extra: checkPipelineRunLink(link, record) };
+  } finally {
+    await store.close();
+  }
+}
+
+function report(
+  io: CliIO,
+  ok: boolean,
+  checks: EventCheck[],
+  eventId?: string,
+  digest?: string,
+  json = false,
+): void {
+  if (json) {
+    io.stdout.write(
+      `${JSON.stringify({ verified: ok, eventId: eventId ?? null, digest: digest ?? null, checks }, null, 2)}\n`,
+    );
+    return;
+  }
+  for (const c of checks) io.stdout.write(`${c.ok ? 'PASS' : 'FAIL'} ${c.name.padEnd(15)}${c.detail}\n`);
+  const failed = checks.filter((c) => !c.ok).length;
+  io.stdout.write(
+    ok
+      ? `VERIFIED: event ${eventId ?? '?'} (${digest ?? '?'})\n`
+      : `NOT VERIFIED: ${failed} check(s) failed${eventId ? ` for event ${eventId}` : ''}\n`,
+  );
+}
