@@ -1,5 +1,5 @@
 import { PublicKeyVerifier } from '../local.ts';
-import type { Signer, Verifier } from '../signer.ts';
+import type { Verifier } from '../signer.ts';
 import type { AwsKmsOptions } from './client-config.ts';
 import { KmsKeyClient } from './kms-key-client.ts';
 import { AwsKmsSigner, checkSigningKey } from './signer.ts';
