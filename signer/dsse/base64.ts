@@ -1,7 +1,11 @@
 import { dsseError } from './errors.ts';
 
-const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const URL_BASE64 = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2}==|[A-Za-z0-9_-]{3}=)?$/;
+// Alphabet + at most two trailing '=' + length a multiple of 4 is exactly "padded base64".
+// (A repeated-group regex overflows V8's backtracking stack on payloads of tens of MiB.)
+const STD_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
+const URL_CHARS = /^[A-Za-z0-9_-]*={0,2}$/;
+const STD_BASE64 = { test: (v: string) => v.length % 4 === 0 && STD_CHARS.test(v) };
+const URL_BASE64 = { test: (v: string) => v.length % 4 === 0 && URL_CHARS.test(v) };
 
 /**
  * Strict base64 decoding for envelope fields: padding required, no whitespace, one alphabet

@@ -1,8 +1,11 @@
 import type { DsseEnvelope, DsseSignature } from './envelope.ts';
 import { dsseError } from './errors.ts';
 
-/** Envelopes are small (a statement and a few signatures); bigger input is refused unread. */
-export const MAX_ENVELOPE_BYTES = 32 * 1024 * 1024;
+/**
+ * Bigger input is refused unread. An event record embeds a webhook body of up to 25 MiB
+ * (GitHub's maximum), JSON-escaped and then base64'd (x4/3): 96 MiB leaves room for that.
+ */
+export const MAX_ENVELOPE_BYTES = 96 * 1024 * 1024;
 /** Verification tries every trusted key per signature: bound the work. */
 export const MAX_SIGNATURES = 64;
 
