@@ -50,7 +50,8 @@ function parseHeader(value: unknown): Record<string, string[]> {
   return out;
 }
 
-const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/** Triggers labels created runs with the event id, so it must be a label value (the signer checks the same). */
+const EVENT_ID = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 function parseContext(value: unknown): TriggerContext {
   if (value === undefined || value === null) {
@@ -59,7 +60,7 @@ function parseContext(value: unknown): TriggerContext {
   if (!isObject(value)) throw interceptorError('MISSING_CONTEXT', '"context" must be an object');
   const { event_id, event_url, trigger_id } = value;
   if (typeof event_id !== 'string' || !EVENT_ID.test(event_id)) {
-    throw interceptorError('MISSING_CONTEXT', '"context.event_id" must be an id of 1-128 letters, digits, . _ : -');
+    throw interceptorError('MISSING_CONTEXT', '"context.event_id" must be a label value (1-63 letters, digits, - _ .)');
   }
   if (event_url !== undefined && typeof event_url !== 'string') {
     throw interceptorError('MISSING_CONTEXT', '"context.event_url" must be a string');

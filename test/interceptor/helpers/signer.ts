@@ -1,0 +1,57 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
+import { LocalSigner, PublicKeyVerifier } from '../../../signer/keys/local.ts';
+import { startSignerServer, silentLogger, type SignerServer } from '../../../signer/server/index.ts';
+
+/** The real sidecar signer (UDS server, P-256 key, SQLite store) in a temporary directory. */
+export interface SignerFixture {
+  dir: string;
+  socketPath: string;
+  store: SqliteEventStore;
+  signer: LocalSigner;
+  verifier: PublicKeyVerifier;
+  /** Rows in the SQLite file, read through a separate connection. */
+  storedCount(): number;
+  /** Stops the server (the socket disappears): the signer is unreachable. */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSignerFixture(): Promise<SignerFixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'tp-interceptor-'));
+  const dbPath = join(dir, 'events.db');
+  const socketPath = join(dir, 'signer.sock');
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signer = new LocalSigner(privateKey);
+  const store = new SqliteEventStore(dbPath);
+  let server: SignerServer | undefined = await startSignerServer({ socketPath, signer, store, logger: silentLogger });
+  const stop = async () => {
+    await server?.close();
+    server = undefined;
+  };
+  return {
+    dir,
+    socketPath,
+    store,
+    signer,
+    verifier: new PublicKeyVerifier(signer.publicKey),
+    storedCount() {
+      const db = new DatabaseSync(dbPath, { readOnly: true });
+      try {
+        return Number((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
+      } finally {
+        db.close();
+      }
+    },
+    stop,
+    async close() {
+      await stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
