@@ -1,0 +1,23 @@
+// EventListener simulator: what Tekton Triggers does with a webhook. See docs/test-harness.md.
+export { EventListenerSimulator } from './listener.ts';
+export type { EventListenerOptions, EventResult, Webhook } from './listener.ts';
+export type { TriggerDefinition, TriggerResult } from './trigger.ts';
+export type { ResolvedInterceptor, InterceptorCall } from './chain.ts';
+export type { InterceptorRequest, InterceptorResponse } from './interceptor-request.ts';
+export { encodeInterceptorRequest, decodeInterceptorResponse } from './interceptor-request.ts';
+export { executeInterceptors } from './chain.ts';
+export { resolveParams } from './bindings.ts';
+export type { BindingParam, TemplateParamSpec } from './bindings.ts';
+export { renderTemplate } from './template.ts';
+export type { TriggerTemplate } from './template.ts';
+export { TRIGGERS_LABELS, labelResource, createResource } from './create.ts';
+export { resolveClusterInterceptor, loadClusterInterceptor } from './cluster-interceptor.ts';
+export type { ClusterInterceptorObject, ResolvedClusterInterceptor } from './cluster-interceptor.ts';
+export { canonicalHeaderKey, toGoHeader } from './go-header.ts';
+export type { GoHeader } from './go-header.ts';
+export { goUtf8, goFloatText, goMarshal } from './go-json.ts';
+export { makeTestCertificates, serviceDnsNames } from './test-ca.ts';
+export type { TestCertificates, TestCertOptions } from './test-ca.ts';
+export type { EventListenerErrorCode } from './errors.ts';
+export { startTestInterceptor } from './test-interceptor.ts';
+export type { TestInterceptor, ReceivedRequest, ScriptedAnswer } from './test-interceptor.ts';
