@@ -7,6 +7,11 @@ export interface StoredLocation {
   location: string;
 }
 
+/** What the backends stored before this one (the `tekton` backend references them when it cannot embed). */
+export interface StoreContext {
+  stored: readonly StoredLocation[];
+}
+
 /**
  * An attestation storage backend (`artifacts.pipelinerun.storage` lists them by name).
  * `store` is idempotent (storing the same attestation twice leaves one copy) and resolves
@@ -14,5 +19,5 @@ export interface StoredLocation {
  */
 export interface AttestationStorage {
   readonly name: string;
-  store(run: RunRef, attestation: SignedAttestation): Promise<StoredLocation>;
+  store(run: RunRef, attestation: SignedAttestation, context?: StoreContext): Promise<StoredLocation>;
 }

@@ -1,0 +1,43 @@
+/** The validated configuration every part of the controller reads (docs/config.md). */
+export interface ProvenanceConfig {
+  /** `artifacts.pipelinerun.format`: one attestation per listed format. */
+  formats: string[];
+  /** `artifacts.pipelinerun.storage`: backends in order; empty = attestation disabled. */
+  storage: string[];
+  signer: SignerConfig;
+  builderId: string;
+  /** `builddefinition.buildtype`; undefined = each format's own default. */
+  buildType: string | undefined;
+  oci: OciConfig;
+  tekton: { maxAnnotationBytes: number };
+  sqlite: { path: string };
+  controller: ControllerConfig;
+  /** Keys accepted for Chains compatibility but without effect (reported once at start-up). */
+  ignoredKeys: string[];
+}
+
+export interface SignerConfig {
+  kind: 'x509' | 'kms';
+  /** Key reference for the key sources: a directory (x509) or a KMS URI (kms). */
+  ref: string;
+}
+
+export interface OciConfig {
+  /** `storage.oci.repository`: store every attestation there instead of next to each image. */
+  repository: string | undefined;
+  insecure: boolean;
+  encoding: 'dsse' | 'sigstore-bundle';
+  /** Name of a Secret of type kubernetes.io/dockerconfigjson in the controller's namespace. */
+  credentialsSecret: string | undefined;
+}
+
+export interface ControllerConfig {
+  workers: number;
+  maxRetries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** How long a CustomRun or missing child may hold a finished run back before attesting anyway. */
+  childGraceMs: number;
+  /** Namespaces to watch; empty = all. */
+  namespaces: string[];
+}

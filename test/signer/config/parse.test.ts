@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../../signer/config/parse.ts';
+
+test('defaults: in-toto into sqlite, x509, Chains builder id', () => {
+  const c = parseConfig({});
+  assert.deepEqual(c.formats, ['in-toto']);
+  assert.deepEqual(c.storage, ['sqlite']);
+  assert.equal(c.signer.kind, 'x509');
+  assert.equal(c.signer.ref, '/etc/signing-secrets');
+  assert.equal(c.builderId, 'https://tekton.dev/chains/v2');
+  assert.equal(c.buildType, undefined);
+  assert.equal(c.oci.encoding, 'dsse');
+  assert.equal(c.controller.workers, 4);
+  assert.equal(c.controller.backoffBaseMs, 1000);
+});
+
+test('Chains keys from chains-config carry over; ours win key by key', () => {
+  const c = parseConfig({
+    chains: { 'artifacts.pipelinerun.format': 'slsa/v2alpha4', 'artifacts.pipelinerun.storage': 'oci,tekton', 'storage.oci.repository': 'reg.example/att', 'artifacts.taskrun.format': 'in-toto', 'some.future.chains-key': 'x' },
+    ours: { 'artifacts.pipelinerun.format': 'in-toto, tekton', 'storage.oci.repository.insecure': 'true', 'controller.backoff-base': '250ms' },
+  });
+  assert.deepEqual(c.formats, ['in-toto', 'tekton']);
+  assert.deepEqual(c.storage, ['oci', 'tekton']);
+  assert.equal(c.oci.repository, 'reg.example/att');
+  assert.equal(c.oci.insecure, true);
+  assert.equal(c.controller.backoffBaseMs, 250);
+  assert.deepEqual(c.ignoredKeys, ['artifacts.taskrun.format', 'some.future.chains-key']);
+});
+
+test('an empty storage list disables attestation (as in Chains)', () => {
+  assert.deepEqual(parseConfig({ ours: { 'artifacts.pipelinerun.storage': '' } }).storage, []);
+});
+
+test('kms needs signers.kms.kmsref', () => {
+  assert.throws(() => parseConfig({ ours: { 'artifacts.pipelinerun.signer': 'kms' } }), { code: 'MISSING_KEY', message: /signers\.kms\.kmsref/ });
+  const c = parseConfig({ ours: { 'artifacts.pipelinerun.signer': 'kms', 'signers.kms.kmsref': 'awskms:///alias/tp' } });
+  assert.deepEqual(c.signer, { kind: 'kms', ref: 'awskms:///alias/tp' });
+});
+
+test('clear errors: unknown key, format, storage, signer, bad values', () => {
+  const cases: Array<[Record<string, string>, string, RegExp]> = [
+    [{ 'artifacts.pipelinerun.fromat': 'in-toto' }, 'UNKNOWN_KEY', /artifacts\.pipelinerun\.fromat/],
+    [{ 'artifacts.pipelinerun.format': 'in-toto,slsa/v9' }, 'UNKNOWN_FORMAT', /slsa\/v9.*known: in-toto/],
+    [{ 'artifacts.pipelinerun.format': '' }, 'INVALID_VALUE', /at least one/],
+    [{ 'artifacts.pipelinerun.storage': 'oci,gcs' }, 'UNKNOWN_STORAGE', /"gcs" is a Chains backend/],
+    [{ 'artifacts.pipelinerun.storage': 'tekton,s3' }, 'UNKNOWN_STORAGE', /"s3"/],
+    [{ 'artifacts.pipelinerun.storage': 'oci,oci' }, 'INVALID_VALUE', /twice/],
+    [{ 'artifacts.pipelinerun.signer': 'pgp' }, 'UNKNOWN_SIGNER', /pgp/],
+    [{ 'storage.oci.encoding-format': 'protobuf' }, 'INVALID_VALUE', /dsse, sigstore-bundle/],
+    [{ 'storage.oci.repository.insecure': 'yes' }, 'INVALID_VALUE', /true or false/],
+    [{ 'controller.workers': '0' }, 'INVALID_VALUE', /controller\.workers/],
+    [{ 'controller.backoff-base': '10 seconds' }, 'INVALID_VALUE', /duration/],
+    [{ 'controller.backoff-base': '10m', 'controller.backoff-max': '1m' }, 'INVALID_VALUE', /backoff-max/],
+    [{ 'transparency.enabled': 'true' }, 'UNSUPPORTED_FEATURE', /transparency/],
+  ];
+  for (const [ours, code, message] of cases) assert.throws(() => parseConfig({ ours }), { code, message }, JSON.stringify(ours));
+});
