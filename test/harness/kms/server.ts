@@ -18,8 +18,11 @@ export const STAND_IN_CREDENTIALS: StandInCredentials = {
   secretAccessKey: 'stand-in-secret-not-a-real-aws-key-0000001',
 };
 
-/** Error answers, or 'bad-signature': a 200 Sign answer whose signature has one byte flipped. */
-export type FaultKind = 'throttle' | 'internal-error' | 'unavailable' | 'bad-signature';
+/**
+ * Error answers; 'bad-signature': a 200 Sign answer whose signature has one byte flipped;
+ * 'stall': no answer at all (the client's timeout must fire; close() drops the connection).
+ */
+export type FaultKind = 'throttle' | 'internal-error' | 'unavailable' | 'bad-signature' | 'stall';
 
 export interface KmsStandInOptions {
   region?: string;
@@ -42,11 +45,12 @@ export interface StandInRequest {
   messageBytes?: number;
 }
 
-const FAULT_ANSWERS: Record<Exclude<FaultKind, 'bad-signature'>, KmsAnswer> = {
+const FAULT_ANSWERS: Record<Exclude<FaultKind, 'bad-signature' | 'stall'>, KmsAnswer> = {
   throttle: { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } },
   'internal-error': { status: 500, body: { __type: 'KMSInternalException', message: 'An internal error occurred (injected)' } },
   unavailable: { status: 503, body: { __type: 'ServiceUnavailableException', message: 'Service unavailable (injected)' } },
 };
+const STALL: KmsAnswer = { status: 0, body: {} }; // sentinel: leave the response open
 const TARGET_PREFIX = 'TrentService.';
 const MAX_LOG = 1000;
 
@@ -127,9 +131,11 @@ export class KmsStandIn {
     const entry: StandInRequest = { target, status: 0 };
     const answer = this.answer(req, target, body, entry);
     entry.status = answer.status;
-    if (answer.status >= 300) entry.errorType = String(answer.body.__type);
+    if (answer === STALL) entry.errorType = 'stall';
+    else if (answer.status >= 300) entry.errorType = String(answer.body.__type);
     this.requests.push(entry);
     if (this.requests.length > MAX_LOG) this.requests.shift();
+    if (answer === STALL) return;
     const text = JSON.stringify(answer.body);
     res.writeHead(answer.status, {
       'content-type': 'application/x-amz-json-1.1',
@@ -151,6 +157,7 @@ export class KmsStandIn {
     entry.accessKeyId = auth.accessKeyId;
     const fault = this.#faults.find((f) => f.remaining > 0 && (f.target === undefined || f.target === target));
     if (fault) fault.remaining--;
+    if (fault?.kind === 'stall') return STALL;
     if (fault && fault.kind !== 'bad-signature') return FAULT_ANSWERS[fault.kind];
     let input: unknown;
     try {

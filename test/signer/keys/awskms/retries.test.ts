@@ -110,3 +110,33 @@ describe('AWS KMS retries through the SDK retry strategy', () => {
     }
   });
 });
+
+describe('AWS KMS request timeouts', () => {
+  let kms: KmsStandIn;
+  before(async () => {
+    kms = await KmsStandIn.start();
+  });
+  after(async () => {
+    await kms.close();
+  });
+
+  test('a stalled answer times out and is retried; stalls beyond maxAttempts are KMS_UNREACHABLE', async () => {
+    const opts = standInOptions(kms, { maxAttempts: 2, requestTimeoutMs: 300 });
+    const signer = await loadAwsKmsSigner(kms.uri('alias/provenance-p256'), opts);
+    try {
+      kms.injectFaults('stall', 1, 'Sign');
+      const data = Buffer.from('stalled once');
+      const sig = await signer.sign(data);
+      assert.equal(new PublicKeyVerifier(kms.ecKey.publicKey).verify(data, sig), true);
+      assert.equal(kms.requestCount('Sign'), 2);
+
+      kms.injectFaults('stall', 2, 'Sign');
+      await assert.rejects(signer.sign(Buffer.from('stalled twice')), (err) =>
+        isProvenanceError(err, 'KMS_UNREACHABLE') && /TimeoutError/.test(err.message),
+      );
+      assert.equal(kms.requestCount('Sign'), 4);
+    } finally {
+      signer.close();
+    }
+  });
+});
