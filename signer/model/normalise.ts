@@ -42,22 +42,23 @@ export function normaliseRun(pipelineRun: object, children: ChildObject[]): Tekt
 }
 
 /**
- * Pairs exported TaskRun objects with the run's childReferences (CLI and backfills): by name,
- * else by the `tekton.dev/pipelineTask` label. CustomRun refs become `customrun`; refs with no
- * object become `deleted`; objects that match no ref are kept as found children.
+ * Pairs exported TaskRun objects with the run's childReferences by name (CLI and backfills).
+ * CustomRun refs become `customrun`; refs with no object are left out, so normaliseRun falls
+ * back to the embedded v1beta1 status or records them as deleted; objects that match no ref
+ * are kept as found children.
  */
 export function matchChildren(pipelineRun: object, objects: object[]): ChildObject[] {
   if (!isObj(pipelineRun)) throw modelError('NOT_AN_OBJECT', 'PipelineRun is not a JSON object');
   const refs = childReferences(isObj(pipelineRun['status']) ? pipelineRun['status'] : {}, 'PipelineRun.status');
   const byName = new Map<string, object>();
   for (const o of objects) byName.set(nameOf(o), o);
-  const out: ChildObject[] = refs.map((ref) => {
-    if (isCustomRun(ref)) return { ref, state: 'customrun' };
+  const out: ChildObject[] = [];
+  for (const ref of refs) {
     const object = byName.get(ref.name);
-    if (object === undefined) return { ref, state: 'deleted' };
+    if (isCustomRun(ref)) out.push({ ref, state: 'customrun' });
+    else if (object !== undefined) out.push({ ref, object, state: 'found' });
     byName.delete(ref.name);
-    return { ref, object, state: 'found' };
-  });
+  }
   for (const [name, object] of byName) {
     out.push({ ref: { kind: 'TaskRun', name, pipelineTaskName: '' }, object, state: 'found' });
   }

@@ -1,13 +1,144 @@
-import { EXIT_USAGE, type Command } from '../command.ts';
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { EXIT_OK, UsageError, type CliIO, type Command } from '../command.ts';
+import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
+import { attestRun } from '../../attest/attest-run.ts';
+import { resolveEventLink } from '../../attest/event-link.ts';
+import { lookupsOver, runFromExports } from '../../attest/exported-run.ts';
+import type { EventLink, SignedAttestation } from '../../attest/types.ts';
+import { serializeEnvelope } from '../../dsse/sign.ts';
+import { parseRecord } from '../../events/record-codec.ts';
+import { formats } from '../../formats/registry.ts';
+import { loadSigner } from '../../keys/sources.ts';
 
-// Placeholder: replaced by the command's implementation.
+const HELP = `tkn-provenance attest: build and sign a PipelineRun attestation offline
+
+Usage:
+  tkn-provenance attest --pipelinerun FILE [--taskruns FILE...] [--event FILE] --key KEY
+                        [--format F...] [--builder-id ID] [--build-type T] [--out FILE] [--json]
+
+Reads what \`kubectl get -o json|yaml\` writes (single objects, Lists, multi-document YAML),
+pairs the TaskRuns with the PipelineRun's status.childReferences, finds the trigger event
+(--event: the signed event record as the event store keeps it) and signs one attestation per
+format: the same code path as the controller, for backfilling old runs and for debugging.
+Children not given (deleted TaskRuns, CustomRuns) are recorded as incomplete tasks.
+
+Flags:
+  --pipelinerun FILE   the PipelineRun (the file may also hold its TaskRuns)
+  --taskruns FILE      TaskRuns (repeatable; each file may be a List)
+  --event FILE         the signed event record (JSON); without it the event is "absent"
+  --key KEY            signing key: PEM/cosign key file, Chains secret dir, awskms://...
+                       (cosign keys read COSIGN_PASSWORD)
+  --format F           in-toto (default), slsa/v1, slsa/v2alpha4, slsa/v2alpha3, tekton;
+                       repeatable or comma-separated
+  --builder-id ID      predicate builder id (default https://tekton.dev/chains/v2)
+  --build-type T       override the format's default buildType
+  --out FILE           write the DSSE envelope(s) there, one JSON line per format
+                       (default: stdout)
+  --json               print a JSON summary (with envelopes unless --out) instead
+
+Exit: 0 signed, 2 usage or unreadable input.
+
+Examples:
+  kubectl get pipelinerun build-x7k2p -o yaml > pr.yaml
+  kubectl get taskruns -l tekton.dev/pipelineRun=build-x7k2p -o yaml > trs.yaml
+  tkn-provenance attest --pipelinerun pr.yaml --taskruns trs.yaml --event event.json \\
+      --key cosign.key --format in-toto,slsa/v2alpha4 --out build-x7k2p.intoto.jsonl
+`;
+
+const FLAGS = {
+  pipelinerun: { type: 'string' },
+  taskruns: { type: 'string', multiple: true },
+  event: { type: 'string' },
+  key: { type: 'string' },
+  format: { type: 'string', multiple: true },
+  'builder-id': { type: 'string' },
+  'build-type': { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 const command: Command = {
   name: 'attest',
-  summary: 'not built yet',
-  help: 'tkn-provenance attest: not built yet',
-  async run(_argv, io) {
-    io.stderr.write('tkn-provenance attest: not built yet\n');
-    return EXIT_USAGE;
+  summary: 'build and sign an attestation from exported PipelineRun/TaskRuns',
+  help: HELP,
+  async run(argv, io) {
+    const { values } = parseFlags(argv, FLAGS, { maxPositionals: 0 });
+    const path = (p: string): string => resolve(io.cwd, p);
+    const prFile = stringFlag(values, 'pipelinerun', true);
+    const keyRef = stringFlag(values, 'key', true);
+    const formatNames = stringList(values, 'format').flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
+    const chosen = formatNames.length > 0 ? formatNames : ['in-toto'];
+    for (const f of chosen) if (!formats.has(f)) throw new UsageError(`unknown --format "${f}" (known: ${formats.names().join(', ')})`);
+
+    const run = runFromExports(await read(path(prFile)), await Promise.all(stringList(values, 'taskruns').map((f) => read(path(f)))));
+    const eventFile = stringFlag(values, 'event');
+    const records = eventFile ? [parseRecord(await read(path(eventFile)), eventFile)] : [];
+    const lookups = lookupsOver(records);
+    const event = await resolveEventLink(run, lookups.byId, lookups.byDigest);
+    const signer = await loadSigner(keyRef.includes('://') ? keyRef : path(keyRef), { env: io.env });
+    const opts: Parameters<typeof attestRun>[1] = { formats: chosen, signer, event };
+    const builderId = stringFlag(values, 'builder-id');
+    const buildType = stringFlag(values, 'build-type');
+    if (builderId) opts.builderId = builderId;
+    if (buildType) opts.buildType = buildType;
+    const attestations = await attestRun(run, opts);
+
+    const lines = attestations.map((a) => serializeEnvelope(a.envelope)).join('\n') + '\n';
+    const out = stringFlag(values, 'out');
+    if (out) await writeFile(path(out), lines, { mode: 0o644 });
+    if (boolFlag(values, 'json')) {
+      io.stdout.write(`${JSON.stringify(summary(run.pipelineRun.meta, attestations, event, run.missing, out === undefined), null, 2)}\n`);
+    } else if (out) {
+      report(io, run.pipelineRun.meta.namespace, run.pipelineRun.meta.name, attestations, event, out);
+    } else {
+      io.stdout.write(lines);
+    }
+    return EXIT_OK;
   },
 };
 export default command;
+
+async function read(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function eventSummary(event: EventLink): Record<string, string> {
+  if (event.state === 'found') return { state: 'found', eventId: event.record.eventId, digest: event.record.digest };
+  return { state: event.state, reason: event.reason };
+}
+
+function summary(
+  meta: { namespace: string; name: string; uid: string },
+  attestations: SignedAttestation[],
+  event: EventLink,
+  missing: readonly { name: string; reason: string }[],
+  withEnvelopes: boolean,
+): object {
+  return {
+    pipelineRun: { namespace: meta.namespace, name: meta.name, uid: meta.uid },
+    event: eventSummary(event),
+    incompleteTasks: missing,
+    attestations: attestations.map((a) => ({
+      format: a.format,
+      payloadType: a.payloadType,
+      predicateType: a.predicateType,
+      subjects: a.subjects,
+      ...(withEnvelopes ? { envelope: a.envelope } : {}),
+    })),
+  };
+}
+
+function report(io: CliIO, ns: string, name: string, attestations: SignedAttestation[], event: EventLink, out: string): void {
+  const ev = eventSummary(event);
+  io.stdout.write(`PipelineRun ${ns}/${name}: event ${ev['state']}${ev['reason'] ? ` (${ev['reason']})` : ` ${ev['eventId']}`}\n`);
+  for (const a of attestations) {
+    const subjects = a.subjects.map((s) => s.name).join(', ') || 'no subjects';
+    io.stdout.write(`  signed ${a.format} (${a.predicateType}): ${subjects}\n`);
+  }
+  io.stdout.write(`wrote ${attestations.length} envelope(s) to ${out}\n`);
+}

@@ -44,10 +44,10 @@ export function imageMaterial(imageID: string): Material | undefined {
   return { uri: `oci://${ref.repository}`, digest: ref.digest };
 }
 
-/** A pinned image reference `<repository>@<alg>:<hex>` for step environments. */
+/** `oci://<repository>@<alg>:<hex>` for step environments; the raw imageID when unpinned. */
 export function pinnedImage(imageID: string): string {
   const ref = parseImageRef(imageID);
-  return ref?.digest ? `${ref.repository}@${digestString(ref.digest)}` : imageID;
+  return ref?.digest ? `oci://${ref.repository}@${digestString(ref.digest)}` : imageID;
 }
 
 type Named = { name: string; value: ParamValue | undefined };

@@ -2,7 +2,10 @@ import type { MissingChild, PipelineTaskInfo, ResultValue, RunStatus, TaskRef, T
 import { invocation, type Invocation } from './invocation.ts';
 import { pinnedImage } from './materials.ts';
 
-/** One step as Chains' StepAttestation serialises it (null where Go emits null). */
+/**
+ * One step as Chains' StepAttestation serialises it (null where Go emits null): `container` is
+ * the step name and `image` the digest-pinned `oci://` reference, as in Chains' own tests.
+ */
 export interface StepRecord {
   entryPoint: string;
   arguments: string[] | null;
@@ -61,7 +64,7 @@ function record(tr: TaskRunInfo, pt: PipelineTaskInfo | undefined, after: string
     steps: tr.steps.map((s) => ({
       entryPoint: s.entryPoint,
       arguments: s.args.length > 0 ? s.args : null,
-      environment: { container: s.container, image: pinnedImage(s.imageID) },
+      environment: { container: s.name, image: pinnedImage(s.imageID) },
       annotations: null,
     })),
     invocation: invocation(tr.refSource, tr.params, tr.paramSpecs, tr.meta),
