@@ -43,6 +43,10 @@ export interface KubeApiServer {
   readonly url: string;
   readonly port: number;
   readonly kubeconfigPath: string;
+  /** The bearer token the server requires (a test credential; never log it). */
+  readonly token: string;
+  /** PEM of the self-signed serving cert (the CA to trust), undefined for plain HTTP. */
+  readonly caPem: string | undefined;
   /** A KubeConfig loaded from kubeconfigPath. */
   kubeConfig(): KubeConfig;
   readonly faults: Faults;
@@ -104,6 +108,8 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     url,
     port,
     kubeconfigPath: kubeconfig.path,
+    token,
+    caPem: cert?.certPem,
     kubeConfig: () => {
       const kc = new KubeConfig();
       kc.loadFromFile(kubeconfig.path);
