@@ -18,8 +18,8 @@ export const DEFAULT_TLS_SECRET = 'tekton-provenance-interceptor-tls';
  */
 export type InterceptorTlsOptions =
   | { kind: 'pem'; cert: string; key: string }
-  | { kind: 'directory'; dir: string; extraDnsNames?: string[]; ipAddresses?: string[] }
-  | { kind: 'secret'; secretName?: string; extraDnsNames?: string[] };
+  | { kind: 'directory'; dir: string; extraDnsNames?: string[]; ipAddresses?: string[]; checkIntervalMs?: number }
+  | { kind: 'secret'; secretName?: string; extraDnsNames?: string[]; checkIntervalMs?: number };
 
 export interface InterceptorKubeOptions {
   kubeConfig: KubeConfig;

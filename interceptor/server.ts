@@ -56,7 +56,7 @@ export async function startInterceptor(opts: InterceptorOptions): Promise<Runnin
   return {
     url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    caCert: () => first.ca ?? tls.current().ca,
+    caCert: () => tls.current().ca,
     close: () => {
       closing ??= (async () => {
         await closeGracefully(server, opts.shutdownGraceMs ?? 8_000);

@@ -35,7 +35,12 @@ export async function createTlsSource(opts: InterceptorOptions, logger: Logger):
       dnsNames: [...serviceDnsNames(service, namespace), 'localhost', ...(tls.extraDnsNames ?? [])],
       ipAddresses: tls.ipAddresses ?? ['127.0.0.1'],
     };
-    manager = new TlsManager({ store: new DirectoryCertStore(tls.dir), identity, logger });
+    manager = new TlsManager({
+      store: new DirectoryCertStore(tls.dir),
+      identity,
+      logger,
+      ...(tls.checkIntervalMs ? { checkIntervalMs: tls.checkIntervalMs } : {}),
+    });
   } else {
     if (opts.kube === undefined) throw new Error('tls kind "secret" needs the kube options (kubeConfig, namespace)');
     const identity: CertIdentity = { dnsNames: [...serviceDnsNames(service, namespace), ...(tls.extraDnsNames ?? [])] };
@@ -44,6 +49,7 @@ export async function createTlsSource(opts: InterceptorOptions, logger: Logger):
       identity,
       publisher: new ClusterInterceptorCaBundle(opts.kube.kubeConfig, opts.kube.clusterInterceptorName),
       logger,
+      ...(tls.checkIntervalMs ? { checkIntervalMs: tls.checkIntervalMs } : {}),
     });
   }
   await manager.start();
