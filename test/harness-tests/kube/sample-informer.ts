@@ -57,7 +57,7 @@ export class FinishedRunInformer {
   }
 
   /** Runs currently in the informer's cache. */
-  cached(): PipelineRun[] {
+  cached(): readonly PipelineRun[] {
     return this.#informer.list();
   }
 
