@@ -11,7 +11,7 @@ function v1Run(): TektonRun {
 
 /** Drops what legitimately differs between API versions (apiVersion and the verbatim JSON). */
 function comparable(run: TektonRun): unknown {
-  const strip = <T extends { apiVersion: string; rawStatus: unknown }>(x: T) => ({ ...x, apiVersion: '', rawStatus: null });
+  const strip = (x: { apiVersion: string; rawStatus: unknown }): object => ({ ...x, apiVersion: '', rawStatus: null });
   return { ...run, pipelineRun: { ...strip(run.pipelineRun), rawSpec: null, childReferences: null }, taskRuns: run.taskRuns.map(strip) };
 }
 
