@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import type { EventLink } from '../../../signer/attest/types.ts';
+import { formats } from '../../../signer/formats/index.ts';
+import { validateStatement } from '../../../signer/intoto/validate.ts';
+import type { TektonRun } from '../../../signer/model/index.ts';
+import { FIXTURES } from '../model/fixtures.ts';
+import { FOUND, chainsRun, chainsRunV1beta1, eventRecord } from './run-fixtures.ts';
+
+// Golden files: exact expected JSON. Regenerate deliberately with UPDATE_GOLDEN=1 and review the diff.
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const CTX = { builderId: 'https://tekton.dev/chains/v2' };
+
+function golden(name: string, actual: unknown): void {
+  const file = `${FIXTURES}golden/${name}.json`;
+  const text = `${JSON.stringify(actual, null, 2)}\n`;
+  if (UPDATE) writeFileSync(file, text);
+  assert.deepEqual(JSON.parse(text), JSON.parse(readFileSync(file, 'utf8')), `${name} differs from ${file}`);
+}
+
+function build(format: string, run: TektonRun, event: EventLink): unknown {
+  return JSON.parse(JSON.stringify(formats.get(format).build(run, { ...CTX, event })));
+}
+
+describe('golden attestations from real exported objects (Chains testdata, v1)', () => {
+  for (const [format, file] of [['in-toto', 'in-toto'], ['slsa/v2alpha4', 'slsa-v2alpha4'], ['tekton', 'tekton']] as const) {
+    it(`${format} with a found event`, () => golden(`chains-pipeline.${file}`, build(format, chainsRun(), FOUND())));
+  }
+
+  it('in-toto without an event and with a CustomRun child and a deleted TaskRun', () => {
+    const run = chainsRun((pr, trs) => {
+      pr.status.childReferences.push({ apiVersion: 'tekton.dev/v1beta1', kind: 'CustomRun', name: 'approve-x', pipelineTaskName: 'approve' });
+      trs.pop();
+    });
+    golden('chains-pipeline.in-toto.incomplete', build('in-toto', run, { state: 'absent', reason: 'not started by a trigger' }));
+  });
+
+  it('slsa/v2alpha4 with a label/annotation mismatch', () => {
+    golden('chains-pipeline.slsa-v2alpha4.mismatch', build('slsa/v2alpha4', chainsRun(), { state: 'mismatch', reason: 'annotation digest differs', record: eventRecord() }));
+  });
+
+  it('v1beta1 objects of the same run give the same in-toto attestation', () => {
+    assert.deepEqual(build('in-toto', chainsRunV1beta1(), FOUND()), build('in-toto', chainsRun(), FOUND()));
+  });
+
+  it('aliases: slsa/v1 = in-toto, slsa/v2alpha3 = slsa/v2alpha4', () => {
+    assert.deepEqual(build('slsa/v1', chainsRun(), FOUND()), build('in-toto', chainsRun(), FOUND()));
+    assert.deepEqual(build('slsa/v2alpha3', chainsRun(), FOUND()), build('slsa/v2alpha4', chainsRun(), FOUND()));
+  });
+
+  it('every in-toto statement passes the strict statement validator', () => {
+    for (const name of ['in-toto', 'slsa/v1', 'slsa/v2alpha4', 'slsa/v2alpha3']) {
+      const f = formats.get(name);
+      const stmt = validateStatement(build(name, chainsRun(), FOUND()), { predicateType: f.predicateType });
+      assert.equal(stmt.subject.length, 1, name);
+    }
+  });
+});
