@@ -10,6 +10,7 @@ import { PublicKeyVerifier } from '../../../../signer/keys/local.ts';
 import { signEnvelope } from '../../../../signer/dsse/sign.ts';
 import { verifyEnvelope } from '../../../../signer/dsse/verify.ts';
 import { pae } from '../../../../signer/dsse/pae.ts';
+import { crypto as sigstoreCrypto, dsse as sigstoreDsse } from '@sigstore/core';
 import { KmsStandIn } from '../../../harness/kms/server.ts';
 import { selfSignedCertificate } from '../../../harness/kms/tls.ts';
 import { standInOptions } from './options.ts';
@@ -119,6 +120,20 @@ describe('AWS KMS signer end to end through @aws-sdk/client-kms', () => {
       }
     });
   }
+
+  test("sigstore's own PAE and verifier accept a KMS-signed envelope (cosign interop)", async () => {
+    const signer = await loadAwsKmsSigner(kms.uri('alias/provenance-p256'), standInOptions(kms));
+    try {
+      const payload = statement(7);
+      const env = await signEnvelope(PAYLOAD_TYPE, payload, [signer]);
+      const sig = Buffer.from(env.signatures[0]?.sig ?? '', 'base64');
+      const spkiPem = signer.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+      const key = sigstoreCrypto.createPublicKey(spkiPem);
+      assert.equal(sigstoreCrypto.verify(sigstoreDsse.preAuthEncoding(PAYLOAD_TYPE, payload), key, sig, 'sha256'), true);
+    } finally {
+      signer.close();
+    }
+  });
 
   test('ECC_NIST_P384 keys sign with ECDSA_SHA_384 over a SHA-384 digest', async () => {
     const key = kms.keys.create({ keySpec: 'ECC_NIST_P384', alias: 'p384' });
