@@ -1,0 +1,215 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { parseConfig } from '../../signer/config/parse.ts';
+import { parseParams } from '../../interceptor/protocol/params.ts';
+import {
+  EVENT_DIGEST_ANNOTATION,
+  EVENT_KEYID_ANNOTATION,
+  EVENT_SIGNATURE_ANNOTATION,
+} from '../../signer/events/event-record.ts';
+import { DEFAULT_SIGNER_SOCKET } from '../../signer/server/index.ts';
+
+// Plain JSON views of the YAML: tests read deep paths, so `any` is the honest type here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+const ROOT = join(import.meta.dirname, '../../manifests');
+const NS = 'tekton-provenance';
+const CORE_INTERCEPTORS = ['cel', 'github', 'gitlab', 'bitbucket', 'slack'];
+
+function load(dir: string): Obj[] {
+  const objects: Obj[] = [];
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort()) {
+    for (const doc of parseAllDocuments(readFileSync(join(dir, f), 'utf8'))) {
+      assert.deepEqual(doc.errors, [], `${f} parses`);
+      const o = doc.toJS() as Obj;
+      if (o === null) continue;
+      assert.ok(
+        o.apiVersion && o.kind && o.metadata?.name,
+        `${f}: every object has apiVersion, kind, metadata.name`,
+      );
+      objects.push({ ...o, __file: f });
+    }
+  }
+  return objects;
+}
+
+const base = load(ROOT);
+const examples = load(join(ROOT, 'examples'));
+const find = (objs: Obj[], kind: string, name?: string): Obj[] =>
+  objs.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+const one = (objs: Obj[], kind: string, name?: string): Obj => {
+  const found = find(objs, kind, name);
+  assert.equal(found.length, 1, `exactly one ${kind} ${name ?? ''}`);
+  return found[0];
+};
+
+test('namespaced objects live in tekton-provenance', () => {
+  const cluster = ['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ClusterInterceptor'];
+  for (const o of base) {
+    if (cluster.includes(o.kind))
+      assert.equal(o.metadata.namespace, undefined, `${o.kind} is cluster-scoped`);
+    else assert.equal(o.metadata.namespace, NS, `${o.kind} ${o.metadata.name}`);
+  }
+  one(base, 'Namespace', NS);
+  one(base, 'ServiceAccount', 'tekton-provenance');
+});
+
+test('the Deployment: two containers from one image, hardened, probed, sharing the socket', () => {
+  const d = one(base, 'Deployment', 'tekton-provenance');
+  const pod = d.spec.template.spec;
+  assert.equal(pod.serviceAccountName, 'tekton-provenance');
+  assert.equal(pod.securityContext.runAsNonRoot, true);
+  assert.equal(pod.securityContext.runAsUser, 65532);
+  assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault');
+  const names = pod.containers.map((c: Obj) => c.name);
+  assert.deepEqual(names, ['interceptor', 'signer']);
+  assert.equal(new Set(pod.containers.map((c: Obj) => c.image)).size, 1, 'one image');
+  const socketDir = DEFAULT_SIGNER_SOCKET.slice(0, DEFAULT_SIGNER_SOCKET.lastIndexOf('/'));
+  for (const c of pod.containers) {
+    const sc = c.securityContext;
+    assert.equal(sc.runAsNonRoot, true, c.name);
+    assert.equal(sc.runAsUser, 65532, c.name);
+    assert.equal(sc.readOnlyRootFilesystem, true, c.name);
+    assert.equal(sc.allowPrivilegeEscalation, false, c.name);
+    assert.deepEqual(sc.capabilities.drop, ['ALL'], c.name);
+    assert.equal(sc.seccompProfile.type, 'RuntimeDefault', c.name);
+    assert.ok(c.resources.requests.cpu && c.resources.requests.memory, `${c.name} requests`);
+    assert.ok(c.resources.limits.cpu && c.resources.limits.memory, `${c.name} limits`);
+    assert.ok(c.readinessProbe && c.livenessProbe, `${c.name} probes`);
+    const env = Object.fromEntries(c.env.map((e: Obj) => [e.name, e.value]));
+    assert.equal(env.TEKTON_PROVENANCE_SIGNER_SOCKET, DEFAULT_SIGNER_SOCKET, c.name);
+    const mount = c.volumeMounts.find((m: Obj) => m.mountPath === socketDir);
+    assert.equal(mount?.name, 'signer-socket', `${c.name} mounts the socket volume`);
+  }
+  const [interceptor, signer] = pod.containers;
+  assert.deepEqual(interceptor.ports, [{ name: 'https', containerPort: 8443 }]);
+  for (const [probe, path] of [
+    [interceptor.readinessProbe, '/ready'],
+    [interceptor.livenessProbe, '/live'],
+  ]) {
+    assert.deepEqual(probe.httpGet, { path, port: 8443, scheme: 'HTTPS' });
+  }
+  assert.ok(!signer.ports, 'the signer opens no port');
+  assert.ok(
+    !interceptor.volumeMounts.some((m: Obj) => m.name === 'signing-secrets'),
+    'the interceptor has no key',
+  );
+  const keys = signer.volumeMounts.find((m: Obj) => m.name === 'signing-secrets');
+  assert.equal(keys.mountPath, '/etc/signing-secrets');
+  assert.equal(keys.readOnly, true);
+  const volumes = Object.fromEntries(pod.volumes.map((v: Obj) => [v.name, v]));
+  assert.ok(volumes['signer-socket'].emptyDir, 'socket on an emptyDir');
+  assert.equal(volumes['signing-secrets'].secret.secretName, 'signing-secrets');
+  assert.equal(
+    volumes.state.persistentVolumeClaim.claimName,
+    one(base, 'PersistentVolumeClaim').metadata.name,
+  );
+  assert.equal(d.spec.replicas, 1);
+  assert.equal(d.spec.strategy.type, 'Recreate', 'never two pods on the SQLite file');
+});
+
+test('Service and ClusterInterceptor point at the interceptor; ours is never a core name', () => {
+  const d = one(base, 'Deployment');
+  const svc = one(base, 'Service', 'tekton-provenance-interceptor');
+  for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(d.spec.template.metadata.labels[k], v);
+  assert.deepEqual(
+    svc.spec.ports.map((p: Obj) => p.targetPort),
+    [8443],
+  );
+  const ci = one(base, 'ClusterInterceptor', 'tekton-provenance');
+  assert.ok(!CORE_INTERCEPTORS.includes(ci.metadata.name));
+  assert.equal(ci.metadata.labels['server/type'], 'https');
+  const cc = ci.spec.clientConfig;
+  assert.ok(!cc.caBundle, 'caBundle is left to the interceptor to patch');
+  assert.deepEqual(cc.service, {
+    name: svc.metadata.name,
+    namespace: NS,
+    path: '/',
+    port: svc.spec.ports[0].port,
+  });
+  const env = Object.fromEntries(d.spec.template.spec.containers[0].env.map((e: Obj) => [e.name, e.value]));
+  assert.equal(env.TEKTON_PROVENANCE_CLUSTER_INTERCEPTOR, ci.metadata.name);
+  assert.equal(env.TEKTON_PROVENANCE_SERVICE, svc.metadata.name);
+});
+
+test('RBAC is least privilege: cluster-wide secrets are get-only, our ClusterInterceptor by name', () => {
+  for (const role of [...find(base, 'ClusterRole'), ...find(base, 'Role')]) {
+    for (const rule of role.rules) {
+      for (const field of ['apiGroups', 'resources', 'verbs']) {
+        assert.ok(!rule[field].includes('*'), `${role.metadata.name}: no wildcard ${field}`);
+      }
+      if (role.kind === 'ClusterRole' && rule.resources.includes('secrets')) {
+        assert.deepEqual(rule.verbs, ['get'], 'no list/watch/write of Secrets cluster-wide');
+      }
+      if (rule.resources.includes('clusterinterceptors')) {
+        assert.deepEqual(rule.resourceNames, ['tekton-provenance']);
+        assert.ok(!rule.verbs.includes('delete') && !rule.verbs.includes('create'));
+      }
+    }
+  }
+  for (const b of [...find(base, 'ClusterRoleBinding'), ...find(base, 'RoleBinding')]) {
+    assert.deepEqual(b.subjects, [{ kind: 'ServiceAccount', name: 'tekton-provenance', namespace: NS }]);
+    const roleKind = b.kind === 'RoleBinding' ? 'Role' : 'ClusterRole';
+    one(base, roleKind, b.roleRef.name);
+  }
+});
+
+test('the ConfigMap holds Chains-compatible keys the config parser accepts; the key Secret is a placeholder', () => {
+  const cm = one(base, 'ConfigMap', 'tekton-provenance-config');
+  const config = parseConfig({ ours: cm.data });
+  assert.deepEqual(config.formats, ['in-toto']);
+  const secret = one(base, 'Secret', 'signing-secrets');
+  assert.equal(secret.data, undefined, 'no key material in the repository');
+  assert.equal(secret.stringData, undefined);
+});
+
+test('examples: Triggers chain our interceptor with valid params; bindings cover the template params', () => {
+  const template = one(examples, 'TriggerTemplate', 'build-with-provenance');
+  const declared: string[] = template.spec.params.map((p: Obj) => p.name);
+  const used = new Set(
+    [...JSON.stringify(template.spec.resourcetemplates).matchAll(/\$\(tt\.params\.([\w-]+)\)/g)].map(
+      (m) => m[1],
+    ),
+  );
+  assert.deepEqual([...used].sort(), [...declared].sort(), 'every declared param is used and vice versa');
+  const annotations = template.spec.resourcetemplates[0].metadata.annotations;
+  assert.equal(annotations[EVENT_DIGEST_ANNOTATION], '$(tt.params.event-digest)');
+  assert.equal(annotations[EVENT_SIGNATURE_ANNOTATION], '$(tt.params.event-signature)');
+  assert.equal(annotations[EVENT_KEYID_ANNOTATION], '$(tt.params.event-keyid)');
+  const provenance = one(examples, 'TriggerBinding', 'provenance');
+  assert.deepEqual(provenance.spec.params, [
+    { name: 'event-digest', value: '$(extensions.provenance.digest)' },
+    { name: 'event-signature', value: '$(extensions.provenance.signature)' },
+    { name: 'event-keyid', value: '$(extensions.provenance.keyid)' },
+  ]);
+  const triggers = find(examples, 'Trigger');
+  assert.ok(triggers.length >= 4);
+  for (const t of triggers) {
+    assert.equal(t.spec.template.ref, template.metadata.name, t.metadata.name);
+    const bound = t.spec.bindings.flatMap((b: Obj) =>
+      one(examples, 'TriggerBinding', b.ref).spec.params.map((p: Obj) => p.name),
+    );
+    assert.deepEqual(
+      bound.sort(),
+      [...declared].sort(),
+      `${t.metadata.name} binds every template param once`,
+    );
+    const ours = t.spec.interceptors.filter((i: Obj) => i.ref.name === 'tekton-provenance');
+    assert.equal(ours.length, 1, `${t.metadata.name} chains our interceptor`);
+    assert.equal(t.spec.interceptors.at(-1), ours[0], 'ours runs last, after any authenticity check');
+    const params = Object.fromEntries(ours[0].params.map((p: Obj) => [p.name, p.value]));
+    parseParams(params); // the interceptor accepts them
+    if (params.provider === 'none') {
+      const earlier = t.spec.interceptors[0];
+      assert.equal(earlier.ref.name, params.checkedBy, 'checkedBy names the interceptor that checked');
+    }
+  }
+  const listener = one(examples, 'EventListener');
+  for (const ref of listener.spec.triggers) one(examples, 'Trigger', ref.triggerRef);
+});
