@@ -1,0 +1,171 @@
+import { parse as parseYaml } from 'yaml';
+import { ProvenanceError } from '../../errors.ts';
+import { parsePath } from '../json-path.ts';
+import type { BindingRule, Policy, RunSelector, TrustedTaskRule, TrustedTasksPolicy } from './policy.ts';
+import { BINDING_PRESETS } from './presets.ts';
+
+type Obj = Record<string, unknown>;
+
+const TOP_KEYS = ['builderId', 'maxAge', 'event', 'bindings', 'trustedTasks'];
+
+/** Parses a policy YAML document (flat, or a `kind: VerificationPolicy` object with `spec`). */
+export function parsePolicy(text: string): Policy {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { maxAliasCount: 100 });
+  } catch (err) {
+    throw invalid(`policy is not valid YAML: ${(err as Error).message}`);
+  }
+  if (doc === null || doc === undefined) doc = {};
+  let spec = asObject(doc, 'policy');
+  if ('spec' in spec) spec = asObject(spec.spec, 'spec');
+  else for (const k of ['apiVersion', 'kind', 'metadata']) delete spec[k];
+  onlyKeys(spec, TOP_KEYS, 'policy');
+  return {
+    builderId: optString(spec.builderId, 'builderId'),
+    maxAgeMs: spec.maxAge === undefined ? undefined : parseDuration(spec.maxAge),
+    event: parseEventPolicy(spec.event),
+    bindings: parseBindings(spec.bindings),
+    trustedTasks: spec.trustedTasks === undefined ? undefined : parseTrustedTasks(spec.trustedTasks),
+  };
+}
+
+/** The policy used when none is given: signatures, statement and a verified event. */
+export function defaultPolicy(): Policy {
+  return { event: { required: true, providers: [], trustedDelegates: [] }, bindings: [] };
+}
+
+function parseEventPolicy(value: unknown): Policy['event'] {
+  const o = value === undefined ? {} : asObject(value, 'event');
+  onlyKeys(o, ['required', 'providers', 'trustedDelegates'], 'event');
+  return {
+    required: optBool(o.required, 'event.required') ?? true,
+    providers: stringList(o.providers, 'event.providers'),
+    trustedDelegates: stringList(o.trustedDelegates, 'event.trustedDelegates'),
+  };
+}
+
+function parseBindings(value: unknown): BindingRule[] {
+  if (value === undefined) return [];
+  const o = asObject(value, 'bindings');
+  onlyKeys(o, ['presets', 'rules'], 'bindings');
+  const rules: BindingRule[] = [];
+  for (const name of stringList(o.presets, 'bindings.presets')) {
+    const preset = BINDING_PRESETS[name];
+    if (!preset) throw invalid(`bindings.presets: unknown preset "${name}" (known: ${Object.keys(BINDING_PRESETS).join(', ')})`);
+    rules.push(...preset);
+  }
+  const list = o.rules === undefined ? [] : asArray(o.rules, 'bindings.rules');
+  list.forEach((r, i) => rules.push(parseRule(asObject(r, `bindings.rules[${i}]`), `bindings.rules[${i}]`)));
+  return rules;
+}
+
+function parseRule(o: Obj, where: string): BindingRule {
+  onlyKeys(o, ['name', 'param', 'result', 'material', 'event', 'compare', 'optional'], where);
+  const selectors = (['param', 'result', 'material'] as const).filter((k) => o[k] !== undefined);
+  if (selectors.length !== 1) throw invalid(`${where}: exactly one of param, result, material is required`);
+  const kind = selectors[0] as 'param' | 'result' | 'material';
+  const target = optString(o[kind], `${where}.${kind}`) as string;
+  if (kind === 'material' && target !== 'git-url' && target !== 'git-commit') {
+    throw invalid(`${where}.material must be git-url or git-commit`);
+  }
+  const run = { kind, name: target } as RunSelector;
+  const event = optString(o.event, `${where}.event`);
+  if (!event) throw invalid(`${where}.event (a path into the event body) is required`);
+  if (!event.startsWith('header.')) parsePath(event);
+  const compare = optString(o.compare, `${where}.compare`) ?? 'exact';
+  if (!['exact', 'git-url', 'git-commit'].includes(compare)) throw invalid(`${where}.compare must be exact, git-url or git-commit`);
+  return {
+    name: optString(o.name, `${where}.name`) ?? `${kind} ${target} = ${event}`,
+    run,
+    event,
+    compare: compare as BindingRule['compare'],
+    optional: optBool(o.optional, `${where}.optional`) ?? false,
+  };
+}
+
+function parseTrustedTasks(value: unknown): TrustedTasksPolicy {
+  const o = asObject(value, 'trustedTasks');
+  onlyKeys(o, ['allow', 'allowFailed', 'requirePinnedBundles'], 'trustedTasks');
+  const allow = asArray(o.allow ?? [], 'trustedTasks.allow').map((r, i) => parseTaskRule(asObject(r, `trustedTasks.allow[${i}]`), `trustedTasks.allow[${i}]`));
+  return {
+    allow,
+    allowFailed: optBool(o.allowFailed, 'trustedTasks.allowFailed') ?? false,
+    requirePinnedBundles: optBool(o.requirePinnedBundles, 'trustedTasks.requirePinnedBundles') ?? true,
+  };
+}
+
+function parseTaskRule(o: Obj, where: string): TrustedTaskRule {
+  onlyKeys(o, ['name', 'kind', 'bundle', 'source', 'sourceDigest', 'pipelineTasks'], where);
+  const rule: TrustedTaskRule = {};
+  const name = optString(o.name, `${where}.name`);
+  if (name) rule.name = name;
+  const kind = optString(o.kind, `${where}.kind`);
+  if (kind) rule.kind = kind;
+  const bundle = optString(o.bundle, `${where}.bundle`);
+  if (bundle) {
+    const at = bundle.indexOf('@');
+    if (at < 0 || !/^sha256:[0-9a-f]{64}$/.test(bundle.slice(at + 1))) {
+      throw invalid(`${where}.bundle must be pinned by digest (repo@sha256:<64 hex>), got "${bundle}"`);
+    }
+    rule.bundle = stripTag(bundle.slice(0, at));
+    rule.bundleDigest = bundle.slice(at + 1);
+  }
+  const source = optString(o.source, `${where}.source`);
+  if (source) rule.sourceUri = source;
+  const sourceDigest = optString(o.sourceDigest, `${where}.sourceDigest`);
+  if (sourceDigest) {
+    if (!/^(sha1:[0-9a-f]{40}|sha256:[0-9a-f]{64})$/.test(sourceDigest)) throw invalid(`${where}.sourceDigest must be sha1:<40 hex> or sha256:<64 hex>`);
+    rule.sourceDigest = sourceDigest;
+  }
+  if (o.pipelineTasks !== undefined) rule.pipelineTasks = stringList(o.pipelineTasks, `${where}.pipelineTasks`);
+  if (!rule.name && !rule.bundle && !rule.sourceUri) throw invalid(`${where} must set at least one of name, bundle, source`);
+  return rule;
+}
+
+/** `repo:tag` -> `repo` (a registry port `host:5000/repo` is kept). */
+export function stripTag(ref: string): string {
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? ref.slice(0, colon) : ref;
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 };
+
+/** "90m", "720h", "30d" -> milliseconds. */
+export function parseDuration(value: unknown): number {
+  const m = typeof value === 'string' ? DURATION.exec(value.trim()) : null;
+  if (!m) throw invalid(`maxAge "${String(value)}" is not a duration like 90m, 720h or 30d`);
+  return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
+}
+
+function asObject(value: unknown, where: string): Obj {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(`${where} must be a mapping`);
+  return { ...(value as Obj) };
+}
+function asArray(value: unknown, where: string): unknown[] {
+  if (!Array.isArray(value)) throw invalid(`${where} must be a list`);
+  return value;
+}
+function optString(value: unknown, where: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid(`${where} must be a string`);
+  return value;
+}
+function optBool(value: unknown, where: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw invalid(`${where} must be true or false`);
+  return value;
+}
+function stringList(value: unknown, where: string): string[] {
+  if (value === undefined || value === null) return [];
+  return asArray(value, where).map((v, i) => optString(v, `${where}[${i}]`) as string);
+}
+function onlyKeys(o: Obj, allowed: string[], where: string): void {
+  const extra = Object.keys(o).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) throw invalid(`${where}: unknown field(s) ${extra.join(', ')} (allowed: ${allowed.join(', ')})`);
+}
+function invalid(message: string): ProvenanceError<'POLICY_INVALID'> {
+  return new ProvenanceError('POLICY_INVALID', message);
+}

@@ -1,0 +1,20 @@
+import type { VerificationReport } from './check.ts';
+
+const MARK = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
+
+/** One line per check, then the verdict; readable in a terminal and in CI logs. */
+export function renderReport(report: VerificationReport): string {
+  const width = Math.max(...report.checks.map((c) => c.name.length), 10);
+  const lines = report.checks.map((c) => `  ${MARK[c.status]}  ${c.name.padEnd(width)}  ${c.message}`);
+  const failed = report.checks.filter((c) => c.status === 'fail');
+  const verdict = report.ok
+    ? `VERIFIED ${report.source}: ${report.checks.filter((c) => c.status === 'pass').length} checks passed`
+    : `NOT VERIFIED ${report.source}: ${failed.map((c) => c.name).join(', ')} failed`;
+  return `${report.source}\n${lines.join('\n')}\n${verdict}\n`;
+}
+
+/** Machine output: the reports as they are, plus a summary. */
+export function reportsToJson(reports: VerificationReport[]): string {
+  const ok = reports.every((r) => r.ok);
+  return `${JSON.stringify({ ok, total: reports.length, failed: reports.filter((r) => !r.ok).length, reports }, null, 2)}\n`;
+}

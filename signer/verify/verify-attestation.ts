@@ -1,0 +1,66 @@
+import { IN_TOTO_PAYLOAD_TYPE, type DsseEnvelope } from '../dsse/envelope.ts';
+import { verifyEnvelope } from '../dsse/verify.ts';
+import { isProvenanceError } from '../errors.ts';
+import { parseStatement } from '../intoto/validate.ts';
+import type { Verifier } from '../keys/signer.ts';
+import { fail, pass, skip, type CheckResult, type VerificationReport } from './check.ts';
+import { checkBindings } from './checks/bindings.ts';
+import { checkEvent } from './checks/event.ts';
+import { checkRunMetadata } from './checks/run-metadata.ts';
+import { checkSubject } from './checks/subject.ts';
+import { checkTrustedTasks } from './checks/trusted-tasks.ts';
+import type { Policy } from './policy/policy.ts';
+import { toRunView } from './views/index.ts';
+
+export interface VerifyOptions {
+  keys: readonly Verifier[];
+  /** Keys trusted for trigger event records (defaults to `keys`). */
+  eventKeys?: readonly Verifier[];
+  policy: Policy;
+  /** The image being admitted, when verifying for one. */
+  image?: { repository?: string; digest: string };
+  now?: Date;
+}
+
+/**
+ * Verifies one attestation, link by link: signature -> statement -> subject -> event ->
+ * bindings -> tasks -> run metadata. A broken signature or statement stops the walk
+ * (nothing after it can be trusted); every later check runs and reports on its own.
+ */
+export function verifyAttestation(source: string, envelope: DsseEnvelope, opts: VerifyOptions): VerificationReport {
+  const checks: CheckResult[] = [];
+  const done = () => ({ source, ok: checks.every((c) => c.status !== 'fail'), checks });
+
+  let payload: Buffer;
+  try {
+    const verified = verifyEnvelope(envelope, opts.keys, { payloadType: IN_TOTO_PAYLOAD_TYPE });
+    payload = verified.payload;
+    checks.push(pass('signature', `signed by ${verified.keyids.join(', ')}`));
+  } catch (err) {
+    checks.push(fail('signature', `attestation signature does not verify: ${describe(err)}`));
+    return done();
+  }
+
+  let run;
+  try {
+    const statement = parseStatement(payload);
+    run = toRunView(statement);
+    checks.push(pass('statement', `${statement._type} with ${run.predicateType}, ${run.tasks.length} task(s)`));
+  } catch (err) {
+    checks.push(fail('statement', describe(err)));
+    return done();
+  }
+
+  if (opts.image) checks.push(checkSubject(run, opts.image));
+  const event = checkEvent(run.event, opts.eventKeys ?? opts.keys, opts.policy.event);
+  checks.push(...event.results);
+  checks.push(...checkBindings(run, event.inputs, opts.policy.bindings));
+  if (opts.policy.trustedTasks) checks.push(...checkTrustedTasks(run.tasks, opts.policy.trustedTasks));
+  else checks.push(skip('trusted-tasks', 'the policy has no trustedTasks list'));
+  checks.push(...checkRunMetadata(run, opts.policy, opts.now ?? new Date()));
+  return done();
+}
+
+function describe(err: unknown): string {
+  return isProvenanceError(err) ? `${err.message} [${err.code}]` : err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { verifyAttestation } from '../../../signer/verify/verify-attestation.ts';
+import { parsePolicy } from '../../../signer/verify/policy/parse-policy.ts';
+import { attest, IMAGE, IMAGE_DIGEST, newSigner, signedEvent, simpleBuild, SIMPLE_BUILD_POLICY, verifierOf } from './chain-fixture.ts';
+
+const policy = parsePolicy(SIMPLE_BUILD_POLICY);
+
+test('the TEP-0084 simple-build chain verifies end to end in both SLSA formats', async () => {
+  const signer = newSigner();
+  const record = await signedEvent(signer);
+  const atts = await attest(simpleBuild(record), signer, { state: 'found', record });
+  assert.equal(atts.length, 2);
+  for (const att of atts) {
+    const report = verifyAttestation(att.format, att.envelope, {
+      keys: [verifierOf(signer)],
+      policy,
+      image: { repository: IMAGE, digest: IMAGE_DIGEST },
+    });
+    const failed = report.checks.filter((c) => c.status === 'fail');
+    assert.deepEqual(failed, [], `${att.format}: ${JSON.stringify(failed)}`);
+    const names = report.checks.map((c) => c.name);
+    for (const n of ['signature', 'statement', 'subject', 'event signature', 'event digest', 'event authenticity', 'builder']) {
+      assert.ok(names.includes(n), `${att.format} reports ${n}`);
+    }
+    assert.equal(report.checks.filter((c) => c.name.startsWith('task ')).length, 4);
+    assert.equal(report.checks.filter((c) => c.name.startsWith('binding ') && c.status === 'pass').length, 3, att.format);
+  }
+});
