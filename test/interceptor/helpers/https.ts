@@ -3,9 +3,10 @@ import { request } from 'node:https';
 import { connect, type ConnectionOptions } from 'node:tls';
 
 /** POSTs JSON over HTTPS trusting ONLY `ca` (a fresh connection each time: no agent). */
-export function postHttps(url: string, ca: string, body: string): Promise<{ status: number; json: unknown }> {
+export function postHttps(url: string, ca: string, body: string, servername?: string): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', ca, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+    const opts = { method: 'POST', ca, agent: false, headers: { 'content-type': 'application/json' }, ...(servername ? { servername } : {}) };
+    const req = request(url, opts, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
 import { LocalSigner, PublicKeyVerifier } from '../../../signer/keys/local.ts';
-import { startSignerServer, silentLogger, type SignerServer } from '../../../signer/server/index.ts';
+import { startSignerServer, silentLogger, type Logger, type SignerServer } from '../../../signer/server/index.ts';
 
 /** The real sidecar signer (UDS server, P-256 key, SQLite store) in a temporary directory. */
 export interface SignerFixture {
@@ -14,6 +14,8 @@ export interface SignerFixture {
   store: SqliteEventStore;
   signer: LocalSigner;
   verifier: PublicKeyVerifier;
+  privateKeyPem: string;
+  dbPath: string;
   /** Rows in the SQLite file, read through a separate connection. */
   storedCount(): number;
   /** Stops the server (the socket disappears): the signer is unreachable. */
@@ -21,14 +23,14 @@ export interface SignerFixture {
   close(): Promise<void>;
 }
 
-export async function startSignerFixture(): Promise<SignerFixture> {
+export async function startSignerFixture(logger: Logger = silentLogger): Promise<SignerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'tp-interceptor-'));
   const dbPath = join(dir, 'events.db');
   const socketPath = join(dir, 'signer.sock');
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const signer = new LocalSigner(privateKey);
   const store = new SqliteEventStore(dbPath);
-  let server: SignerServer | undefined = await startSignerServer({ socketPath, signer, store, logger: silentLogger });
+  let server: SignerServer | undefined = await startSignerServer({ socketPath, signer, store, logger });
   const stop = async () => {
     await server?.close();
     server = undefined;
@@ -39,6 +41,8 @@ export async function startSignerFixture(): Promise<SignerFixture> {
     store,
     signer,
     verifier: new PublicKeyVerifier(signer.publicKey),
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    dbPath,
     storedCount() {
       const db = new DatabaseSync(dbPath, { readOnly: true });
       try {
