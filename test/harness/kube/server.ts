@@ -84,7 +84,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   for (const obj of opts.seed ?? []) objects.put(obj);
 
   const sockets = new Set<Socket>();
-  const cert = useTls ? servingCert() : undefined;
+  const cert = useTls ? await servingCert() : undefined;
   const faults = new Faults(hub, {
     refuseFor: async (ms) => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
