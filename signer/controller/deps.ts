@@ -1,0 +1,22 @@
+import type { DigestLookup, EventLookup } from '../attest/event-link.ts';
+import type { ProvenanceConfig } from '../config/types.ts';
+import type { Signer } from '../keys/signer.ts';
+import type { Logger } from '../server/logger.ts';
+import type { AttestationStorage } from '../storage/backend.ts';
+import type { EventRecorder } from './kube/event-recorder.ts';
+import type { TektonApi } from './kube/tekton-api.ts';
+import type { ControllerMetrics } from './metrics.ts';
+
+/** Everything one reconcile needs; getters so a config reload takes effect on the next run. */
+export interface ReconcileDeps {
+  api: TektonApi;
+  config(): ProvenanceConfig;
+  storage(): AttestationStorage[];
+  signer(): Signer;
+  events: { byId: EventLookup; byDigest?: DigestLookup };
+  recorder: EventRecorder;
+  metrics: ControllerMetrics;
+  log: Logger;
+  /** Failed attempts per run uid this process has seen (the annotation is the durable count). */
+  attempts: Map<string, number>;
+}

@@ -1,0 +1,43 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { hostname } from 'node:os';
+import { loadConfig } from '../config/source.ts';
+import type { EventStore } from '../events/event-store.ts';
+import { loadSigner } from '../keys/sources.ts';
+import type { Service } from '../main/services.ts';
+import type { Logger } from '../server/logger.ts';
+import { AttestationController, type ControllerOptions } from './controller.ts';
+
+export interface ControllerServiceOptions {
+  /** The controller's namespace (POD_NAMESPACE). */
+  namespace: string;
+  /** Lease identity (POD_NAME); defaults to the host name. */
+  identity?: string;
+  /** In-cluster config unless a kubeconfig is given (KUBECONFIG). */
+  kubeconfigPath?: string;
+  eventStore: EventStore;
+  log: Logger;
+  lease?: Pick<ControllerOptions, 'leaseDurationMs' | 'leaseRetryMs'>;
+  /** Called with the running controller (the metrics endpoint reads its registry). */
+  onStarted?(controller: AttestationController): void;
+}
+
+/** The controller as one of the signer process's services (signer/main/signer.ts). */
+export function attestationControllerService(o: ControllerServiceOptions): Service {
+  return {
+    name: 'attestation-controller',
+    async start() {
+      const kc = new KubeConfig();
+      if (o.kubeconfigPath) kc.loadFromFile(o.kubeconfigPath);
+      else kc.loadFromDefault();
+      const config = await loadConfig(kc, o.namespace); // invalid config: the process refuses to start
+      const controller = await AttestationController.start({
+        kc, namespace: o.namespace, identity: o.identity ?? hostname(), config,
+        loadSigner: (c) => loadSigner(c.signer.ref),
+        events: { byId: (id) => o.eventStore.getByEventId(id), byDigest: (d) => o.eventStore.getByDigest(d) },
+        log: o.log, ...o.lease,
+      });
+      o.onStarted?.(controller);
+      return { stop: () => controller.stop() };
+    },
+  };
+}
