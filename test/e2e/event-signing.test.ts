@@ -1,0 +1,256 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import { startKubeApiServer, type KubeApiServer } from '../harness/kube/index.ts';
+import {
+  EventListenerSimulator,
+  loadClusterInterceptor,
+  type TriggerDefinition,
+} from '../harness/eventlistener/index.ts';
+import type { TriggerTemplate } from '../harness/eventlistener/index.ts';
+import {
+  bitbucketServerPushDelivery,
+  githubDelivery,
+  githubExamples,
+  gitlabPushDelivery,
+  type WebhookDelivery,
+} from '../harness/fixtures/webhooks.ts';
+import { startInterceptor, memoryLogger, type RunningInterceptor } from '../../interceptor/index.ts';
+import { startSignerServer, jsonLogger, type SignerServer } from '../../signer/server/index.ts';
+import { SqliteEventStore } from '../../signer/events/stores/sqlite.ts';
+import { LocalSigner } from '../../signer/keys/local.ts';
+import { main } from '../../signer/cli/main.ts';
+import {
+  EVENT_DIGEST_ANNOTATION,
+  EVENT_SIGNATURE_ANNOTATION,
+  TRIGGERS_EVENT_ID_LABEL,
+} from '../../signer/events/event-record.ts';
+
+// Plain JSON views of the example YAML.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+const MANIFESTS = join(import.meta.dirname, '../../manifests');
+const SECRETS = { github: '1234567', gitlab: 'gitlab-secret-token', bitbucket: 'bitbucket-secret' };
+const SERVICE_HOST = 'tekton-provenance-interceptor.tekton-provenance.svc';
+
+const dir = mkdtempSync(join(tmpdir(), 'tp-e2e-'));
+const dbPath = join(dir, 'events.db');
+const keyPath = join(dir, 'signing.pub');
+let kube: KubeApiServer;
+let store: SqliteEventStore;
+let signerServer: SignerServer;
+let interceptor: RunningInterceptor;
+let listener: EventListenerSimulator;
+const interceptorLog = memoryLogger();
+let signerLog = '';
+
+function yamlObjects(file: string): Obj[] {
+  return parseAllDocuments(readFileSync(join(MANIFESTS, file), 'utf8')).map((d) => d.toJS() as Obj);
+}
+
+before(async () => {
+  kube = await startKubeApiServer();
+  const kc = kube.kubeConfig();
+  // The cluster: our ClusterInterceptor as shipped (no caBundle yet) and the example webhook
+  // Secrets in the trigger namespace, with test values.
+  kube.objects.put(yamlObjects('70-clusterinterceptor.yaml')[0]);
+  for (const s of yamlObjects('examples/webhook-secrets.yaml')) {
+    const provider = s.metadata.name.replace('-webhook', '') as keyof typeof SECRETS;
+    kube.objects.put({
+      ...s,
+      stringData: undefined,
+      data: { token: Buffer.from(SECRETS[provider]).toString('base64') },
+    });
+  }
+
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signer = new LocalSigner(privateKey);
+  writeFileSync(keyPath, signer.publicKey.export({ type: 'spki', format: 'pem' }));
+  store = new SqliteEventStore(dbPath);
+  const socketPath = join(dir, 'signer.sock');
+  const logs = new PassThrough();
+  logs.on('data', (c: Buffer) => (signerLog += c.toString()));
+  signerServer = await startSignerServer({ socketPath, signer, store, logger: jsonLogger('signer', logs) });
+
+  // The interceptor as in the cluster: cert in a Secret, CA patched into our ClusterInterceptor,
+  // webhook secrets read through the API.
+  interceptor = await startInterceptor({
+    host: '127.0.0.1',
+    port: 0,
+    signerSocket: socketPath,
+    tls: { kind: 'secret' },
+    kube: { kubeConfig: kc, namespace: 'tekton-provenance', clusterInterceptorName: 'tekton-provenance' },
+    logger: interceptorLog,
+  });
+  // The Service maps 8443 to the pod; here the "pod" listens on a free port.
+  await kc.makeApiClient(CustomObjectsApi).patchClusterCustomObject(
+    {
+      group: 'triggers.tekton.dev',
+      version: 'v1alpha1',
+      plural: 'clusterinterceptors',
+      name: 'tekton-provenance',
+      body: { spec: { clientConfig: { service: { port: interceptor.port } } } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  const resolved = await loadClusterInterceptor(kc, 'tekton-provenance');
+  assert.ok(resolved.caPem, 'the interceptor patched its CA into the ClusterInterceptor');
+  assert.equal(new URL(resolved.url).hostname, SERVICE_HOST);
+
+  // The example Triggers, bindings and TriggerTemplate, exactly as shipped.
+  const template = yamlObjects('examples/triggertemplate.yaml')[0] as TriggerTemplate;
+  const bindings = new Map<string, Obj>(
+    [
+      ...yamlObjects('examples/triggerbinding-provenance.yaml'),
+      ...yamlObjects('examples/triggerbindings-git.yaml'),
+    ].map((b) => [b.metadata.name, b]),
+  );
+  const triggers: TriggerDefinition[] = [
+    'trigger-github-direct.yaml',
+    'trigger-gitlab.yaml',
+    'trigger-bitbucket.yaml',
+  ].map((file) => {
+    const t = yamlObjects(`examples/${file}`)[0];
+    return {
+      name: t.metadata.name,
+      namespace: t.metadata.namespace,
+      interceptors: t.spec.interceptors.map((i: Obj) => {
+        assert.equal(i.ref.name, 'tekton-provenance');
+        return {
+          name: i.name,
+          url: resolved.url,
+          params: Object.fromEntries(i.params.map((p: Obj) => [p.name, p.value])),
+        };
+      }),
+      bindings: t.spec.bindings.flatMap((b: Obj) => bindings.get(b.ref).spec.params),
+      template,
+    };
+  });
+  listener = new EventListenerSimulator({
+    name: 'provenance-listener',
+    namespace: 'ci',
+    triggers,
+    caBundles: [resolved.caPem],
+    kubeConfig: kc,
+    hostAliases: { [SERVICE_HOST]: '127.0.0.1' },
+  });
+});
+
+after(async () => {
+  await interceptor?.close();
+  await signerServer?.close();
+  await store?.close();
+  await kube?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function verifyEvent(...argv: string[]): Promise<{ code: number; out: string }> {
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await main(['verify-event', ...argv], { stdout, stderr: stdout, env: {}, cwd: dir });
+  return { code, out };
+}
+
+const deliveries: Array<[string, string, () => WebhookDelivery]> = [
+  [
+    'github',
+    'github-push',
+    () => githubDelivery('push', githubExamples('push')[0] as object, SECRETS.github),
+  ],
+  ['gitlab', 'gitlab-push', () => gitlabPushDelivery(SECRETS.gitlab)],
+  ['bitbucket', 'bitbucket-push', () => bitbucketServerPushDelivery(SECRETS.bitbucket)],
+];
+
+for (const [provider, triggerName, make] of deliveries) {
+  test(`${provider}: a signed webhook through the EventListener yields an annotated PipelineRun that verifies`, async () => {
+    const delivery = make();
+    const result = await listener.handle({ headers: delivery.headers, body: delivery.body });
+    assert.equal(result.status, 202);
+    const continued = result.triggers.filter((t) => t.continued);
+    assert.deepEqual(
+      continued.map((t) => t.trigger),
+      [triggerName],
+      `only the ${provider} trigger passes: ${JSON.stringify(result.triggers.map((t) => [t.trigger, t.error?.code, t.stoppedBy?.response]))}`,
+    );
+    const run = continued[0]?.created?.[0] as Obj;
+    assert.equal(run.kind, 'PipelineRun');
+    const annotations = run.metadata.annotations;
+    assert.equal(run.metadata.labels[TRIGGERS_EVENT_ID_LABEL], result.eventId);
+    assert.match(annotations[EVENT_DIGEST_ANNOTATION], /^sha256:[0-9a-f]{64}$/);
+    assert.ok(annotations[EVENT_SIGNATURE_ANNOTATION]);
+
+    // verify-event, live from the API server + the SQLite store, against the original bytes.
+    const payload = join(dir, `${provider}-body.json`);
+    writeFileSync(payload, delivery.body);
+    const ref = `${run.metadata.namespace}/${run.metadata.name}`;
+    const v = await verifyEvent(
+      '--key',
+      keyPath,
+      '--payload',
+      payload,
+      '--pipelinerun',
+      ref,
+      '--store',
+      dbPath,
+      '--kubeconfig',
+      kube.kubeconfigPath,
+    );
+    assert.equal(v.code, 0, v.out);
+    for (const check of [
+      'signature',
+      'statement',
+      'payload',
+      'authenticity',
+      'run-digest',
+      'run-signature',
+      'run-event-id',
+    ]) {
+      assert.match(v.out, new RegExp(`^PASS ${check}`, 'm'));
+    }
+    assert.match(v.out, new RegExp(`PASS authenticity +${provider} `));
+
+    // A tampered payload is caught.
+    writeFileSync(payload, Buffer.concat([delivery.body, Buffer.from(' ')]));
+    const tampered = await verifyEvent(
+      '--key',
+      keyPath,
+      '--payload',
+      payload,
+      '--pipelinerun',
+      ref,
+      '--store',
+      dbPath,
+      '--kubeconfig',
+      kube.kubeconfigPath,
+    );
+    assert.equal(tampered.code, 1);
+  });
+}
+
+test('a wrong webhook secret starts nothing and stores nothing', async () => {
+  const delivery = githubDelivery('push', githubExamples('push')[0] as object, 'not-the-secret');
+  const result = await listener.handle({ headers: delivery.headers, body: delivery.body });
+  assert.ok(result.triggers.every((t) => !t.continued));
+  assert.equal(await store.getByEventId(result.eventId), undefined);
+});
+
+test('no webhook secret reaches a record, a log line, or the store', async () => {
+  // WAL mode: recent records may still sit in the -wal file.
+  const records = Buffer.concat([
+    readFileSync(dbPath),
+    ...[`${dbPath}-wal`].filter(existsSync).map((f) => readFileSync(f)),
+  ]);
+  for (const secret of Object.values(SECRETS)) {
+    assert.ok(!records.includes(secret), 'not in the store');
+    assert.ok(!signerLog.includes(secret), 'not in signer logs');
+    assert.ok(!interceptorLog.lines.join('').includes(secret), 'not in interceptor logs');
+  }
+});
