@@ -90,7 +90,14 @@ export function params(parent: Obj, key: string, path: string): Param[] {
 }
 
 export function results(parent: Obj, key: string, path: string): ResultValue[] {
-  return params(parent, key, path);
+  return optArr(parent, key, path).map((r, i) => {
+    const at = `${path}.${key}[${i}]`;
+    const o = obj(r, at);
+    const type = optStr(o, 'type', at);
+    const name = reqStr(o, 'name', at);
+    const value = paramValue(o['value'] ?? '', `${at}.value`);
+    return type ? { name, type, value } : { name, value };
+  });
 }
 
 export function paramSpecs(parent: Obj, key: string, path: string): ParamSpec[] {

@@ -23,8 +23,8 @@ export function normaliseTaskRun(value: unknown, pipelineTaskName?: string, what
     params: params(spec, 'params', `${at}.spec`),
     paramSpecs: paramSpecs(taskSpec, 'params', `${sat}.taskSpec`),
     steps: steps(status, taskSpec, sat),
-    // v1 `results`, v1beta1 `taskRunResults`.
-    results: results(status, status['results'] !== undefined ? 'results' : 'taskRunResults', sat),
+    // v1 `results`; v1beta1 `taskResults` (Go field TaskRunResults, hence the older spelling).
+    results: results(status, resultsKey(status), sat),
     status: runStatus(status, sat),
     rawStatus: toJsonObject(status),
   };
@@ -37,6 +37,11 @@ export function normaliseTaskRun(value: unknown, pipelineTaskName?: string, what
   const src = refSource(status, sat);
   if (src) info.refSource = src;
   return info;
+}
+
+function resultsKey(status: Obj): string {
+  for (const key of ['results', 'taskResults', 'taskRunResults']) if (status[key] !== undefined) return key;
+  return 'results';
 }
 
 /** status.steps[] joined with status.taskSpec.steps[] by name (index as a fallback, as Chains). */

@@ -24,6 +24,8 @@ export interface ParamSpec {
 
 export interface ResultValue {
   name: string;
+  /** The declared result type when the status carries it (`string`, `array`, `object`). */
+  type?: string;
   value: ParamValue;
 }
 

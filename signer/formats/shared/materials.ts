@@ -64,7 +64,9 @@ export function gitMaterial(...sources: readonly Named[][]): Material | undefine
     }
   }
   if (url === '' || commit === '') return undefined;
-  return { uri: `git+${url}.git`, digest: { sha1: commit }, kind: 'inputs/result' };
+  // Chains always appends `.git`; a URL that already ends in .git keeps one suffix.
+  const repo = url.endsWith('.git') ? url : `${url}.git`;
+  return { uri: `git+${repo}`, digest: { sha1: commit }, kind: 'inputs/result' };
 }
 
 function refSourceMaterial(src: RefSource, kind: 'pipeline' | 'pipelineTask'): Material {

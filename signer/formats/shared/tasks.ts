@@ -68,7 +68,7 @@ function record(tr: TaskRunInfo, pt: PipelineTaskInfo | undefined, after: string
       annotations: null,
     })),
     invocation: invocation(tr.refSource, tr.params, tr.paramSpecs, tr.meta),
-    results: tr.results.map((r) => ({ name: r.name, value: r.value })),
+    results: tr.results.map((r) => (r.type ? { name: r.name, type: r.type, value: r.value } : { name: r.name, value: r.value })),
   };
 }
 

@@ -84,7 +84,7 @@ describe('normaliseRun (tekton.dev/v1)', () => {
 });
 
 describe('normaliseRun (tekton.dev/v1beta1)', () => {
-  it('gives the same model from v1beta1 objects (pipelineResults, taskRunResults)', () => {
+  it('gives the same model from v1beta1 objects (pipelineResults, taskResults)', () => {
     const pr = fixtureObjects('chains-pipeline/pipelinerun-v1beta1.json')[0]!;
     const trs = fixtureObjects('chains-pipeline/taskruns-v1beta1.yaml');
     const run = normaliseRun(pr, matchChildren(pr, trs));
