@@ -12,6 +12,8 @@ import type { KubeObject, StoredObject } from './types.ts';
 import { isPlainObject } from './types.ts';
 
 export const ANNOTATIONS_LIMIT_BYTES = 262144;
+/** corev1.MaxSecretSize, also the ConfigMap total: data (decoded) + binaryData. */
+export const SECRET_CONFIGMAP_LIMIT_BYTES = 1048576;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -41,6 +43,18 @@ function foldStringData(obj: StoredObject): void {
   delete obj.stringData;
 }
 
+/** Bytes of a Secret's decoded data or a ConfigMap's data + decoded binaryData (keys included for ConfigMaps). */
+function payloadBytes(obj: StoredObject): number {
+  let total = 0;
+  const data = isPlainObject(obj.data) ? obj.data : {};
+  for (const [k, v] of Object.entries(data)) {
+    total += obj.kind === 'Secret' ? Buffer.from(String(v), 'base64').length : Buffer.byteLength(k) + Buffer.byteLength(String(v));
+  }
+  const binary = isPlainObject(obj.binaryData) ? obj.binaryData : {};
+  for (const [k, v] of Object.entries(binary)) total += Buffer.byteLength(k) + Buffer.from(String(v), 'base64').length;
+  return total;
+}
+
 export function validate(def: ResourceDef, obj: StoredObject): void {
   foldStringData(obj);
   const causes: StatusCause[] = [];
@@ -50,6 +64,12 @@ export function validate(def: ResourceDef, obj: StoredObject): void {
   }
   if (annotationBytes(obj.metadata.annotations) > ANNOTATIONS_LIMIT_BYTES) {
     causes.push({ reason: 'FieldValueTooLong', field: 'metadata.annotations', message: `Too long: must have at most ${ANNOTATIONS_LIMIT_BYTES} bytes` });
+  }
+  if (obj.kind === 'Secret' || obj.kind === 'ConfigMap') {
+    const field = obj.kind === 'Secret' ? 'data' : '[data, binaryData]';
+    if (payloadBytes(obj) > SECRET_CONFIGMAP_LIMIT_BYTES) {
+      causes.push({ reason: 'FieldValueTooLong', field, message: `Too long: must have at most ${SECRET_CONFIGMAP_LIMIT_BYTES} bytes` });
+    }
   }
   for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) {
     if (typeof v !== 'string' || v.length > 63) causes.push({ reason: 'FieldValueInvalid', field: `metadata.labels`, message: `Invalid value: "${String(v)}": must be no more than 63 characters (label ${k})` });
