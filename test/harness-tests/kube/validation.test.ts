@@ -54,7 +54,7 @@ test('leases through CoordinationV1Api: renew with the resourceVersion; a stale 
     body: { metadata: { name: 'provenance-controller' }, spec: { holderIdentity: 'replica-a', leaseDurationSeconds: 15, acquireTime: new Date(), renewTime: new Date() } },
   });
   assert.equal(lease.spec?.holderIdentity, 'replica-a');
-  assert.match(String(server.objects.get('coordination.k8s.io/v1', 'Lease', 'default', 'provenance-controller')?.spec?.renewTime), /^\d{4}-\d{2}-\d{2}T/);
+  assert.match(String(server.objects.get<{ spec?: { renewTime?: string } }>('coordination.k8s.io/v1', 'Lease', 'default', 'provenance-controller')?.spec?.renewTime), /^\d{4}-\d{2}-\d{2}T/);
   const renewed = await coordination.replaceNamespacedLease({ name: 'provenance-controller', namespace: 'default', body: { ...lease, spec: { ...lease.spec, renewTime: new Date() } } });
   await assert.rejects(
     coordination.replaceNamespacedLease({ name: 'provenance-controller', namespace: 'default', body: { ...lease, spec: { ...lease.spec, holderIdentity: 'replica-b' } } }),
