@@ -137,3 +137,37 @@ describe('htpasswd', () => {
     await assert.rejects(startRegistry({ auth: { username: 'a:b', password: 'p' } }), (e) => isProvenanceError(e, 'HTPASSWD_INVALID'));
   });
 });
+
+describe('registry fixture failures', () => {
+  test('a missing binary is REGISTRY_BINARY_MISSING', async () => {
+    await assert.rejects(startRegistry({ binary: '/nonexistent/docker-registry' }), (e) => isProvenanceError(e, 'REGISTRY_BINARY_MISSING'));
+  });
+  test('a test process that exits without close() leaves no registry and no temp dir', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `import { startRegistry } from ${JSON.stringify(new URL('../../harness/registry/index.ts', import.meta.url).href)};
+const r = await startRegistry(); console.log(r.pid + ' ' + r.storageDir); process.exit(0);`;
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 });
+    const [pidText, storageDir] = out.stdout.trim().split(' ');
+    const pid = Number(pidText);
+    assert.equal(existsSync(storageDir ?? '/'), false, 'its temp storage is removed too');
+    assert.ok(pid > 0, out.stderr);
+    // Dead = gone, or a zombie waiting for a reaper (PID 1 of a container may never reap it).
+    const { readFileSync } = await import('node:fs');
+    const alive = (): boolean => {
+      try {
+        return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 2000;
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(alive(), false, 'the registry died with its test process');
+  });
+  test('close() is idempotent and restart() after close() is REGISTRY_NOT_RUNNING', async () => {
+    const reg = await startRegistry();
+    await reg.close();
+    await reg.close();
+    await assert.rejects(reg.restart(), (e) => isProvenanceError(e, 'REGISTRY_NOT_RUNNING'));
+  });
+});

@@ -1,10 +1,21 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { ProvenanceError } from '../../../signer/errors.ts';
 import type { RegistryErrorCode } from './errors.ts';
 
 /** The registry binary; Debian's package installs it here (`.ci/run` installs the package). */
 export const REGISTRY_BINARY = process.env['DOCKER_REGISTRY_BIN'] ?? '/usr/bin/docker-registry';
+
+// Registries still running when the test process exits (a crash, a missing close()) are
+// killed synchronously so no docker-registry outlives its suite.
+const live = new Set<ChildProcess>();
+/** Temp directories to remove at exit if their registry was never closed. */
+export const tempDirs = new Set<string>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 export interface RunningProcess {
   child: ChildProcess;
@@ -22,12 +33,14 @@ const MAX_LOG = 50;
  * of the caller would override the config file) and resolves once it logs "listening on
  * host:port", so port 0 works without racing for a free port.
  */
-export function spawnRegistry(configPath: string, timeoutMs = 10_000): Promise<RunningProcess> {
+export function spawnRegistry(configPath: string, binary = REGISTRY_BINARY, timeoutMs = 10_000): Promise<RunningProcess> {
   const lines: string[] = [];
-  const child = spawn(REGISTRY_BINARY, ['serve', configPath], {
+  const child = spawn(binary, ['serve', configPath], {
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   const log = (): string => lines.join('\n');
   return new Promise((resolve, reject) => {
     let buffered = '';
@@ -60,7 +73,7 @@ export function spawnRegistry(configPath: string, timeoutMs = 10_000): Promise<R
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('error', (err) => fail(`cannot start ${REGISTRY_BINARY}: ${err.message}`, err));
+    child.once('error', (err) => fail(`cannot start ${binary}: ${err.message}`, err));
     child.once('exit', (code, signal) => fail(`docker-registry exited early (code ${code}, signal ${signal})`));
   });
 }

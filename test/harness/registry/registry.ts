@@ -6,7 +6,7 @@ import { makeTestCertificates } from '../eventlistener/test-ca.ts';
 import { registryConfigYaml } from './config.ts';
 import type { RegistryErrorCode } from './errors.ts';
 import { htpasswdLine } from './htpasswd.ts';
-import { spawnRegistry, stopProcess } from './process.ts';
+import { spawnRegistry, stopProcess, tempDirs } from './process.ts';
 import type { RunningProcess } from './process.ts';
 import { waitUntilUp } from './probe.ts';
 
@@ -17,6 +17,8 @@ export interface RegistryOptions {
   tls?: boolean | { certPem: string; keyPem: string; caPem: string };
   /** Reuse this storage directory (it is then NOT deleted by close()). */
   storageDir?: string;
+  /** The registry binary (default `/usr/bin/docker-registry` or `$DOCKER_REGISTRY_BIN`). */
+  binary?: string;
   /** Log start/stop durations to the console (default: only when HARNESS_TIMING is set). */
   logTiming?: boolean;
 }
@@ -34,6 +36,8 @@ export interface TestRegistry {
   authorization?: string;
   /** True while the registry process is up. */
   readonly running: boolean;
+  /** PID of the registry process while it runs. */
+  readonly pid: number | undefined;
   /** Kills the registry process but keeps the port number and storage (simulates an outage). */
   stop(): Promise<void>;
   /** Starts it again on the SAME port with the SAME storage. */
@@ -55,6 +59,7 @@ function timing(opts: RegistryOptions, what: string, started: number): void {
 export async function startRegistry(opts: RegistryOptions = {}): Promise<TestRegistry> {
   const started = Date.now();
   const workDir = await mkdtemp(join(tmpdir(), 'tp-registry-'));
+  tempDirs.add(workDir);
   const storageDir = opts.storageDir ?? join(workDir, 'storage');
   const configPath = join(workDir, 'config.yml');
   let htpasswdPath: string | undefined;
@@ -77,7 +82,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
 
   const launch = async (addr: string): Promise<RunningProcess> => {
     await writeFile(configPath, registryConfigYaml({ storageDir, addr, htpasswdPath, tls: tlsFiles }));
-    const proc = await spawnRegistry(configPath);
+    const proc = await spawnRegistry(configPath, opts.binary);
     try {
       await waitUntilUp(`${scheme}://${proc.address}/v2/`, caPem);
     } catch (err) {
@@ -92,6 +97,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     proc = await launch('127.0.0.1:0');
   } catch (err) {
     await rm(workDir, { recursive: true, force: true });
+    tempDirs.delete(workDir);
     throw err;
   }
   const host = proc.address;
@@ -108,6 +114,9 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     authorization,
     get running() {
       return proc !== undefined;
+    },
+    get pid() {
+      return proc?.child.pid;
     },
     async stop() {
       const t = Date.now();
@@ -128,6 +137,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
       closed = true;
       await registry.stop();
       await rm(workDir, { recursive: true, force: true });
+      tempDirs.delete(workDir);
     },
   };
   return registry;
