@@ -1,4 +1,4 @@
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ProvenanceError } from '../../../signer/errors.ts';
 import type { TektonSimErrorCode } from './errors.ts';
@@ -13,6 +13,17 @@ export interface DriveOptions {
   stepDelayMs?: number;
   /** Called before each write; return false to stop there (e.g. to assert on a running state). */
   beforeOp?: (op: RunOp) => boolean | void | Promise<boolean | void>;
+  /**
+   * The PipelineRun `input.name` already exists (e.g. created by the EventListener simulator
+   * from a TriggerTemplate): adopt it (its uid, labels, annotations, spec) instead of creating it.
+   */
+  adopt?: boolean;
+  /**
+   * Write status as a JSON merge patch of `/status` without a resourceVersion, for when another
+   * controller (ours: finalizer, annotations) writes the same objects meanwhile; the real
+   * Tekton controller retries such conflicts. Default: PUT `/status` with the resourceVersion.
+   */
+  mergeStatus?: boolean;
 }
 
 export interface DrivenRun {
@@ -42,7 +53,9 @@ export async function runPipeline(kc: KubeConfig, input: RunInput, opts: DriveOp
   const api = kc.makeApiClient(CustomObjectsApi);
   const sim = simulatePipelineRun(input);
   const first = sim.snapshot(0).pipelineRun;
-  const created = (await write(() => api.createNamespacedCustomObject({ ...target(first), body: stripStatus(first) }))) as Json;
+  const created = (await write(() =>
+    opts.adopt ? api.getNamespacedCustomObject(target(first)) : api.createNamespacedCustomObject({ ...target(first), body: stripStatus(first) }),
+  )) as Json;
   const uid = String((created['metadata'] as Json)['uid']);
   const latest = new Map<string, Json>([[key(first), created]]);
   const applied: RunOp[] = [];
@@ -56,6 +69,9 @@ export async function runPipeline(kc: KubeConfig, input: RunInput, opts: DriveOp
     const k = key(op.object);
     if (op.op === 'create') {
       latest.set(k, (await write(() => api.createNamespacedCustomObject({ ...t, body: stripStatus(op.object) }))) as Json);
+    } else if (op.op === 'status' && opts.mergeStatus) {
+      const patch = { ...t, body: { status: op.object['status'] } };
+      latest.set(k, (await write(() => api.patchNamespacedCustomObjectStatus(patch, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)))) as Json);
     } else if (op.op === 'status') {
       const current = latest.get(k);
       const body = { ...op.object, metadata: { ...(op.object['metadata'] as Json), resourceVersion: (current?.['metadata'] as Json | undefined)?.['resourceVersion'] } };
