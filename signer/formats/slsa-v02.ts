@@ -1,18 +1,35 @@
 import { IN_TOTO_PAYLOAD_TYPE } from '../dsse/envelope.ts';
 import { STATEMENT_V01, type Statement, type Subject } from '../intoto/statement.ts';
+import type { DigestSet } from '../intoto/statement.ts';
 import type { TektonRun } from '../model/types.ts';
 import type { AttestationFormat, FormatContext } from './format.ts';
-import { completeness } from './shared/completeness.ts';
-import { eventMaterial, triggerEvent } from './shared/event.ts';
-import { invocation } from './shared/invocation.ts';
+import { completeness, type Completeness } from './shared/completeness.ts';
+import { eventMaterial, triggerEvent, type TriggerEvent } from './shared/event.ts';
+import { invocation, type Invocation } from './shared/invocation.ts';
 import { materials } from './shared/materials.ts';
 import { subjectsFromResults } from './shared/subjects.ts';
-import { incompleteTasks, taskRecords } from './shared/tasks.ts';
+import { incompleteTasks, taskRecords, type IncompleteTask, type TaskRecord } from './shared/tasks.ts';
 
 export const SLSA_V02_PREDICATE = 'https://slsa.dev/provenance/v0.2';
 /** TEP-0084's buildType for PipelineRun attestations. */
 export const PIPELINERUN_BUILD_TYPE = 'https://tekton.dev/attestations/chains/pipelinerun@v2';
 const REPRODUCIBLE_LABEL = 'chains.tekton.dev/reproducible';
+
+/** The SLSA v0.2 predicate as this format writes it (docs/formats.md). */
+export interface SlsaV02Predicate {
+  builder: { id: string };
+  buildType: string;
+  invocation: Invocation;
+  buildConfig: { tasks: TaskRecord[]; triggerEvent: TriggerEvent; incompleteTasks?: IncompleteTask[] };
+  metadata: {
+    buildInvocationId: string;
+    buildStartedOn?: string;
+    buildFinishedOn?: string;
+    completeness: Completeness;
+    reproducible: boolean;
+  };
+  materials: { uri: string; digest: DigestSet }[];
+}
 
 /**
  * `in-toto` / `slsa/v1`: SLSA provenance v0.2 in a Statement v0.1 with the TEP-0084 layout,
@@ -24,20 +41,14 @@ export const slsaV02: AttestationFormat = {
   payloadType: IN_TOTO_PAYLOAD_TYPE,
   predicateType: SLSA_V02_PREDICATE,
   subjects: (run) => subjectsFromResults(run.pipelineRun.results),
-  build(run: TektonRun, ctx: FormatContext): Statement {
+  build(run: TektonRun, ctx: FormatContext): Statement<SlsaV02Predicate> {
     const pr = run.pipelineRun;
-    const buildConfig: Record<string, unknown> = { tasks: taskRecords(run), triggerEvent: triggerEvent(ctx.event) };
     const incomplete = incompleteTasks(run);
-    if (incomplete.length > 0) buildConfig['incompleteTasks'] = incomplete;
-    const mats: { uri: string; digest: Record<string, string> }[] = materials(run).map((m) => ({ uri: m.uri, digest: m.digest }));
+    const mats = materials(run).map((m) => ({ uri: m.uri, digest: m.digest }));
     const ev = eventMaterial(ctx.event);
     if (ev) mats.push({ uri: ev.uri, digest: ev.digest });
-    const metadata: Record<string, unknown> = { buildInvocationId: pr.meta.uid };
-    if (pr.startTime) metadata['buildStartedOn'] = pr.startTime;
-    if (pr.completionTime) metadata['buildFinishedOn'] = pr.completionTime;
-    metadata['completeness'] = completeness(run, ctx.event);
-    metadata['reproducible'] = pr.meta.labels[REPRODUCIBLE_LABEL] === 'true';
     const subject: Subject[] = this.subjects(run);
+    // Spreads omit empty optional fields while keeping the documented field order.
     return {
       _type: STATEMENT_V01,
       predicateType: SLSA_V02_PREDICATE,
@@ -46,8 +57,14 @@ export const slsaV02: AttestationFormat = {
         builder: { id: ctx.builderId },
         buildType: ctx.buildType ?? PIPELINERUN_BUILD_TYPE,
         invocation: invocation(pr.refSource, pr.params, pr.paramSpecs, pr.meta),
-        buildConfig,
-        metadata,
+        buildConfig: { tasks: taskRecords(run), triggerEvent: triggerEvent(ctx.event), ...(incomplete.length > 0 ? { incompleteTasks: incomplete } : {}) },
+        metadata: {
+          buildInvocationId: pr.meta.uid,
+          ...(pr.startTime ? { buildStartedOn: pr.startTime } : {}),
+          ...(pr.completionTime ? { buildFinishedOn: pr.completionTime } : {}),
+          completeness: completeness(run, ctx.event),
+          reproducible: pr.meta.labels[REPRODUCIBLE_LABEL] === 'true',
+        },
         materials: mats,
       },
     };

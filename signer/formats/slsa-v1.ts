@@ -25,6 +25,21 @@ export interface ResourceDescriptor {
   mediaType?: string;
 }
 
+/** The SLSA v1.0 predicate as this format writes it (docs/formats.md). */
+export interface SlsaV1Predicate {
+  buildDefinition: {
+    buildType: string;
+    externalParameters: { runSpec: JsonValue };
+    internalParameters: Record<string, JsonValue>;
+    resolvedDependencies: ResourceDescriptor[];
+  };
+  runDetails: {
+    builder: { id: string };
+    metadata: { invocationID: string; startedOn?: string; finishedOn?: string };
+    byproducts: ResourceDescriptor[];
+  };
+}
+
 /**
  * `slsa/v2alpha4` (alias `slsa/v2alpha3`, same layout for runs without StepActions): SLSA
  * provenance v1.0 in a Statement v1, laid out as Chains' v2alpha4 PipelineRun format with
@@ -36,12 +51,14 @@ export const slsaV1: AttestationFormat = {
   payloadType: IN_TOTO_PAYLOAD_TYPE,
   predicateType: SLSA_V1_PREDICATE,
   subjects: (run) => subjectsFromResults(run.pipelineRun.results),
-  build(run: TektonRun, ctx: FormatContext): Statement {
+  build(run: TektonRun, ctx: FormatContext): Statement<SlsaV1Predicate> {
     const pr = run.pipelineRun;
     const buildType = ctx.buildType ?? SLSA_BUILD_TYPE;
-    const metadata: Record<string, string> = { invocationID: pr.meta.uid };
-    if (pr.startTime) metadata['startedOn'] = pr.startTime;
-    if (pr.completionTime) metadata['finishedOn'] = pr.completionTime;
+    const metadata = {
+      invocationID: pr.meta.uid,
+      ...(pr.startTime ? { startedOn: pr.startTime } : {}),
+      ...(pr.completionTime ? { finishedOn: pr.completionTime } : {}),
+    };
     return {
       _type: STATEMENT_V1,
       predicateType: SLSA_V1_PREDICATE,
