@@ -21,3 +21,4 @@ export type { TestCertificates, TestCertOptions } from './test-ca.ts';
 export type { EventListenerErrorCode } from './errors.ts';
 export { startTestInterceptor } from './test-interceptor.ts';
 export type { TestInterceptor, ReceivedRequest, ScriptedAnswer } from './test-interceptor.ts';
+export { loadEventListener, loadTrigger, loadTrustedCaBundles, resolveTriggerSpec } from './from-cluster.ts';
