@@ -64,3 +64,22 @@ test('leases through CoordinationV1Api: renew with the resourceVersion; a stale 
   assert.equal(now.spec?.holderIdentity, 'replica-a');
   assert.equal(now.metadata?.resourceVersion, renewed.metadata?.resourceVersion);
 });
+
+test('a body whose apiVersion or kind does not match the URL is 400, as the apiserver decodes by URL', async () => {
+  const wrongVersion = JSON.stringify({ apiVersion: 'tekton.dev/v1beta1', kind: 'PipelineRun', metadata: { name: 'x' }, spec: {} });
+  const res = await rawRequest(server, 'POST', '/apis/tekton.dev/v1/namespaces/default/pipelineruns', { body: wrongVersion, headers: { 'content-type': 'application/json' } });
+  assert.equal(res.status, 400);
+  assert.match(res.text, /the API version in the data \(tekton.dev\/v1beta1\) does not match the expected API version \(tekton.dev\/v1\)/);
+  const wrongKind = JSON.stringify({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 'x' }, spec: {} });
+  const res2 = await rawRequest(server, 'POST', '/apis/tekton.dev/v1/namespaces/default/pipelineruns', { body: wrongKind, headers: { 'content-type': 'application/json' } });
+  assert.equal(res2.status, 400);
+});
+
+test('a body nested deeper than the decoder limit is 400, not a crash', async () => {
+  const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+  const body = `{"metadata":{"name":"deep"},"data":{},"x":${deep}}`;
+  const res = await rawRequest(server, 'POST', '/api/v1/namespaces/default/configmaps', { body, headers: { 'content-type': 'application/json' } });
+  assert.equal(res.status, 400);
+  const patch = await rawRequest(server, 'PATCH', '/api/v1/namespaces/default/secrets/fits', { body: deep, headers: { 'content-type': 'application/merge-patch+json' } });
+  assert.equal(patch.status, 400);
+});

@@ -4,6 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkDepth } from './body-limits.ts';
 import { discoveryDocument } from './discovery.ts';
 import type { Faults } from './faults.ts';
 import type { RequestLog } from './request-log.ts';
@@ -58,8 +59,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 function parseJson(raw: string): KubeObject | undefined {
   if (raw.trim() === '') return undefined;
   try {
-    return JSON.parse(raw) as KubeObject;
+    const parsed = JSON.parse(raw) as KubeObject;
+    checkDepth(parsed);
+    return parsed;
   } catch (err) {
+    if (err instanceof KubeApiError) throw err;
     throw badRequest(`error decoding request body: ${(err as Error).message}`);
   }
 }

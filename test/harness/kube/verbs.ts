@@ -84,7 +84,8 @@ export class Verbs {
 
   create(t: Target, body: KubeObject, ctx: WriteContext): StoredObject {
     if (t.def.namespaced && t.namespace === undefined) throw badRequest(`${t.def.resource} is namespaced: create it under /namespaces/<namespace>/`);
-    const obj = prepareCreate(t.def, body, t.namespace, body.apiVersion ?? apiVersionOf(t.def));
+    checkTypeMeta(t.def, body);
+    const obj = prepareCreate(t.def, body, t.namespace, apiVersionOf(t.def));
     if (this.#store.get(t.def.storage, obj.metadata.namespace, obj.metadata.name) !== undefined) {
       throw alreadyExists(t.def.resource, t.def.group, obj.metadata.name);
     }
@@ -95,6 +96,7 @@ export class Verbs {
   update(t: Target, body: KubeObject, ctx: WriteContext): StoredObject {
     const live = this.get(t);
     if (!isPlainObject(body)) throw badRequest('the request body must be a JSON object');
+    checkTypeMeta(t.def, body, live.apiVersion);
     const wanted = body.metadata?.resourceVersion;
     if (wanted === undefined || wanted === '') {
       if (t.def.crd) {
@@ -148,7 +150,8 @@ export class Verbs {
     const force = ctx.query.get('force') === 'true';
     const name = requireName(t);
     const live = this.#store.get(t.def.storage, t.namespace, name);
-    const apiVersion = typeof body.apiVersion === 'string' ? body.apiVersion : apiVersionOf(t.def);
+    checkTypeMeta(t.def, body);
+    const apiVersion = apiVersionOf(t.def);
     const applied = structuredClone(body);
     const ownership = takeApplyOwnership(live, applied, fieldManager, force, apiVersion);
     if (live === undefined) {
@@ -176,6 +179,20 @@ export class Verbs {
   #commitUpdate(t: Target, live: StoredObject, next: StoredObject): StoredObject {
     if (isBeingDeleted(next) && !hasFinalizers(next)) return this.#store.commit('DELETED', t.def.storage, next, live);
     return this.#store.commit('MODIFIED', t.def.storage, next, live);
+  }
+}
+
+/**
+ * The apiserver decodes a body as the URL's group/version/kind; a different one is 400. Since
+ * this server does not convert between versions, the stored object's apiVersion is accepted too.
+ */
+function checkTypeMeta(def: ResourceDef, body: KubeObject, storedApiVersion?: string): void {
+  const expected = apiVersionOf(def);
+  if (body.apiVersion !== undefined && body.apiVersion !== expected && body.apiVersion !== storedApiVersion) {
+    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expected})`);
+  }
+  if (body.kind !== undefined && body.kind !== def.kind) {
+    throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${def.kind})`);
   }
 }
 

@@ -1,5 +1,6 @@
 /** Dispatch of PATCH bodies by Content-Type, as the apiserver does (apply is handled by the verbs). */
 import { parse as parseYaml } from 'yaml';
+import { checkDepth } from '../body-limits.ts';
 import { KubeApiError, badRequest, unsupportedMediaType } from '../status.ts';
 import { applyJsonPatch, JsonPatchError, parseJsonPatch } from './json-patch.ts';
 import { applyMergePatch } from './merge-patch.ts';
@@ -21,13 +22,16 @@ export function patchKind(contentType: string | undefined): PatchKind {
 }
 
 export function parsePatchBody(kind: PatchKind, raw: string): unknown {
+  let body: unknown;
   try {
     // YAML is a superset of JSON, so apply bodies sent as JSON parse too. maxAliasCount bounds
     // alias expansion ("billion laughs").
-    return kind === 'apply' ? parseYaml(raw, { maxAliasCount: 100 }) : JSON.parse(raw);
+    body = kind === 'apply' ? parseYaml(raw, { maxAliasCount: 100 }) : JSON.parse(raw);
   } catch (err) {
     throw badRequest(`error decoding patch: ${(err as Error).message}`);
   }
+  checkDepth(body);
+  return body;
 }
 
 /** Applies a non-apply patch to `current`; a JSON patch error is 422 as in the apiserver. */
