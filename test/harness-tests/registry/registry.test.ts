@@ -82,6 +82,16 @@ describe('registry fixture over plain HTTP (fetch)', () => {
     assert.equal(await getManifest(reg, 'demo/del', 'gone'), null);
   });
 
+  test('stores a manifest with `subject` byte for byte; no referrers API (distribution 2.8)', async () => {
+    const cfg = await pushBlob(reg, 'demo/ref', Buffer.from('{}'));
+    const base = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: cfg, size: 2 }, layers: [] };
+    const image = await pushManifest(reg, 'demo/ref', 'v1', base);
+    const referrer = await pushManifest(reg, 'demo/ref', 'sig', { ...base, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', subject: { mediaType: base.mediaType, digest: image.digest, size: image.bytes.length } });
+    assert.deepEqual((await getManifest(reg, 'demo/ref', referrer.digest))?.bytes, referrer.bytes);
+    const referrers = await fetch(`${reg.url}/v2/demo/ref/referrers/${image.digest}`);
+    assert.equal(referrers.status, 404);
+  });
+
   test('survives stop + restart on the same port with the same storage', async () => {
     const digest = await pushBlob(reg, 'demo/persist', Buffer.from('kept across restarts'));
     await reg.stop();
