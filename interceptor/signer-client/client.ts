@@ -36,8 +36,8 @@ export class UdsEventSigner implements EventSigner {
   }
 
   async signEvent(statement: EventStatement): Promise<SignedEventRecord> {
-    const payload = statement.bytes.toString('base64');
-    const request = Buffer.from(`{"payload":"${payload}"}`);
+    // Base64 is ASCII: sent as chunks, never concatenated into one more copy.
+    const request = ['{"payload":"', statement.bytes.toString('base64'), '"}'];
     const res = await this.#transport.exchange('POST', '/v1/events', request, this.#timeoutMs).catch((err: unknown) => {
       throw transportError(err);
     });

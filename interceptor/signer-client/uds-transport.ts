@@ -30,14 +30,19 @@ export class UdsTransport {
     this.#socketPath = socketPath;
   }
 
-  exchange(method: string, path: string, body: Buffer | undefined, timeoutMs: number): Promise<UdsResponse> {
+  /**
+   * `body` as ASCII chunks (e.g. JSON around a base64 payload): written one by one as latin1,
+   * which skips building and UTF-8 encoding one big copy of a multi-MiB request.
+   */
+  exchange(method: string, path: string, body: string[] | undefined, timeoutMs: number): Promise<UdsResponse> {
     return new Promise((resolve, reject) => {
+      const length = body?.reduce((n, chunk) => n + chunk.length, 0);
       const req = request({
         socketPath: this.#socketPath,
         agent: this.#agent,
         method,
         path,
-        headers: body ? { 'content-type': 'application/json', 'content-length': body.length } : {},
+        headers: body ? { 'content-type': 'application/json', 'content-length': length } : {},
       });
       const timer = setTimeout(() => {
         req.destroy(new UdsTransportError('timeout', `no answer from the signer within ${timeoutMs} ms`));
@@ -71,7 +76,8 @@ export class UdsTransport {
           ),
         );
       });
-      req.end(body);
+      for (const chunk of body ?? []) req.write(chunk, 'latin1');
+      req.end();
     });
   }
 
