@@ -76,6 +76,28 @@ describe('run simulator against the Kubernetes API test server (real client-node
     assert.equal(cond(pr)['status'], 'False');
   });
 
+  test('adopt: runs a PipelineRun someone else created (triggers labels and annotations kept)', async () => {
+    const kc = kube.kubeConfig();
+    const api = kc.makeApiClient(CustomObjectsApi);
+    const made = (await api.createNamespacedCustomObject({
+      group: 'tekton.dev', version: 'v1', namespace: 'adopt', plural: 'pipelineruns',
+      body: {
+        apiVersion: 'tekton.dev/v1', kind: 'PipelineRun',
+        metadata: { generateName: 'build-', labels: { 'triggers.tekton.dev/triggers-eventid': 'e-1' }, annotations: { 'tekton-provenance.dev/event-digest': 'sha256:00' } },
+        spec: { pipelineRef: { name: 'simple-build' }, params: [{ name: 'repo-url', value: 'https://example.com/x.git' }, { name: 'image', value: 'registry.example.com/x' }] },
+      },
+    })) as Json;
+    const name = made['metadata']['name'];
+    const run = await runPipeline(kc, simpleBuildRun({ namespace: 'adopt', name, params: made['spec']['params'] }), { adopt: true, mergeStatus: true });
+    assert.equal(run.uid, made['metadata']['uid']);
+    const pr = kube.objects.get('tekton.dev/v1', 'PipelineRun', 'adopt', name) as Json;
+    assert.equal(cond(pr)['reason'], 'Succeeded');
+    assert.equal(pr['metadata']['labels']['triggers.tekton.dev/triggers-eventid'], 'e-1');
+    assert.equal(pr['metadata']['annotations']['tekton-provenance.dev/event-digest'], 'sha256:00');
+    assert.equal(kube.objects.list('tekton.dev/v1', 'TaskRun', 'adopt').length, 4);
+    assert.ok(kube.requests.find('PATCH', /\/namespaces\/adopt\/pipelineruns\/[^/]+\/status$/), 'merge-patched status');
+  });
+
   test('CustomRuns and v1beta1 objects go through their own endpoints', async () => {
     const run = await runPipeline(kube.kubeConfig(), kitchenSinkRun({ namespace: 'sink', apiVersion: 'tekton.dev/v1beta1' }));
     const cr = kube.objects.get('tekton.dev/v1beta1', 'CustomRun', 'sink', 'kitchen-sink-run-approve') as Json;
