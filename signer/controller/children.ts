@@ -23,7 +23,8 @@ export async function collectChildren(api: TektonApi, pr: KubeObject, graceMs: n
   const pending: string[] = [];
   for (const ref of refs) {
     if (isCustomRunKind(ref)) {
-      const custom = ref.kind === 'CustomRun' ? await api.get('CustomRun', namespace, ref.name) : undefined;
+      const version = ref.apiVersion?.startsWith('tekton.dev/') ? ref.apiVersion.slice('tekton.dev/'.length) : 'v1beta1';
+      const custom = ref.kind === 'CustomRun' ? await api.get('CustomRun', namespace, ref.name, version) : undefined;
       if (!custom || !isDone(custom)) pending.push(`${ref.kind} ${ref.name} ${custom ? 'is running' : 'is missing'}`);
       children.push({ ref, state: 'customrun' });
       continue;

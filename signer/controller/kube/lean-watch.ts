@@ -1,6 +1,5 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { httpStatusOf } from '../errors.ts';
 import type { KubeObject, TektonApi } from './tekton-api.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -28,6 +27,7 @@ export interface LeanWatchOptions {
 export class LeanWatcher {
   readonly #o: LeanWatchOptions;
   #stopped = false;
+  #events = 0;
   #abort: AbortController | undefined;
   #loop: Promise<void> | undefined;
 
@@ -70,16 +70,20 @@ export class LeanWatcher {
     let rv: string | undefined = startRv;
     let backoff = 200;
     while (!this.#stopped) {
+      const before = this.#events;
       try {
         if (rv === undefined) rv = await this.#relist();
         rv = await this.#watchOnce(rv);
         backoff = 200;
       } catch (err) {
         if (this.#stopped) break;
-        if (httpStatusOf(err) === 410) rv = undefined; // our resourceVersion is too old: relist
+        if (this.#events > before) backoff = 0; // it made progress: a flaky stream, not a dead server
+        // No progress (or a 410): events may have been lost with the stream, so the next round
+        // relists; the list is the ground truth and everything in it is idempotent to re-queue.
+        else rv = undefined;
         this.#o.onError(err);
         await sleep(backoff);
-        backoff = Math.min(backoff * 2, 10_000);
+        backoff = Math.min(Math.max(backoff * 2, 200), 5_000);
       }
     }
   }
@@ -94,7 +98,10 @@ export class LeanWatcher {
           return;
         }
         if (obj?.metadata?.resourceVersion && last !== undefined) last = obj.metadata.resourceVersion;
-        if (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') this.#o.onObject(phase, obj);
+        if (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') {
+          this.#events++;
+          this.#o.onObject(phase, obj);
+        }
       };
       const onDone = (err: unknown): void => {
         this.#abort = undefined;

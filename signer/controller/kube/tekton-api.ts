@@ -48,12 +48,15 @@ export class TektonApi implements RunAnnotationsApi {
     return `tekton.dev/${this.version}`;
   }
 
-  /** A fresh read (never the watch cache); undefined when the object does not exist. */
-  async get(kind: string, namespace: string, name: string): Promise<KubeObject | undefined> {
+  /**
+   * A fresh read (never the watch cache); undefined when the object does not exist.
+   * `version` overrides the served version (CustomRuns exist only as tekton.dev/v1beta1).
+   */
+  async get(kind: string, namespace: string, name: string, version: string = this.version): Promise<KubeObject | undefined> {
     const plural = PLURALS[kind];
     if (!plural) return undefined;
     try {
-      return (await this.#custom.getNamespacedCustomObject({ group: 'tekton.dev', version: this.version, namespace, plural, name })) as KubeObject;
+      return (await this.#custom.getNamespacedCustomObject({ group: 'tekton.dev', version, namespace, plural, name })) as KubeObject;
     } catch (err) {
       if (httpStatusOf(err) === 404) return undefined;
       throw err;
