@@ -13,9 +13,10 @@ describe('Go header canonicalisation (textproto.CanonicalMIMEHeaderKey)', () => 
     assert.equal(canonicalHeaderKey('x-gitlab-token'), 'X-Gitlab-Token');
     assert.equal(canonicalHeaderKey('bad key'), 'bad key', 'keys with invalid bytes stay unchanged');
   });
-  test('merges repeated headers in order and drops Host', () => {
+  test('merges repeated headers in order and drops Host and Transfer-Encoding', () => {
     const h = toGoHeader([
       ['Host', 'el.example'],
+      ['transfer-encoding', 'chunked'],
       ['x-a', '1'],
       ['X-A', '2'],
       ['Content-Type', 'application/json'],

@@ -1,7 +1,8 @@
 /**
  * Go's net/http header model, as the EventListener (a Go server) sees an incoming webhook:
  * keys canonicalised by textproto.CanonicalMIMEHeaderKey, repeated headers kept in arrival
- * order as []string, and `Host` removed (Go moves it to Request.Host).
+ * order as []string, `Host` removed (Go moves it to Request.Host) and `Transfer-Encoding`
+ * removed (moved to Request.TransferEncoding by the body reader).
  */
 export type GoHeader = Record<string, string[]>;
 
@@ -30,7 +31,7 @@ export function toGoHeader(headers: ReadonlyArray<readonly [string, string]> | R
   const out: GoHeader = {};
   for (const [rawKey, value] of pairs) {
     const key = canonicalHeaderKey(rawKey);
-    if (key === 'Host') continue;
+    if (key === 'Host' || key === 'Transfer-Encoding') continue;
     (out[key] ??= []).push(value);
   }
   return out;
