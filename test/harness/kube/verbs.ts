@@ -2,18 +2,20 @@
  * The REST verbs with apiserver semantics, independent of HTTP: get, list (selectors and
  * pagination), create, update (optimistic concurrency), patch (four types), delete (finalizers).
  */
-import { takeApplyOwnership, recordUpdate } from './patch/managed-fields.ts';
-import { removePath } from './patch/field-paths.ts';
+import { listObjects } from './list.ts';
+import type { ObjectList } from './list.ts';
+import { planApply } from './patch/apply.ts';
 import { applyPatch, parsePatchBody, patchKind } from './patch/index.ts';
-import { applyMergePatch } from './patch/merge-patch.ts';
+import { recordUpdate } from './patch/managed-fields.ts';
 import { apiVersionOf } from './resources.ts';
 import type { ResourceDef } from './resources.ts';
-import { selectorFromQuery } from './selectors.ts';
-import { alreadyExists, badRequest, conflict, expired, invalid, KubeApiError, notFound } from './status.ts';
+import { alreadyExists, badRequest, conflict, invalid, KubeApiError, notFound } from './status.ts';
 import type { ObjectStore } from './store.ts';
 import type { KubeObject, StoredObject } from './types.ts';
 import { isPlainObject } from './types.ts';
-import { hasFinalizers, isBeingDeleted, isNoop, prepareCreate, prepareUpdate, timestamp } from './write-rules.ts';
+import { checkTypeMeta, hasFinalizers, isBeingDeleted, isNoop, prepareCreate, prepareUpdate, timestamp } from './write-rules.ts';
+
+export type { ObjectList };
 
 export interface Target {
   def: ResourceDef;
@@ -26,13 +28,6 @@ export interface WriteContext {
   query: URLSearchParams;
   /** Field manager for managedFields: the fieldManager parameter or derived from User-Agent. */
   manager: string;
-}
-
-export interface ObjectList {
-  apiVersion: string;
-  kind: string;
-  metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number };
-  items: StoredObject[];
 }
 
 function requireName(t: Target): string {
@@ -59,27 +54,7 @@ export class Verbs {
   }
 
   list(t: Target, query: URLSearchParams): ObjectList {
-    const matches = selectorFromQuery(query);
-    let items = this.#store.list(t.def.storage, t.namespace).filter(matches);
-    let rv = this.#store.resourceVersion;
-    const token = query.get('continue');
-    if (token !== null && token !== '') {
-      const parsed = decodeContinue(token);
-      if (parsed.rv < this.#store.compactedResourceVersion) {
-        throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
-      }
-      rv = parsed.rv;
-      items = items.filter((o) => itemKey(o) > parsed.after);
-    }
-    const list: ObjectList = { apiVersion: apiVersionOf(t.def), kind: `${t.def.kind}List`, metadata: { resourceVersion: String(rv) }, items };
-    const limit = Number(query.get('limit') ?? '0');
-    if (Number.isInteger(limit) && limit > 0 && items.length > limit) {
-      list.items = items.slice(0, limit);
-      const last = list.items[list.items.length - 1];
-      if (last !== undefined) list.metadata.continue = encodeContinue(rv, itemKey(last));
-      list.metadata.remainingItemCount = items.length - limit;
-    }
-    return list;
+    return listObjects(this.#store, t, query);
   }
 
   create(t: Target, body: KubeObject, ctx: WriteContext): StoredObject {
@@ -142,31 +117,14 @@ export class Verbs {
     return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: live.metadata.name, group: t.def.group, kind: t.def.resource, uid: live.metadata.uid } };
   }
 
-  /** Server-side apply: ownership and conflicts, then merge, then the usual update rules. */
+  /** Server-side apply: planned in patch/apply.ts, committed here like any write. */
   #apply(t: Target, body: unknown, ctx: WriteContext): StoredObject {
-    if (!isPlainObject(body)) throw badRequest('an apply patch must be an object');
-    const fieldManager = ctx.query.get('fieldManager');
-    if (fieldManager === null || fieldManager === '') throw badRequest('PATCH with apply must have a fieldManager query parameter');
-    const force = ctx.query.get('force') === 'true';
     const name = requireName(t);
     const live = this.#store.get(t.def.storage, t.namespace, name);
-    checkTypeMeta(t.def, body);
-    const apiVersion = apiVersionOf(t.def);
-    const applied = structuredClone(body);
-    const ownership = takeApplyOwnership(live, applied, fieldManager, force, apiVersion);
-    if (live === undefined) {
-      const meta = isPlainObject(applied.metadata) ? applied.metadata : {};
-      const obj = prepareCreate(t.def, { ...applied, metadata: { ...meta, name } }, t.namespace, apiVersion);
-      ownership.entries(obj);
-      return this.#store.commit('ADDED', t.def.storage, obj);
-    }
-    const base = structuredClone(live) as Record<string, unknown>;
-    for (const p of ownership.dropped) removePath(base, p);
-    const merged = applyMergePatch(base, stripNulls(applied)) as KubeObject;
-    const next = prepareUpdate(t.def, live, merged, t.subresource);
-    if (isNoop(live, next)) return live;
-    ownership.entries(next);
-    return this.#commitUpdate(t, live, next);
+    const plan = planApply({ def: t.def, namespace: t.namespace, name, live, body, query: ctx.query, subresource: t.subresource });
+    if (plan.op === 'create' || live === undefined) return this.#store.commit('ADDED', t.def.storage, plan.object);
+    if (isNoop(live, plan.object)) return live;
+    return this.#commitUpdate(t, live, plan.object);
   }
 
   #write(t: Target, live: StoredObject, next: StoredObject, manager: string): StoredObject {
@@ -180,47 +138,5 @@ export class Verbs {
     if (isBeingDeleted(next) && !hasFinalizers(next)) return this.#store.commit('DELETED', t.def.storage, next, live);
     return this.#store.commit('MODIFIED', t.def.storage, next, live);
   }
-}
-
-/**
- * The apiserver decodes a body as the URL's group/version/kind; a different one is 400. Since
- * this server does not convert between versions, the stored object's apiVersion is accepted too.
- */
-function checkTypeMeta(def: ResourceDef, body: KubeObject, storedApiVersion?: string): void {
-  const expected = apiVersionOf(def);
-  if (body.apiVersion !== undefined && body.apiVersion !== expected && body.apiVersion !== storedApiVersion) {
-    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expected})`);
-  }
-  if (body.kind !== undefined && body.kind !== def.kind) {
-    throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${def.kind})`);
-  }
-}
-
-/** Apply configurations never delete by null; a null just means "unset in my config". */
-function stripNulls(value: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v === null) continue;
-    out[k] = isPlainObject(v) ? stripNulls(v) : v;
-  }
-  return out;
-}
-
-function itemKey(o: StoredObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-}
-
-function encodeContinue(rv: number, after: string): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: after })).toString('base64url');
-}
-
-function decodeContinue(token: string): { rv: number; after: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (isPlainObject(parsed) && typeof parsed.rv === 'number' && typeof parsed.start === 'string') return { rv: parsed.rv, after: parsed.start };
-  } catch {
-    // fall through to the error below
-  }
-  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
 }
 

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { ResourceDef } from './resources.ts';
+import { apiVersionOf } from './resources.ts';
 import { badRequest, invalid } from './status.ts';
 import type { StatusCause } from './status.ts';
 import type { KubeObject, StoredObject } from './types.ts';
@@ -159,4 +160,18 @@ export function isBeingDeleted(obj: StoredObject): boolean {
 
 export function hasFinalizers(obj: StoredObject): boolean {
   return (obj.metadata.finalizers ?? []).length > 0;
+}
+
+/**
+ * The apiserver decodes a body as the URL's group/version/kind; a different one is 400. Since
+ * this server does not convert between versions, the stored object's apiVersion is accepted too.
+ */
+export function checkTypeMeta(def: ResourceDef, body: KubeObject, storedApiVersion?: string): void {
+  const expected = apiVersionOf(def);
+  if (body.apiVersion !== undefined && body.apiVersion !== expected && body.apiVersion !== storedApiVersion) {
+    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expected})`);
+  }
+  if (body.kind !== undefined && body.kind !== def.kind) {
+    throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${def.kind})`);
+  }
 }
