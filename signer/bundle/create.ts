@@ -1,0 +1,16 @@
+import { bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
+import { DSSEBundleBuilder } from '@sigstore/sign';
+import type { Signer } from '../keys/signer.ts';
+import { toSigstoreSigner } from './sigstore-signer.ts';
+
+export const BUNDLE_V03_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+
+/**
+ * Signs `payload` as a DSSE envelope inside a sigstore bundle v0.3 with a public-key hint,
+ * no transparency log and no timestamps (witnesses: []): verifiable offline with the key.
+ */
+export async function createDsseBundle(payloadType: string, payload: Buffer, signer: Signer): Promise<SerializedBundle> {
+  const builder = new DSSEBundleBuilder({ signer: toSigstoreSigner(signer), witnesses: [] });
+  const bundle = await builder.create({ data: payload, type: payloadType });
+  return bundleToJSON(bundle);
+}

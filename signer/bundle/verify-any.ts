@@ -1,0 +1,29 @@
+import { parseEnvelope, verifyEnvelope, type VerifiedEnvelope, type VerifyOptions } from '../dsse/verify.ts';
+import type { Verifier } from '../keys/signer.ts';
+import { looksLikeBundle, verifyDsseBundle } from './verify.ts';
+
+export interface VerifiedDocument extends VerifiedEnvelope {
+  format: 'dsse' | 'sigstore-bundle';
+}
+
+/**
+ * Verifies a signed document that is either a bare DSSE envelope or a sigstore bundle
+ * holding one (what `sign` and `sign --bundle` write). JSON problems get the DSSE codes.
+ */
+export function verifySignedDocument(text: string | Buffer, verifiers: readonly Verifier[], opts: VerifyOptions = {}): VerifiedDocument {
+  const env = parseEnvelopeOrBundle(text);
+  if (env.kind === 'bundle') return { format: 'sigstore-bundle', ...verifyDsseBundle(env.value, verifiers, opts) };
+  return { format: 'dsse', ...verifyEnvelope(env.value, verifiers, opts) };
+}
+
+type Parsed = { kind: 'bundle'; value: unknown } | { kind: 'envelope'; value: ReturnType<typeof parseEnvelope> };
+
+function parseEnvelopeOrBundle(text: string | Buffer): Parsed {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.toString());
+  } catch {
+    return { kind: 'envelope', value: parseEnvelope(text) }; // throws the precise JSON error code
+  }
+  return looksLikeBundle(value) ? { kind: 'bundle', value } : { kind: 'envelope', value: parseEnvelope(text) };
+}
