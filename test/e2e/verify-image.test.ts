@@ -124,6 +124,22 @@ describe('webhook -> interceptor -> PipelineRun -> TaskRuns -> attestation in th
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
+  test('the same run verifies from its PipelineRun (tekton annotations, live through the kubeconfig)', async () => {
+    const ref = `${RUN_NS}/${triggered.metadata.name}`;
+    const r = await runCli(['verify', '--key', w.publicKeyPath, '--policy', policyPath, '--pipelinerun', ref, '--kubeconfig', w.kube.kubeconfigPath, '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const json = JSON.parse(r.stdout) as JsonReport;
+    // The tekton backend embeds what fits its annotation budget and references the rest (in OCI).
+    const pr = w.kube.objects.get('tekton.dev/v1', 'PipelineRun', RUN_NS, triggered.metadata.name) as unknown as PipelineRunObject;
+    const embedded = Object.entries(pr.metadata.annotations ?? {}).filter(([k, v]) => k.startsWith('tekton-provenance.dev/attestation-') && v.startsWith('{'));
+    assert.ok(embedded.length >= 1, 'at least one envelope is embedded');
+    assert.equal(json.total, embedded.length);
+    for (const report of json.reports) {
+      assert.deepEqual(report.checks.filter((c) => c.status !== 'pass'), []);
+      assert.ok(!report.checks.some((c) => c.name === 'subject'), 'no image given: no subject check');
+    }
+  });
+
   test('a run whose repo-url differs from the event, replaying its annotations, fails the binding check by name', async () => {
     const forgedDigest = await pushTinyImage(w.registry, IMAGE_REPO, 'forged');
     const params = triggered.spec.params.map((p) => (p.name === 'repo-url' ? { ...p, value: 'https://github.com/attacker/Hello-World.git' } : p));

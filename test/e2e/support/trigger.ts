@@ -1,40 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import type { ResolvedClusterInterceptor, TriggerDefinition, TriggerTemplate } from '../../harness/eventlistener/index.ts';
+import type { KubeApiServer, KubeObject } from '../../harness/kube/index.ts';
 
 const EXAMPLES = fileURLToPath(new URL('../../../manifests/examples/', import.meta.url));
 
-interface Param {
-  name: string;
-  value: unknown;
-}
-interface TriggerYaml {
-  metadata: { name: string; namespace: string };
-  spec: { interceptors: Array<{ name: string; ref: { name: string }; params: Param[] }>; bindings: Array<{ ref: string }> };
-}
-interface BindingYaml {
-  metadata: { name: string };
-  spec: { params: Array<{ name: string; value: string }> };
-}
-
-function examples<T>(file: string): T[] {
-  return parseAllDocuments(readFileSync(`${EXAMPLES}${file}`, 'utf8')).map((d) => d.toJS() as T);
+function examples(file: string): KubeObject[] {
+  return parseAllDocuments(readFileSync(`${EXAMPLES}${file}`, 'utf8')).map((d) => d.toJS() as KubeObject);
 }
 
 /**
- * The shipped GitHub Trigger (manifests/examples/trigger-github-direct.yaml) with its
- * TriggerBindings, as the EventListener resolves it. The TriggerTemplate is the shipped one
- * (same event annotations), its PipelineRun pointed at the TEP-0084 simple-build pipeline:
- * `repo-url`/`revision` from the push event, `image` fixed per deployment.
+ * Applies the shipped GitHub Trigger (manifests/examples/trigger-github-direct.yaml), its
+ * TriggerBindings and the shipped TriggerTemplate to the API server, as a cluster admin would.
+ * The template keeps its event annotations; its PipelineRun is pointed at the TEP-0084
+ * simple-build pipeline: `repo-url`/`revision` from the push event, `image` fixed per deployment.
  */
-export function githubPushTrigger(interceptor: ResolvedClusterInterceptor, image: string): TriggerDefinition {
-  const trigger = examples<TriggerYaml>('trigger-github-direct.yaml')[0] as TriggerYaml;
-  const bindings = new Map(
-    [...examples<BindingYaml>('triggerbinding-provenance.yaml'), ...examples<BindingYaml>('triggerbindings-git.yaml')].map((b) => [b.metadata.name, b]),
-  );
-  const template = examples<TriggerTemplate>('triggertemplate.yaml')[0] as TriggerTemplate;
-  const run = template.spec.resourcetemplates[0] as { spec: Record<string, unknown> };
+export function applyGithubTrigger(kube: KubeApiServer, image: string): void {
+  for (const file of ['trigger-github-direct.yaml', 'triggerbinding-provenance.yaml', 'triggerbindings-git.yaml']) {
+    for (const obj of examples(file)) kube.objects.put(obj);
+  }
+  const template = examples('triggertemplate.yaml')[0] as KubeObject & { spec: { resourcetemplates: Array<{ spec: unknown }> } };
+  const run = template.spec.resourcetemplates[0] as { spec: unknown };
   run.spec = {
     pipelineRef: { name: 'simple-build' },
     params: [
@@ -43,15 +29,5 @@ export function githubPushTrigger(interceptor: ResolvedClusterInterceptor, image
       { name: 'image', value: image },
     ],
   };
-  return {
-    name: trigger.metadata.name,
-    namespace: trigger.metadata.namespace,
-    interceptors: trigger.spec.interceptors.map((i) => ({
-      name: i.name,
-      url: interceptor.url,
-      params: Object.fromEntries(i.params.map((p) => [p.name, p.value])),
-    })),
-    bindings: trigger.spec.bindings.flatMap((b) => bindings.get(b.ref)?.spec.params ?? []),
-    template,
-  };
+  kube.objects.put(template);
 }

@@ -12,10 +12,10 @@ import { attestationControllerService } from '../../../signer/controller/service
 import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
 import { LocalSigner } from '../../../signer/keys/local.ts';
 import { silentLogger, startSignerServer, type SignerServer } from '../../../signer/server/index.ts';
-import { EventListenerSimulator, loadClusterInterceptor, makeTestCertificates, serviceDnsNames } from '../../harness/eventlistener/index.ts';
+import { EventListenerSimulator, loadTrigger, loadTrustedCaBundles, makeTestCertificates, serviceDnsNames } from '../../harness/eventlistener/index.ts';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kube/index.ts';
 import { startRegistry, type TestRegistry } from '../../harness/registry/index.ts';
-import { githubPushTrigger } from './trigger.ts';
+import { applyGithubTrigger } from './trigger.ts';
 
 export const SYSTEM_NS = 'tekton-provenance';
 export const RUN_NS = 'ci';
@@ -43,10 +43,10 @@ export interface World {
 
 /**
  * Starts, in dependency order: API test server, docker-registry, the signer socket (P-256 key,
- * SQLite event store), the HTTPS interceptor (static GitHub secret), our ClusterInterceptor
- * with its caBundle, the EventListener with the shipped GitHub Trigger, and the attestation
- * controller from its ConfigMap (in-toto + slsa/v2alpha4, oci + tekton) with the key as a
- * Chains-style signing-secrets directory.
+ * SQLite event store), the HTTPS interceptor (static GitHub secret), the shipped
+ * ClusterInterceptor with its caBundle, the shipped GitHub Trigger loaded by the EventListener
+ * from the API server, and the attestation controller from its ConfigMap (in-toto +
+ * slsa/v2alpha4, oci + tekton) with the key as a Chains-style signing-secrets directory.
  */
 export async function startWorld(): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'tp-e2e-verify-'));
@@ -87,13 +87,14 @@ export async function startWorld(): Promise<World> {
     shipped.spec.clientConfig.service.port = interceptor.port; // the Service maps 8443 to the pod's port
     kube.objects.put(shipped);
 
-    const kc = kube.kubeConfig();
-    const resolved = await loadClusterInterceptor(kc, 'tekton-provenance');
+    // The EventListener reads its Trigger, bindings, template and trust pool from the API server.
     const image = `${registry.host}/${IMAGE_REPO}`;
+    applyGithubTrigger(kube, image);
+    const kc = kube.kubeConfig();
     const listener = new EventListenerSimulator({
       name: 'provenance-listener', namespace: RUN_NS, kubeConfig: kc,
-      triggers: [githubPushTrigger(resolved, image)],
-      caBundles: [resolved.caPem ?? ''],
+      triggers: [await loadTrigger(kc, RUN_NS, 'github-push')],
+      caBundles: await loadTrustedCaBundles(kc),
       hostAliases: { [`${SERVICE}.${SYSTEM_NS}.svc`]: '127.0.0.1' },
     });
 
