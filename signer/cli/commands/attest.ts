@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command.ts';
@@ -5,16 +6,19 @@ import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
 import { attestRun } from '../../attest/attest-run.ts';
 import { resolveEventLink } from '../../attest/event-link.ts';
 import { lookupsOver, runFromExports } from '../../attest/exported-run.ts';
-import type { EventLink, SignedAttestation } from '../../attest/types.ts';
+import type { SignedAttestation } from '../../attest/types.ts';
 import { serializeEnvelope } from '../../dsse/sign.ts';
 import { parseRecord } from '../../events/record-codec.ts';
+import { SqliteEventStore } from '../../events/stores/sqlite.ts';
+import type { EventLink } from '../../attest/types.ts';
+import type { TektonRun } from '../../model/types.ts';
 import { formats } from '../../formats/registry.ts';
 import { loadSigner } from '../../keys/sources.ts';
 
 const HELP = `tkn-provenance attest: build and sign a PipelineRun attestation offline
 
 Usage:
-  tkn-provenance attest --pipelinerun FILE [--taskruns FILE...] [--event FILE] --key KEY
+  tkn-provenance attest --pipelinerun FILE [--taskruns FILE...] [--event FILE | --store PATH] --key KEY
                         [--format F...] [--builder-id ID] [--build-type T] [--out FILE] [--json]
 
 Reads what \`kubectl get -o json|yaml\` writes (single objects, Lists, multi-document YAML),
@@ -27,6 +31,7 @@ Flags:
   --pipelinerun FILE   the PipelineRun (the file may also hold its TaskRuns)
   --taskruns FILE      TaskRuns (repeatable; each file may be a List)
   --event FILE         the signed event record (JSON); without it the event is "absent"
+  --store PATH         or: look the event up in a SQLite event store (events.db), read only
   --key KEY            signing key: PEM/cosign key file, Chains secret dir, awskms://...
                        (cosign keys read COSIGN_PASSWORD)
   --format F           in-toto (default), slsa/v1, slsa/v2alpha4, slsa/v2alpha3, tekton;
@@ -50,6 +55,7 @@ const FLAGS = {
   pipelinerun: { type: 'string' },
   taskruns: { type: 'string', multiple: true },
   event: { type: 'string' },
+  store: { type: 'string' },
   key: { type: 'string' },
   format: { type: 'string', multiple: true },
   'builder-id': { type: 'string' },
@@ -72,10 +78,7 @@ const command: Command = {
     for (const f of chosen) if (!formats.has(f)) throw new UsageError(`unknown --format "${f}" (known: ${formats.names().join(', ')})`);
 
     const run = runFromExports(await read(path(prFile)), await Promise.all(stringList(values, 'taskruns').map((f) => read(path(f)))));
-    const eventFile = stringFlag(values, 'event');
-    const records = eventFile ? [parseRecord(await read(path(eventFile)), eventFile)] : [];
-    const lookups = lookupsOver(records);
-    const event = await resolveEventLink(run, lookups.byId, lookups.byDigest);
+    const event = await findEvent(run, stringFlag(values, 'event'), stringFlag(values, 'store'), path);
     const signer = await loadSigner(keyRef.includes('://') ? keyRef : path(keyRef), { env: io.env });
     const opts: Parameters<typeof attestRun>[1] = { formats: chosen, signer, event };
     const builderId = stringFlag(values, 'builder-id');
@@ -98,6 +101,23 @@ const command: Command = {
   },
 };
 export default command;
+
+/** The run's event from a record file, an existing SQLite store, or nowhere (absent). */
+async function findEvent(run: TektonRun, eventFile: string | undefined, storePath: string | undefined, path: (p: string) => string): Promise<EventLink> {
+  if (eventFile && storePath) throw new UsageError('give --event or --store, not both');
+  if (storePath) {
+    // SqliteEventStore creates missing files: refuse first, a typo must not look like "absent".
+    if (!existsSync(path(storePath))) throw new UsageError(`event store ${storePath} does not exist`);
+    const store = new SqliteEventStore(path(storePath));
+    try {
+      return await resolveEventLink(run, (id) => store.getByEventId(id), (d) => store.getByDigest(d));
+    } finally {
+      await store.close();
+    }
+  }
+  const lookups = lookupsOver(eventFile ? [parseRecord(await read(path(eventFile)), eventFile)] : []);
+  return resolveEventLink(run, lookups.byId, lookups.byDigest);
+}
 
 async function read(file: string): Promise<string> {
   try {

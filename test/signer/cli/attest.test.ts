@@ -10,6 +10,8 @@ import { promisify } from 'node:util';
 import { main } from '../../../signer/cli/main.ts';
 import { parseEnvelope } from '../../../signer/dsse/parse.ts';
 import { verifyEnvelope } from '../../../signer/dsse/verify.ts';
+import { parseRecord } from '../../../signer/events/record-codec.ts';
+import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
 import { PublicKeyVerifier } from '../../../signer/keys/local.ts';
 import { FIXTURES, fixtureText } from '../model/fixtures.ts';
 
@@ -81,6 +83,16 @@ describe('tkn-provenance attest', () => {
     assert.deepEqual(JSON.parse(r.stdout).incompleteTasks.map((t: { name: string }) => t.name), ['git-clone', 'taskrun-build']);
   });
 
+  it('finds the event in a SQLite event store (--store)', async () => {
+    const db = join(dir, 'events.db');
+    const store = new SqliteEventStore(db);
+    await store.put(parseRecord(fixtureText('events/push-event-record.json')));
+    await store.close();
+    const r = await inProcess(['--pipelinerun', F('chains-pipeline/pipelinerun.json'), '--taskruns', F('chains-pipeline/taskruns.json'), '--store', db, '--key', F('keys/attestation-signer.key.pem'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).event.state, 'found');
+  });
+
   it('usage errors exit 2 with a message naming the problem', async () => {
     const cases: [string[], RegExp][] = [
       [['--key', F('keys/attestation-signer.key.pem')], /--pipelinerun is required/],
@@ -90,6 +102,7 @@ describe('tkn-provenance attest', () => {
       [['--pipelinerun', join(dir, 'nope.yaml'), '--key', F('keys/attestation-signer.key.pem')], /cannot read .*nope\.yaml: ENOENT/],
       [['--pipelinerun', F('chains-pipeline/pipelinerun.json'), '--key', join(dir, 'no.key')], /does not exist/],
       [['--pipelinerun', F('chains-pipeline/pipelinerun.json'), '--key', F('keys/attestation-signer.key.pem'), '--event', F('chains-pipeline/pipelinerun.json')], /INVALID_EVENT_RECORD/],
+      [['--pipelinerun', F('chains-pipeline/pipelinerun.json'), '--key', F('keys/attestation-signer.key.pem'), '--store', join(dir, 'typo.db')], /event store .*typo\.db does not exist/],
     ];
     for (const [argv, message] of cases) {
       const r = await inProcess(argv);
