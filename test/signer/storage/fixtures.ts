@@ -11,6 +11,8 @@ import type { TestRegistry } from '../../harness/registry/index.ts';
 const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 export const testSigner = new LocalSigner(pair.privateKey);
 export const testPublicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+/** PKCS#8 PEM of the same key, for a controller process to load (as Chains' x509.pem). */
+export const testSignerPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 export const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
 
