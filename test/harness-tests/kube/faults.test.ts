@@ -91,3 +91,13 @@ test('clear() removes every rule', async () => {
   server.faults.clear();
   await core.readNamespacedSecret({ name: 's', namespace: 'default' });
 });
+
+test('close() during a refuse outage wins: the server does not listen again; close is idempotent', async () => {
+  const other = await startKubeApiServer();
+  const outage = other.faults.outage(100, 'refuse');
+  await new Promise((r) => setTimeout(r, 20));
+  await other.close();
+  await outage;
+  await assert.rejects(rawRequest(other, 'GET', '/version'), (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED');
+  await other.close();
+});

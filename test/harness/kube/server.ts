@@ -84,14 +84,18 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   for (const obj of opts.seed ?? []) objects.put(obj);
 
   const sockets = new Set<Socket>();
+  let stopped = false;
   const cert = useTls ? await servingCert() : undefined;
   const faults = new Faults(hub, {
     refuseFor: async (ms) => {
+      if (stopped || !server.listening) return;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
+      server.closeAllConnections();
       await closed;
       await new Promise((r) => setTimeout(r, ms));
-      await listen(server, port);
+      // close() during the outage wins: never listen again after it.
+      if (!stopped) await listen(server, port);
     },
   });
   const handler = createHandler({ table, verbs, hub, faults, log, token });
@@ -123,8 +127,11 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     resourceVersion: () => String(store.resourceVersion),
     compactHistory: () => store.compact(),
     close: async () => {
+      if (stopped) return;
+      stopped = true;
       faults.clear();
       hub.dropAll(true);
+      // Resolves on error too (ERR_SERVER_NOT_RUNNING when closed during a 'refuse' outage).
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       server.closeAllConnections();
