@@ -1,5 +1,6 @@
 import { signEnvelope } from '../dsse/sign.ts';
 import type { Statement } from '../intoto/statement.ts';
+import { validateStatement } from '../intoto/validate.ts';
 import type { Signer } from '../keys/signer.ts';
 import type { TektonRun } from '../model/types.ts';
 import { DEFAULT_BUILDER_ID, type FormatContext } from '../formats/format.ts';
@@ -29,6 +30,9 @@ export async function attestRun(run: TektonRun, opts: AttestOptions): Promise<Si
   const out: SignedAttestation[] = [];
   for (const { name, format } of chosen) {
     const doc = format.build(run, ctx);
+    // Never sign a statement verifiers would reject. A run without type-hinted results has no
+    // subjects: attested anyway (as Chains does), the statement check covers the rest.
+    if (isStatement(doc) && doc.subject.length > 0) validateStatement(doc, { predicateType: format.predicateType });
     const payload = Buffer.from(JSON.stringify(doc), 'utf8');
     const envelope = await signEnvelope(format.payloadType, payload, [opts.signer]);
     const attestation: SignedAttestation = {

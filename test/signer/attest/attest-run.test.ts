@@ -73,6 +73,14 @@ describe('attestRun: build -> serialise once -> sign', () => {
     assert.equal(a[0]!.payload.equals(b[0]!.payload), true);
   });
 
+  it('still attests a run without type-hinted results (no subjects), as Chains does', async () => {
+    const run = chainsRun((pr) => (pr.status.results = pr.status.results.filter((r: { name: string }) => !/IMAGE_|ARTIFACT_OUTPUTS/.test(r.name))));
+    const [a] = await attestRun(run, { formats: ['in-toto'], signer, event: FOUND() });
+    assert.deepEqual(a!.subjects, []);
+    assert.deepEqual(a!.statement!.subject, []);
+    verifyEnvelope(a!.envelope, [verifier]);
+  });
+
   it('refuses an unknown format with UNKNOWN_PLUGIN before signing anything', async () => {
     let signed = 0;
     const counting = { keyid: signer.keyid, publicKey: signer.publicKey, algorithm: signer.algorithm, sign: async (d: Buffer) => (signed++, signer.sign(d)) };
