@@ -170,6 +170,19 @@ describe('failures, skips, retries, CustomRuns, finally', () => {
     assert.equal(pr['status']['childReferences'][0]['apiVersion'], 'tekton.dev/v1beta1');
   });
 
+  test('v1beta1 embedded-status full/both: status.taskRuns and status.runs carry the children', () => {
+    const full = simulatePipelineRun(kitchenSinkRun({ apiVersion: 'tekton.dev/v1beta1', embeddedStatus: 'full' })).final().pipelineRun as Json;
+    assert.equal(full['status']['childReferences'], undefined, 'full mode has no childReferences');
+    assert.equal(full['status']['taskRuns']['kitchen-sink-run-flaky-test']['pipelineTaskName'], 'flaky-test');
+    assert.equal(full['status']['taskRuns']['kitchen-sink-run-flaky-test']['status']['retriesStatus'].length, 2);
+    assert.ok(full['status']['taskRuns']['kitchen-sink-run-prepare']['status']['taskResults'], 'embedded statuses are v1beta1 too');
+    assert.deepEqual(full['status']['runs']['kitchen-sink-run-approve']['status']['results'], [{ name: 'approver', value: 'alice' }]);
+    const both = simulatePipelineRun(kitchenSinkRun({ apiVersion: 'tekton.dev/v1beta1', embeddedStatus: 'both' })).final().pipelineRun as Json;
+    assert.ok(both['status']['childReferences'].length === 4 && Object.keys(both['status']['taskRuns']).length === 3);
+    const minimal = simulatePipelineRun(kitchenSinkRun({ apiVersion: 'tekton.dev/v1beta1' })).final().pipelineRun as Json;
+    assert.equal(minimal['status']['taskRuns'], undefined);
+  });
+
   test('bad input gets coded errors', () => {
     assert.throws(() => simulatePipelineRun(simpleBuildRun({ params: [] })), (e) => isProvenanceError(e, 'PARAM_MISSING'));
     const cyclic = { tasks: [{ name: 'a', runAfter: ['b'] }, { name: 'b', runAfter: ['a'] }] };

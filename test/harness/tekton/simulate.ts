@@ -62,11 +62,11 @@ export function simulatePipelineRun(input: RunInput): SimulatedRun {
 
   const snapshot = (offset: number, prUid = fakeUid(`${input.namespace}/${input.name}`)): RunObjects => {
     const live = plan.tasks.filter((p) => p.attempts.length > 0 && (p.attempts[0]?.start ?? Infinity) <= offset && !(p.state === 'deleted' && offset >= (p.attempts.at(-1)?.end ?? 0)));
-    return {
-      pipelineRun: shape(buildPipelineRun(input, plan, offset, ctx)),
-      taskRuns: live.filter((p) => !isCustom(p)).map((p) => shape(buildTaskRun(p, offset, ctx, prUid, input.tasks))),
-      customRuns: live.filter(isCustom).map((p) => buildCustomRun(p, offset, ctx, prUid)),
-    };
+    const taskRuns = live.filter((p) => !isCustom(p)).map((p) => shape(buildTaskRun(p, offset, ctx, prUid, input.tasks)));
+    const customRuns = live.filter(isCustom).map((p) => buildCustomRun(p, offset, ctx, prUid));
+    const pr = buildPipelineRun(input, plan, offset, ctx);
+    const pipelineRun = ctx.apiVersion === 'tekton.dev/v1beta1' ? toV1beta1(pr, [...taskRuns, ...customRuns], input.embeddedStatus) : pr;
+    return { pipelineRun, taskRuns, customRuns };
   };
 
   const ops = (prUid?: string): RunOp[] => {

@@ -131,6 +131,12 @@ export interface RunInput {
   startTime?: Date;
   /** Output shape (default v1). */
   apiVersion?: 'tekton.dev/v1' | 'tekton.dev/v1beta1';
+  /**
+   * v1beta1 only: Tekton's `embedded-status` flag of 0.35-0.44. `minimal` (default):
+   * `childReferences`; `full`: the deprecated `status.taskRuns` / `status.runs` maps with each
+   * child's whole status and NO childReferences; `both`: both.
+   */
+  embeddedStatus?: 'minimal' | 'full' | 'both';
   serviceAccountName?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;

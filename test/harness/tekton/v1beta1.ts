@@ -22,7 +22,29 @@ function rename(o: Json, from: string, to: string): void {
   }
 }
 
-export function toV1beta1(obj: Json): Json {
+/** Embedded child statuses (`status.taskRuns` / `status.runs`) of the `full` embedded-status mode. */
+function embed(status: Json, children: Json[], mode: 'minimal' | 'full' | 'both'): void {
+  if (mode === 'minimal') return;
+  const refs = (status['childReferences'] as Json[] | undefined) ?? [];
+  const byName = new Map(children.map((c) => [(c['metadata'] as Json)['name'], c]));
+  const taskRuns: Json = {};
+  const runs: Json = {};
+  for (const ref of refs) {
+    const child = byName.get(ref['name']);
+    if (!child) continue; // a deleted child has no status to embed
+    const entry = { pipelineTaskName: ref['pipelineTaskName'], status: child['status'], ...(ref['whenExpressions'] ? { whenExpressions: ref['whenExpressions'] } : {}) };
+    (ref['kind'] === 'TaskRun' ? taskRuns : runs)[ref['name'] as string] = entry;
+  }
+  if (Object.keys(taskRuns).length > 0) status['taskRuns'] = taskRuns;
+  if (Object.keys(runs).length > 0) status['runs'] = runs;
+  if (mode === 'full') delete status['childReferences'];
+}
+
+/**
+ * v1 -> v1beta1. For a PipelineRun, `children` (already converted) and `embedded` control the
+ * deprecated embedded child statuses.
+ */
+export function toV1beta1(obj: Json, children: Json[] = [], embedded: 'minimal' | 'full' | 'both' = 'minimal'): Json {
   const o = structuredClone(obj);
   if (o['kind'] === 'CustomRun') return o;
   o['apiVersion'] = 'tekton.dev/v1beta1';
@@ -46,6 +68,7 @@ export function toV1beta1(obj: Json): Json {
     if (status) {
       rename(status, 'results', 'pipelineResults');
       for (const c of (status['childReferences'] as Json[] | undefined) ?? []) if (c['kind'] === 'TaskRun') c['apiVersion'] = 'tekton.dev/v1beta1';
+      embed(status, children, embedded);
     }
   }
   if (status) provenance(status);
