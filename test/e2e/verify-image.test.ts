@@ -28,7 +28,7 @@ interface JsonReport {
 }
 
 const PUSH = githubExamples('push')[0] as { after: string; repository: { clone_url: string } };
-const SIGNED_TIMEOUT_MS = 30_000;
+const SIGNED_TIMEOUT_MS = 60_000;
 
 let w: World;
 let policyPath: string;

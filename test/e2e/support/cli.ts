@@ -18,7 +18,7 @@ export function runCli(args: readonly string[], opts: { cwd?: string; timeoutMs?
     execFile(
       process.execPath,
       [`${ROOT}signer/cli/tkn-provenance.ts`, ...args],
-      { cwd: opts.cwd ?? ROOT, timeout: opts.timeoutMs ?? 30_000, env: { ...process.env, NO_COLOR: '1' } },
+      { cwd: opts.cwd ?? ROOT, timeout: opts.timeoutMs ?? 60_000, env: { ...process.env, NO_COLOR: '1' } },
       (err, stdout, stderr) => {
         const code = err ? (err as { code?: unknown }).code : 0;
         if (typeof code !== 'number') reject(err ?? new Error('tkn-provenance did not exit'));
