@@ -1,5 +1,6 @@
 import { parseEnvelope, verifyEnvelope, type VerifiedEnvelope, type VerifyOptions } from '../dsse/verify.ts';
 import type { Verifier } from '../keys/signer.ts';
+import { bundleError } from './errors.ts';
 import { looksLikeBundle, verifyDsseBundle } from './verify.ts';
 
 export interface VerifiedDocument extends VerifiedEnvelope {
@@ -12,7 +13,12 @@ export interface VerifiedDocument extends VerifiedEnvelope {
  */
 export function verifySignedDocument(text: string | Buffer, verifiers: readonly Verifier[], opts: VerifyOptions = {}): VerifiedDocument {
   const env = parseEnvelopeOrBundle(text);
-  if (env.kind === 'bundle') return { format: 'sigstore-bundle', ...verifyDsseBundle(env.value, verifiers, opts) };
+  if (env.kind === 'bundle') {
+    const verified = verifyDsseBundle(env.value, verifiers, opts);
+    // A sigstore bundle carries exactly one signature, so it meets a threshold of 1 only.
+    if ((opts.threshold ?? 1) > 1) throw bundleError('BAD_SIGNATURE', `a sigstore bundle holds one signature; threshold ${opts.threshold} not met`);
+    return { format: 'sigstore-bundle', ...verified };
+  }
   return { format: 'dsse', ...verifyEnvelope(env.value, verifiers, opts) };
 }
 
