@@ -133,3 +133,12 @@ describe('probes and metrics', () => {
     assert.match(res.text, /tekton_provenance_interceptor_request_duration_seconds_bucket/);
   });
 });
+
+describe('concurrency', () => {
+  test('64 concurrent events are all acknowledged, and every acknowledged one is stored', async () => {
+    const reqs = Array.from({ length: 64 }, (_, i) => githubRequest(JSON.stringify({ n: i })));
+    const answers = await Promise.all(reqs.map((r) => post(r)));
+    assert.ok(answers.every((a) => a.body.continue === true));
+    for (const r of reqs) assert.ok(await fx.store.getByEventId(r.context!.event_id));
+  });
+});
