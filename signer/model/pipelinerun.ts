@@ -58,7 +58,9 @@ export function childReferences(status: Obj, at: string): ChildReference[] {
     });
   }
   const out: ChildReference[] = [];
-  for (const [key, kind] of [['taskRuns', 'TaskRun'], ['runs', 'Run']] as const) {
+  // `status.runs` held Runs and, from Tekton 0.43, CustomRuns; the map does not say which, and
+  // CustomRun is what current Tekton creates. Both are attested the same way (missing child).
+  for (const [key, kind] of [['taskRuns', 'TaskRun'], ['runs', 'CustomRun']] as const) {
     const map = optObj(status, key, at);
     for (const name of Object.keys(map)) {
       const e = obj(map[name], `${at}.${key}.${name}`);

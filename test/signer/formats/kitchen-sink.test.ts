@@ -15,8 +15,8 @@ function attest(input: RunInput, v1beta1 = false): Predicate {
   (pr['metadata'] as Record<string, unknown>)['uid'] = 'uid-kitchen-sink';
   let trs = final.taskRuns;
   if (v1beta1) {
-    pr = toV1beta1(pr);
-    trs = trs.map(toV1beta1);
+    pr = toV1beta1(pr, [...trs, ...final.customRuns], 'full');
+    trs = trs.map((t) => toV1beta1(t));
   }
   const stmt = formats.get('in-toto').build(normaliseRun(pr, matchChildren(pr, trs)), { builderId: 'b', event: { state: 'absent', reason: 'none' } });
   return (JSON.parse(JSON.stringify(stmt)) as { predicate: Predicate }).predicate;

@@ -20,8 +20,8 @@ function attest(apiVersion: 'v1' | 'v1beta1'): { subject: unknown; predicate: { 
   (pr['metadata'] as Json)['uid'] = fakeUid('default/simple-build-run-x7k2p'); // the API server assigns it
   let trs = final.taskRuns;
   if (apiVersion === 'v1beta1') {
-    pr = toV1beta1(pr);
-    trs = trs.map(toV1beta1);
+    pr = toV1beta1(pr, trs, 'full'); // full embedded status: children found via status.taskRuns
+    trs = trs.map((t) => toV1beta1(t));
   }
   const statement = formats.get('in-toto').build(normaliseRun(pr, matchChildren(pr, trs)), CTX);
   validateStatement(JSON.parse(JSON.stringify(statement)), { predicateType: 'https://slsa.dev/provenance/v0.2' });
