@@ -24,7 +24,8 @@ export function checkRunMetadata(run: RunView, policy: Policy, now: Date): Check
       );
     }
   }
-  if (run.complete === false) results.push(fail('completeness', 'the attestation says some tasks could not be attested (CustomRun or deleted TaskRun)'));
+  if (run.complete === true) results.push(pass('completeness', 'every task of the run is attested'));
+  else if (run.complete === false) results.push(fail('completeness', 'the attestation says some tasks could not be attested (CustomRun or deleted TaskRun)'));
   else if (run.complete === undefined) results.push(skip('completeness', 'the attestation does not say'));
   return results;
 }

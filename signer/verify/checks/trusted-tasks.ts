@@ -53,6 +53,11 @@ export function splitBundle(ref: string): { repo: string; digest?: string } {
 
 function describe(task: TaskView): string {
   const ref = task.ref;
-  const what = ref.bundle ? `${ref.name ?? '?'} from bundle ${ref.bundle}` : ref.resolver ? `${ref.name ?? '?'} via ${ref.resolver} resolver` : `${ref.kind ?? 'Task'}/${ref.name ?? '(inline)'}`;
-  return `"${task.name}" (${what}${task.source ? `, source ${task.source.uri}` : ''})`;
+  const what = ref.bundle
+    ? `${ref.name ?? '?'} from bundle ${ref.bundle}`
+    : ref.resolver
+      ? `${ref.resolver} resolver${ref.name ? ` ${ref.name}` : ''}`
+      : `${ref.kind ?? 'Task'}/${ref.name ?? '(inline)'}`;
+  const source = task.source ? `, source ${task.source.uri}@${Object.entries(task.source.digest).map(([a, h]) => `${a}:${h}`).join(',')}` : '';
+  return `"${task.name}" (${what}${source})`;
 }
