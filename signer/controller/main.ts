@@ -27,16 +27,16 @@ const log = jsonLogger('controller');
 
 async function main(): Promise<void> {
   const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'tekton-provenance';
-  const eventStore = await openEventStore(values['event-store'] ?? env.TEKTON_PROVENANCE_EVENT_STORE, {
-    stateDir: values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance',
-    ...(values['event-db'] ? { sqlitePath: values['event-db'] } : {}),
-    namespace,
-  });
   const leaseMs = values['lease-ms'] ? Number(values['lease-ms']) : undefined;
   let controller: AttestationController | undefined;
   const running = await startServices([
     attestationControllerService({
-      namespace, eventStore, log,
+      namespace, log,
+      openStore: () => openEventStore(values['event-store'] ?? env.TEKTON_PROVENANCE_EVENT_STORE, {
+        stateDir: values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance',
+        ...(values['event-db'] ? { sqlitePath: values['event-db'] } : {}),
+        namespace,
+      }),
       ...(values.identity ? { identity: values.identity } : {}),
       ...(values.kubeconfig ?? env.KUBECONFIG ? { kubeconfigPath: values.kubeconfig ?? env.KUBECONFIG } : {}),
       ...(leaseMs ? { lease: { leaseDurationMs: leaseMs, leaseRetryMs: Math.max(100, Math.floor(leaseMs / 5)) } } : {}),
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     });
     server.listen(Number(values['metrics-port']), '127.0.0.1');
   }
-  stopOnSignals(running, log, () => { void eventStore.close().finally(() => process.exit(0)); });
+  stopOnSignals(running, log, () => process.exit(0));
 }
 
 main().catch((err: unknown) => {

@@ -14,7 +14,8 @@ export interface ControllerServiceOptions {
   identity?: string;
   /** In-cluster config unless a kubeconfig is given (KUBECONFIG). */
   kubeconfigPath?: string;
-  eventStore: EventStore;
+  /** Opens the event store the controller looks trigger events up in; closed on stop. */
+  openStore(): Promise<EventStore>;
   log: Logger;
   lease?: Pick<ControllerOptions, 'leaseDurationMs' | 'leaseRetryMs'>;
   /** Called with the running controller (the metrics endpoint reads its registry). */
@@ -30,14 +31,21 @@ export function attestationControllerService(o: ControllerServiceOptions): Servi
       if (o.kubeconfigPath) kc.loadFromFile(o.kubeconfigPath);
       else kc.loadFromDefault();
       const config = await loadConfig(kc, o.namespace); // invalid config: the process refuses to start
-      const controller = await AttestationController.start({
-        kc, namespace: o.namespace, identity: o.identity ?? hostname(), config,
-        loadSigner: (c) => loadSigner(c.signer.ref),
-        events: { byId: (id) => o.eventStore.getByEventId(id), byDigest: (d) => o.eventStore.getByDigest(d) },
-        log: o.log, ...o.lease,
-      });
+      const store = await o.openStore();
+      let controller: AttestationController;
+      try {
+        controller = await AttestationController.start({
+          kc, namespace: o.namespace, identity: o.identity ?? hostname(), config,
+          loadSigner: (c) => loadSigner(c.signer.ref),
+          events: { byId: (id) => store.getByEventId(id), byDigest: (d) => store.getByDigest(d) },
+          log: o.log, ...o.lease,
+        });
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
       o.onStarted?.(controller);
-      return { stop: () => controller.stop() };
+      return { stop: async () => { await controller.stop(); await store.close(); } };
     },
   };
 }

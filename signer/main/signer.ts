@@ -8,6 +8,7 @@ import { signerSocketPath } from '../server/index.ts';
 import { loadSignerRef } from './load-key.ts';
 import { startServices, stopOnSignals, type Service } from './services.ts';
 import { eventSignerService } from './signer-service.ts';
+import { attestationControllerService } from '../controller/service.ts';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'state-dir': { type: 'string' },
     'sqlite-path': { type: 'string' },
     namespace: { type: 'string' },
+    controller: { type: 'boolean' },
   },
   strict: true,
 });
@@ -42,6 +44,22 @@ async function main(): Promise<void> {
         }),
     }),
   ];
+  // The attestation controller (docs/controller.md): on with --controller or TEKTON_PROVENANCE_CONTROLLER=true.
+  if (values.controller || env.TEKTON_PROVENANCE_CONTROLLER === 'true') {
+    services.push(
+      attestationControllerService({
+        namespace: values.namespace ?? env.POD_NAMESPACE ?? 'tekton-provenance',
+        ...(env.POD_NAME ? { identity: env.POD_NAME } : {}),
+        log,
+        openStore: () =>
+          openEventStore(values['event-store'] ?? env.TEKTON_PROVENANCE_EVENT_STORE, {
+            stateDir: values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance',
+            sqlitePath: values['sqlite-path'] ?? env.TEKTON_PROVENANCE_EVENT_DB,
+            namespace: values.namespace ?? env.POD_NAMESPACE,
+          }),
+      }),
+    );
+  }
 
   const running = await startServices(services, log);
   stopOnSignals(running, log, () => process.exit(0));
