@@ -22,3 +22,5 @@ export type { EventListenerErrorCode } from './errors.ts';
 export { startTestInterceptor } from './test-interceptor.ts';
 export type { TestInterceptor, ReceivedRequest, ScriptedAnswer } from './test-interceptor.ts';
 export { loadEventListener, loadTrigger, loadTrustedCaBundles, resolveTriggerSpec } from './from-cluster.ts';
+export { startCoreInterceptors, processCore, CORE_INTERCEPTORS_SERVICE } from './core-interceptors.ts';
+export type { CoreInterceptors } from './core-interceptors.ts';
