@@ -2,13 +2,16 @@
  * The HTTP layer: bearer-token auth, fault injection, body limits, routing to discovery, the
  * verbs or a watch, and Status responses for every error. Logs each request (no bodies).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { allowed, forbidden } from './auth/rbac.ts';
+import type { RequestAttributes } from './auth/rbac.ts';
+import type { Identities } from './auth/identities.ts';
 import { checkDepth } from './body-limits.ts';
 import { discoveryDocument } from './discovery.ts';
 import type { Faults } from './faults.ts';
 import type { RequestLog } from './request-log.ts';
 import type { ResourceTable } from './resources.ts';
+import type { ObjectStore } from './store.ts';
 import { parseResourcePath } from './routes.ts';
 import { badRequest, conflict, KubeApiError, methodNotAllowed, reasonForCode } from './status.ts';
 import type { KubeObject } from './types.ts';
@@ -24,18 +27,14 @@ export interface HandlerDeps {
   hub: WatchHub;
   faults: Faults;
   log: RequestLog;
-  token: string;
+  identities: Identities;
+  store: ObjectStore;
 }
 
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
-}
-
-function authorized(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-  // Hash both sides so timingSafeEqual compares equal lengths without leaking the length.
-  return timingSafeEqual(digest(given), digest(token));
+/** The RBAC verb of a resource request. */
+function verbOf(method: string, named: boolean, watch: boolean): string {
+  if (method === 'GET') return watch ? 'watch' : named ? 'get' : 'list';
+  return { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: named ? 'delete' : 'deletecollection' }[method] ?? method.toLowerCase();
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -106,7 +105,8 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         send(res, status, err.status, retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) });
         return;
       }
-      if (!authorized(req, deps.token)) {
+      const identity = deps.identities.authenticate(req.headers.authorization);
+      if (identity === undefined) {
         send(res, 401, new KubeApiError(401, 'Unauthorized', 'Unauthorized').status);
         return;
       }
@@ -122,13 +122,19 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         return;
       }
       const { target } = route;
+      const watchParam = url.searchParams.get('watch');
+      const watching = method === 'GET' && target.name === undefined && (route.watchPrefix || watchParam === 'true' || watchParam === '1');
+      const attrs: RequestAttributes = { verb: verbOf(method, target.name !== undefined, watching), group: target.def.group, resource: target.def.resource };
+      if (target.subresource !== undefined) attrs.subresource = target.subresource;
+      if (target.namespace !== undefined) attrs.namespace = target.namespace;
+      if (target.name !== undefined) attrs.name = target.name;
+      if (!allowed(deps.store, identity, attrs)) throw forbidden(identity, attrs);
       if (decision.conflict) {
         fault = 'conflict';
         throw conflict(target.def.resource, target.def.group, target.name ?? '');
       }
       const ctx: WriteContext = { query: url.searchParams, manager: managerFor(req, url.searchParams) };
-      const watchParam = url.searchParams.get('watch');
-      if (method === 'GET' && target.name === undefined && (route.watchPrefix || watchParam === 'true' || watchParam === '1')) {
+      if (watching) {
         isWatch = true;
         deps.hub.serve(res, target, url.searchParams);
         return;

@@ -2,7 +2,8 @@
  * The Kubernetes API test server: what integration tests import. See docs/test-harness.md.
  */
 export { startKubeApiServer } from './server.ts';
-export type { KubeApiServer, KubeApiServerOptions } from './server.ts';
+export type { KubeApiServer, KubeApiServerOptions, ScopedKubeconfig } from './server.ts';
+export type { Subject, Identity } from './auth/identities.ts';
 export type { Faults, FaultHandle, FailOptions, LatencyOptions, RequestMatch } from './faults.ts';
 export type { ObjectAccess } from './objects.ts';
 export type { LoggedRequest, RequestLog } from './request-log.ts';

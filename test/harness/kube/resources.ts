@@ -34,6 +34,10 @@ function core(resource: string, kind: string, namespaced = true, statusSubresour
   return { group: '', version: 'v1', resource, kind, namespaced, statusSubresource, crd: false };
 }
 
+function rbac(resource: string, kind: string, namespaced: boolean): ResourceInit {
+  return { group: 'rbac.authorization.k8s.io', version: 'v1', resource, kind, namespaced, statusSubresource: false, crd: false };
+}
+
 function tekton(version: string, resource: string, kind: string, statusSubresource: boolean): ResourceInit {
   return { group: 'tekton.dev', version, resource, kind, namespaced: true, statusSubresource, crd: true };
 }
@@ -48,6 +52,13 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
   core('configmaps', 'ConfigMap'),
   core('events', 'Event'),
   core('serviceaccounts', 'ServiceAccount'),
+  core('services', 'Service', true, true),
+  core('persistentvolumeclaims', 'PersistentVolumeClaim', true, true),
+  { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, statusSubresource: true, crd: false },
+  rbac('roles', 'Role', true),
+  rbac('rolebindings', 'RoleBinding', true),
+  rbac('clusterroles', 'ClusterRole', false),
+  rbac('clusterrolebindings', 'ClusterRoleBinding', false),
   { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true, statusSubresource: false, crd: false },
   { group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, statusSubresource: false, crd: false },
   ...['v1', 'v1beta1'].flatMap((v) => [

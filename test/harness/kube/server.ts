@@ -8,6 +8,8 @@ import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { Identities, identityFor } from './auth/identities.ts';
+import type { Subject } from './auth/identities.ts';
 import { Faults } from './faults.ts';
 import { createHandler } from './handler.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
@@ -24,7 +26,7 @@ import { WatchHub } from './watch.ts';
 export interface KubeApiServerOptions {
   /** Serve HTTPS with a self-signed cert carried in the kubeconfig (default true). */
   tls?: boolean;
-  /** Bearer token the kubeconfig carries and the server requires (random by default). */
+  /** Admin bearer token the kubeconfig carries (random by default). Admin bypasses RBAC. */
   token?: string;
   /** Watch events kept for resumption; older resourceVersions get 410 (default 1000). */
   historyLimit?: number;
@@ -38,12 +40,19 @@ export interface KubeApiServerOptions {
   seed?: KubeObject[];
 }
 
+export interface ScopedKubeconfig {
+  path: string;
+  /** The user name RBAC sees, e.g. system:serviceaccount:ns:name. */
+  user: string;
+  kubeConfig(): KubeConfig;
+}
+
 export interface KubeApiServer {
   /** https://127.0.0.1:<port> (or http://). */
   readonly url: string;
   readonly port: number;
   readonly kubeconfigPath: string;
-  /** The bearer token the server requires (a test credential; never log it). */
+  /** The admin bearer token (a test credential; never log it). */
   readonly token: string;
   /** PEM of the self-signed serving cert (the CA to trust), undefined for plain HTTP. */
   readonly caPem: string | undefined;
@@ -54,6 +63,11 @@ export interface KubeApiServer {
   readonly requests: RequestLog;
   readonly watches: WatchHub;
   readonly store: ObjectStore;
+  /**
+   * A kubeconfig for a non-admin identity (a ServiceAccount "ns/name" or a user): its requests
+   * are authorized by the Roles/ClusterRoles and bindings stored in the server (403 otherwise).
+   */
+  kubeconfigFor(subject: Subject): ScopedKubeconfig;
   /** The current (latest) resourceVersion. */
   resourceVersion(): string;
   /** Drops all watch history: every earlier resourceVersion now answers 410 Gone. */
@@ -98,7 +112,9 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
       if (!stopped) await listen(server, port);
     },
   });
-  const handler = createHandler({ table, verbs, hub, faults, log, token });
+  const identities = new Identities();
+  identities.add(token, identityFor({ user: 'kube-test-admin', groups: ['system:masters'] }));
+  const handler = createHandler({ table, verbs, hub, faults, log, identities, store });
   const server: Server = cert === undefined ? createHttpServer(handler) : createHttpsServer({ key: cert.keyPem, cert: cert.certPem, minVersion: 'TLSv1.2' }, handler);
   server.on(useTls ? 'secureConnection' : 'connection', (s: Socket) => {
     sockets.add(s);
@@ -107,6 +123,12 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   const port = await listen(server, 0);
   const url = `${useTls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const kubeconfig = writeKubeconfig(url, token, cert?.certPem, opts.namespace ?? 'default');
+  const scoped: Array<{ remove(): void }> = [];
+  const load = (path: string): KubeConfig => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(path);
+    return kc;
+  };
 
   return {
     url,
@@ -114,10 +136,12 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     kubeconfigPath: kubeconfig.path,
     token,
     caPem: cert?.certPem,
-    kubeConfig: () => {
-      const kc = new KubeConfig();
-      kc.loadFromFile(kubeconfig.path);
-      return kc;
+    kubeConfig: () => load(kubeconfig.path),
+    kubeconfigFor: (subject) => {
+      const minted = identities.mint(subject);
+      const file = writeKubeconfig(url, minted.token, cert?.certPem, 'serviceAccount' in subject ? (subject.serviceAccount.split('/')[0] ?? 'default') : (opts.namespace ?? 'default'));
+      scoped.push(file);
+      return { path: file.path, user: minted.identity.user, kubeConfig: () => load(file.path) };
     },
     faults,
     objects,
@@ -137,6 +161,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
       server.closeAllConnections();
       await closed;
       kubeconfig.remove();
+      for (const f of scoped) f.remove();
     },
   };
 }
