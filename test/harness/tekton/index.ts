@@ -9,3 +9,4 @@ export type { TektonSimErrorCode } from './errors.ts';
 export type * from './types.ts';
 export { SIMPLE_BUILD_PIPELINE, SIMPLE_BUILD_TASKS, SIMPLE_BUILD_IMAGES, SIMPLE_BUILD_BUNDLES, simpleBuildRun, simpleBuildBehaviour } from './pipelines/simple-build.ts';
 export { KITCHEN_SINK_PIPELINE, kitchenSinkRun } from './pipelines/kitchen-sink.ts';
+export { TEP_0084_PIPELINE, TEP_0084_EXAMPLE_ATTESTATION, tep0084ExampleRun } from './pipelines/tep-0084.ts';

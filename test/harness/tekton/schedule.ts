@@ -116,7 +116,8 @@ export function planRun(input: RunInput, context: Record<string, string>): RunPl
     const ready = input.pipeline.tasks.filter((t) => !done.has(t.name) && (deps.get(t.name) ?? []).every((d) => done.has(d)));
     if (ready.length === 0) throw invalid('the runAfter/result graph has a cycle');
     // Start the ready task whose dependencies finished first (ties: declaration order).
-    const startOf = (t: PipelineTask): number => Math.max(1, ...(deps.get(t.name) ?? []).map((d) => endOf(done.get(d) as TaskPlan)));
+    const startOf = (t: PipelineTask): number =>
+      Math.max(1, ...(deps.get(t.name) ?? []).map((d) => endOf(done.get(d) as TaskPlan))) + (input.behaviour?.[t.name]?.delaySeconds ?? 0);
     const t = ready.reduce((a, b) => (startOf(b) < startOf(a) ? b : a));
     const start = startOf(t);
     const parentSkipped = (t.runAfter ?? []).some((d) => {
@@ -133,7 +134,7 @@ export function planRun(input: RunInput, context: Record<string, string>): RunPl
   }
   const tasks = input.pipeline.tasks.map((t) => done.get(t.name) as TaskPlan);
   const dagEnd = Math.max(1, ...tasks.map(endOf));
-  const fin = (input.pipeline.finally ?? []).map((t) => playTask(t, 'finally', dagEnd, scope(), input));
+  const fin = (input.pipeline.finally ?? []).map((t) => playTask(t, 'finally', dagEnd + (input.behaviour?.[t.name]?.delaySeconds ?? 0), scope(), input));
   for (const f of fin) if (f.state === 'succeeded') results[f.task.name] = f.results;
   const pipelineResults: RunPlan['results'] = [];
   for (const r of input.pipeline.results ?? []) {
@@ -143,6 +144,6 @@ export function planRun(input: RunInput, context: Record<string, string>): RunPl
       if (!isProvenanceError(err, 'RESULT_MISSING')) throw err; // Tekton omits unresolvable results
     }
   }
-  const end = Math.max(dagEnd, ...fin.map(endOf)) + 1;
+  const end = Math.max(dagEnd, ...fin.map(endOf)) + (input.completionDelaySeconds ?? 1);
   return { params, tasks: [...tasks, ...fin], finallyStart: fin.length > 0 ? dagEnd : undefined, end, results: pipelineResults };
 }

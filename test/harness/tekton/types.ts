@@ -106,6 +106,8 @@ export interface TaskBehaviour {
   exitCode?: number;
   /** Seconds one attempt takes (default 10). */
   durationSeconds?: number;
+  /** Extra seconds between its dependencies finishing and its start (default 0). */
+  delaySeconds?: number;
   /** step name -> imageID (`repo@sha256:...`); default derived from the image name. */
   imageIDs?: Record<string, string>;
   /** The child is deleted while running (its TaskRun disappears, the PipelineRun still lists it). */
@@ -129,6 +131,8 @@ export interface RunInput {
   behaviour?: Record<string, TaskBehaviour>;
   /** Virtual start time (default: now, whole seconds). All times derive from it. */
   startTime?: Date;
+  /** Seconds between the last child finishing and the PipelineRun's completionTime (default 1). */
+  completionDelaySeconds?: number;
   /** Output shape (default v1). */
   apiVersion?: 'tekton.dev/v1' | 'tekton.dev/v1beta1';
   /**
