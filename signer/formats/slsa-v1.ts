@@ -102,14 +102,8 @@ function eventSummary(ctx: FormatContext): JsonValue {
 
 /** Chains' names: `pipeline`, `pipelineTask`, `inputs/result`; images unnamed; then the event. */
 function resolvedDependencies(run: TektonRun, ctx: FormatContext): ResourceDescriptor[] {
-  const out: ResourceDescriptor[] = materials(run).map((m) => {
-    const isSource = m.kind === 'pipeline' || m.kind === 'pipelineTask';
-    const rd: ResourceDescriptor = {};
-    if (m.kind) rd.name = m.kind;
-    rd.uri = isSource && !/^[a-z0-9+.-]+\+/.test(m.uri) ? `git+${m.uri}` : m.uri;
-    rd.digest = m.digest;
-    return rd;
-  });
+  // URIs as Tekton wrote them (git resolver: `git+https://...`, bundles: the OCI repository).
+  const out: ResourceDescriptor[] = materials(run).map((m) => ({ ...(m.kind ? { name: m.kind } : {}), uri: m.uri, digest: m.digest }));
   const ev = eventMaterial(ctx.event);
   if (ev) {
     out.push({

@@ -5,6 +5,8 @@ import type { EventLink } from '../../../signer/attest/types.ts';
 import { formats } from '../../../signer/formats/index.ts';
 import { validateStatement } from '../../../signer/intoto/validate.ts';
 import type { TektonRun } from '../../../signer/model/index.ts';
+import { matchChildren, normaliseRun } from '../../../signer/model/index.ts';
+import { fakeUid, kitchenSinkRun, simpleBuildRun, simulatePipelineRun, type RunInput } from '../../harness/tekton/index.ts';
 import { FIXTURES } from '../model/fixtures.ts';
 import { FOUND, chainsRun, chainsRunV1beta1, eventRecord } from './run-fixtures.ts';
 
@@ -56,4 +58,20 @@ describe('golden attestations from real exported objects (Chains testdata, v1)',
       assert.equal(stmt.subject.length, 1, name);
     }
   });
+});
+
+/** A finished simulated run as the controller would read it (uid set as the API server would). */
+function simulated(input: RunInput): TektonRun {
+  const final = simulatePipelineRun(input).final();
+  (final.pipelineRun['metadata'] as Record<string, unknown>)['uid'] = fakeUid(`${input.namespace}/${input.name}`);
+  return normaliseRun(final.pipelineRun, matchChildren(final.pipelineRun, final.taskRuns));
+}
+
+describe('golden attestations of simulated runs (run simulator)', () => {
+  const absent: EventLink = { state: 'absent', reason: 'not started by a trigger' };
+  for (const [name, input] of [['simple-build', simpleBuildRun()], ['kitchen-sink', kitchenSinkRun()]] as const) {
+    for (const [format, file] of [['in-toto', 'in-toto'], ['slsa/v2alpha4', 'slsa-v2alpha4']] as const) {
+      it(`${name} ${format}`, () => golden(`${name}.${file}`, build(format, simulated(input), absent)));
+    }
+  }
 });
