@@ -39,11 +39,11 @@ const once = <T>(child: ChildProcess, type?: string) =>
 
 interface Probe { rss: number; cpu: { user: number; system: number } }
 
-type Kind = 'bare' | 'interceptor' | 'interceptor-memstore';
+type Kind = 'bare' | 'bare-https' | 'interceptor' | 'interceptor-memstore';
 
 async function startServer(kind: Kind) {
   const env = { ...process.env, BENCH_KEY_PEM: keyPem, ...(kind === 'interceptor-memstore' ? { BENCH_STORE: 'memory' } : {}) };
-  const child = fork(here('./interceptor/servers.ts'), [kind === 'bare' ? 'bare' : 'interceptor'], { env });
+  const child = fork(here('./interceptor/servers.ts'), [kind.startsWith('bare') ? kind : 'interceptor'], { env });
   const pinned = pin(child, 1);
   const ready = await once<{ url: string; ca?: string }>(child, 'ready');
   const probe = async () => {
@@ -115,6 +115,7 @@ async function measure(kind: Kind): Promise<{ rows: Row[]; pinned: boolean }> {
 }
 
 const bare = await measure('bare');
+const bareTls = await measure('bare-https');
 const full = await measure('interceptor');
 const memstore = await measure('interceptor-memstore');
 const ratio = (a: number, b: number) => Math.round((a / (b || 1)) * 1000) / 1000;
@@ -126,25 +127,26 @@ const ratios = bare.rows
     'durable / bare (per core)': ratio(full.rows[i]?.perCoreCapacity ?? 0, row.perCoreCapacity),
     'no-fsync / bare (wall)': ratio(memstore.rows[i]?.eventsPerSec ?? 0, row.eventsPerSec),
     'no-fsync / bare (per core)': ratio(memstore.rows[i]?.perCoreCapacity ?? 0, row.perCoreCapacity),
+    'durable / bare-https (per core)': ratio(full.rows[i]?.perCoreCapacity ?? 0, bareTls.rows[i]?.perCoreCapacity ?? 0),
   }));
 const at500 = (rows: Row[]) => rows.find((r) => r.case.startsWith(`${RATE}/s`));
 const describe500 = (r: Row | undefined) => (r ? `p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failed} failed` : 'n/a');
 const summary = {
   node: process.version,
-  pinnedToOneCore: bare.pinned && full.pinned && memstore.pinned,
+  pinnedToOneCore: bare.pinned && bareTls.pinned && full.pinned && memstore.pinned,
   loadAverage: loadavg().map((n) => Math.round(n * 100) / 100),
   cores: availableParallelism(),
   secondsPerCase: SECONDS,
-  rows: [...bare.rows, ...full.rows, ...memstore.rows],
+  rows: [...bare.rows, ...bareTls.rows, ...full.rows, ...memstore.rows],
   ratios,
-  latencyAt500PerSec30KiB: { bare: describe500(at500(bare.rows)), durable: describe500(at500(full.rows)), 'no-fsync': describe500(at500(memstore.rows)) },
+  latencyAt500PerSec30KiB: { bare: describe500(at500(bare.rows)), 'bare-https': describe500(at500(bareTls.rows)), durable: describe500(at500(full.rows)), 'no-fsync': describe500(at500(memstore.rows)) },
 };
 if (process.argv.includes('--json')) console.log(JSON.stringify(summary, null, 2));
 else {
   console.log(
     `interceptor bench: node ${process.version}, ${summary.cores} cores, load average ${summary.loadAverage.join(' ')}, ` +
       `server pinned to one core: ${summary.pinnedToOneCore}, ${SECONDS}s per case\n` +
-      'bare = node:http parse+hash+sign; interceptor = HTTPS interceptor + signer over UDS + SQLite (fsync per event); ' +
+      'bare = node:http parse+hash+sign; bare-https = the same behind HTTPS; interceptor = HTTPS interceptor + signer over UDS + SQLite (fsync per event); ' +
       'interceptor-memstore = the same with an in-memory SQLite store (no fsync)',
   );
   console.table(summary.rows);

@@ -4,12 +4,14 @@
 // Reports its URL and CA over IPC, then answers {rss, cpu} probes until told to stop.
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startInterceptor } from '../../interceptor/index.ts';
 import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
+import { issueBundle } from '../../interceptor/tls/bundle.ts';
 import { pae } from '../../signer/dsse/pae.ts';
 import { SqliteEventStore } from '../../signer/events/stores/sqlite.ts';
 import { LocalSigner } from '../../signer/keys/local.ts';
@@ -18,9 +20,11 @@ import { BENCH_SECRET } from './payloads.ts';
 
 type Started = { url: string; ca?: string; close(): Promise<void> };
 
-async function bare(keyPem: string): Promise<Started> {
+/** `tls`: the same bare handler behind HTTPS (the interceptor's transport), to show what TLS costs. */
+async function bare(keyPem: string, tls: boolean): Promise<Started> {
   const key = createPrivateKey(keyPem);
-  const server = createServer((req, res) => {
+  const bundle = tls ? issueBundle({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] }, new Date()) : undefined;
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -33,10 +37,14 @@ async function bare(keyPem: string): Promise<Started> {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ continue: true, extensions: { provenance: { digest: `sha256:${hex}`, signature: sig } } }));
     });
-  });
+  };
+  const server = bundle
+    ? createHttpsServer({ cert: bundle.serverCert, key: bundle.serverKey, minVersion: 'TLSv1.2' }, handler)
+    : createServer(handler);
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((r) => server.close(() => r())) };
+  const url = `${bundle ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { url, ca: bundle?.caCert, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 async function interceptor(keyPem: string, storeDir: string): Promise<Started> {
@@ -65,7 +73,7 @@ async function interceptor(keyPem: string, storeDir: string): Promise<Started> {
 
 const [kind, keyPem] = [process.argv[2], process.env.BENCH_KEY_PEM ?? ''];
 const dir = mkdtempSync(join(tmpdir(), 'tp-bench-'));
-const started = kind === 'bare' ? await bare(keyPem) : await interceptor(keyPem, dir);
+const started = kind === 'bare' || kind === 'bare-https' ? await bare(keyPem, kind === 'bare-https') : await interceptor(keyPem, dir);
 process.send?.({ type: 'ready', url: started.url, ca: started.ca });
 process.on('message', (msg: { type: string }) => {
   if (msg.type === 'probe') process.send?.({ type: 'probe', rss: process.memoryUsage().rss, cpu: process.cpuUsage() });
