@@ -1,13 +1,12 @@
 import type { PipelineSpec, RunInput, TaskBehaviour, TaskSpec } from '../types.ts';
 
 /**
- * TEP-0084's running example ("a simple CI workflow"): git-clone -> source-security-scan ->
+ * This project's variant of TEP-0084's running example: git-clone -> source-security-scan ->
  * image-build -> image-security-scan, the image built from the `clone-repo` dirpath that
- * git-clone filled from {repo-url, revision}. The TEP names the flow, not the YAML; task
- * params/results/images here follow the Tekton catalog tasks of that era (git-clone 0.9,
- * buildah 0.6) and Chains type hinting (IMAGE_URL/IMAGE_DIGEST, CHAINS-GIT_URL/COMMIT).
- * The four tasks use the four ways to reference a Task: bundle, cluster name, git resolver,
- * bundles resolver.
+ * git-clone filled from {repo-url, revision}. Unlike the TEP's own example (tep-0084.ts, exact)
+ * it uses the four ways to reference a Task (bundle, cluster name, git resolver, bundles
+ * resolver), current catalog versions (git-clone 0.9, buildah 0.6) and trivy; results follow
+ * Chains type hinting (IMAGE_URL/IMAGE_DIGEST, CHAINS-GIT_URL/COMMIT).
  */
 export const SIMPLE_BUILD_IMAGES = {
   gitInit: 'gcr.io/tekton-releases/github.com/tektoncd/pipeline/cmd/git-init:v0.40.2',
