@@ -23,6 +23,7 @@ export function normaliseTaskRun(value: unknown, pipelineTaskName?: string, what
     params: params(spec, 'params', `${at}.spec`),
     paramSpecs: paramSpecs(taskSpec, 'params', `${sat}.taskSpec`),
     steps: steps(status, taskSpec, sat),
+    sidecarImageIDs: optArr(status, 'sidecars', sat).map((c, i) => optStr(obj(c, `${sat}.sidecars[${i}]`), 'imageID', `${sat}.sidecars[${i}]`) ?? ''),
     // v1 `results`; v1beta1 `taskResults` (Go field TaskRunResults, hence the older spelling).
     results: results(status, resultsKey(status), sat),
     status: runStatus(status, sat),

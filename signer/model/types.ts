@@ -93,6 +93,8 @@ export interface TaskRunInfo {
   params: Param[];
   paramSpecs: ParamSpec[];
   steps: StepInfo[];
+  /** `status.sidecars[].imageID`: sidecar images are materials too (as Chains records them). */
+  sidecarImageIDs: string[];
   results: ResultValue[];
   startTime?: string;
   completionTime?: string;

@@ -25,8 +25,8 @@ export function materials(run: TektonRun): Material[] {
   const out: Material[] = [];
   if (pr.refSource) out.push(refSourceMaterial(pr.refSource, 'pipeline'));
   for (const tr of run.taskRuns) {
-    for (const s of tr.steps) {
-      const m = imageMaterial(s.imageID);
+    for (const imageID of [...tr.steps.map((s) => s.imageID), ...tr.sidecarImageIDs]) {
+      const m = imageMaterial(imageID);
       if (m) out.push(m);
     }
     if (tr.refSource) out.push(refSourceMaterial(tr.refSource, 'pipelineTask'));

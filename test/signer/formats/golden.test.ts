@@ -51,6 +51,13 @@ describe('golden attestations from real exported objects (Chains testdata, v1)',
     assert.deepEqual(build('slsa/v2alpha3', chainsRun(), FOUND()), build('slsa/v2alpha4', chainsRun(), FOUND()));
   });
 
+  it('sidecar images are materials, after the step images (as Chains)', () => {
+    const sidecar = `docker-pullable://reg.io/sidecar@sha256:${'ab'.repeat(32)}`;
+    const run = chainsRun((_pr, trs) => (trs[0]!.status.sidecars = [{ name: 'proxy', container: 'sidecar-proxy', imageID: sidecar }]));
+    const uris = (build('in-toto', run, FOUND()) as { predicate: { materials: { uri: string }[] } }).predicate.materials.map((m) => m.uri);
+    assert.deepEqual(uris.slice(1, 4), ['oci://gcr.io/test1/test1', 'oci://reg.io/sidecar', 'github.com/catalog']);
+  });
+
   it('every in-toto statement passes the strict statement validator', () => {
     for (const name of ['in-toto', 'slsa/v1', 'slsa/v2alpha4', 'slsa/v2alpha3']) {
       const f = formats.get(name);
