@@ -138,12 +138,15 @@ describe('interceptor chain semantics', () => {
     const url = await sim.listen();
     try {
       const d = gitlabPushDelivery();
-      const res = await fetch(url, { method: 'POST', headers: d.headers, body: d.body });
+      const utf8AsBytes = Buffer.from('Zoë ✓').toString('latin1'); // what a sender puts on the wire
+      const n = first.received.length;
+      const res = await fetch(url, { method: 'POST', headers: { ...d.headers, 'X-Note': utf8AsBytes }, body: d.body });
       assert.equal(res.status, 202);
       const { eventID } = (await res.json()) as { eventID: string };
       await sim.idle();
       assert.equal(sim.events[0]?.eventId, eventID);
       assert.equal(sim.events[0]?.triggers[0]?.continued, true);
+      assert.deepEqual(first.received[n]?.json.header?.['X-Note'], ['Zoë ✓'], 'header bytes decoded as UTF-8, like Go');
       const bad = await fetch(url, { method: 'POST', body: 'not json' });
       assert.equal(bad.status, 400);
     } finally {

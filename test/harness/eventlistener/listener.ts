@@ -107,7 +107,8 @@ export class EventListenerSimulator {
     const webhook: Webhook = {
       method: req.method,
       path: req.url ?? '/',
-      headers: pairsFromRawHeaders(req.rawHeaders),
+      // Node decodes header bytes as latin1; Go keeps the bytes (then JSON-encodes them as UTF-8).
+      headers: pairsFromRawHeaders(req.rawHeaders).map(([k, v]) => [k, goUtf8(Buffer.from(v, 'latin1'))] as [string, string]),
       body: Buffer.concat(chunks),
     };
     const { name, namespace } = this.options;
