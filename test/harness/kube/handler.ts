@@ -155,7 +155,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         }
         case 'DELETE':
           if (target.name === undefined) throw methodNotAllowed('deletecollection is not supported by the test API server');
-          return send(res, 200, deps.verbs.delete(target, parseJson(raw)));
+          return send(res, 200, deps.verbs.delete(target, parseJson(raw), url.searchParams));
         default:
           throw methodNotAllowed(`method ${method} is not allowed`);
       }

@@ -13,7 +13,8 @@ import { alreadyExists, badRequest, conflict, invalid, KubeApiError, notFound } 
 import type { ObjectStore } from './store.ts';
 import type { KubeObject, StoredObject } from './types.ts';
 import { isPlainObject } from './types.ts';
-import { checkTypeMeta, hasFinalizers, isBeingDeleted, isNoop, prepareCreate, prepareUpdate, timestamp } from './write-rules.ts';
+import { checkTypeMeta, hasFinalizers, isBeingDeleted, isNoop, prepareCreate, prepareUpdate } from './write-rules.ts';
+import { collectDependents, deleteObject } from './deletion.ts';
 
 export type { ObjectList };
 
@@ -99,21 +100,19 @@ export class Verbs {
     return this.#write(t, live, prepareUpdate(t.def, live, patched, t.subresource), ctx.manager);
   }
 
-  delete(t: Target, body: KubeObject | undefined): StoredObject | KubeObject {
+  /** DeleteOptions come in the body or, as client-node sends them, as query parameters. */
+  delete(t: Target, body: KubeObject | undefined, query?: URLSearchParams): StoredObject | KubeObject {
     const live = this.get(t);
     const pre = isPlainObject(body?.preconditions) ? body.preconditions : {};
     if ((pre.resourceVersion !== undefined && pre.resourceVersion !== live.metadata.resourceVersion) || (pre.uid !== undefined && pre.uid !== live.metadata.uid)) {
       throw conflict(t.def.resource, t.def.group, live.metadata.name);
     }
-    if (hasFinalizers(live)) {
-      if (isBeingDeleted(live)) return live;
-      const next = structuredClone(live);
-      next.metadata.deletionTimestamp = timestamp();
-      next.metadata.deletionGracePeriodSeconds = 0;
-      return this.#store.commit('MODIFIED', t.def.storage, next, live);
+    const policy = body?.propagationPolicy ?? query?.get('propagationPolicy') ?? undefined;
+    if (policy !== undefined && policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
+      throw badRequest(`propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`);
     }
-    const gone = this.#store.commit('DELETED', t.def.storage, live, live);
-    if (t.def.crd) return gone;
+    const result = deleteObject(this.#store, t.def.storage, live, policy);
+    if (!result.gone || t.def.crd) return result.object;
     return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: live.metadata.name, group: t.def.group, kind: t.def.resource, uid: live.metadata.uid } };
   }
 
@@ -135,7 +134,11 @@ export class Verbs {
 
   /** An update that removes the last finalizer of an object being deleted completes the delete. */
   #commitUpdate(t: Target, live: StoredObject, next: StoredObject): StoredObject {
-    if (isBeingDeleted(next) && !hasFinalizers(next)) return this.#store.commit('DELETED', t.def.storage, next, live);
+    if (isBeingDeleted(next) && !hasFinalizers(next)) {
+      const gone = this.#store.commit('DELETED', t.def.storage, next, live);
+      collectDependents(this.#store, live.metadata.uid);
+      return gone;
+    }
     return this.#store.commit('MODIFIED', t.def.storage, next, live);
   }
 }
