@@ -52,7 +52,7 @@ export class KubeEventRecorder implements EventRecorder {
       await this.#api.createNamespacedEvent({
         namespace: e.namespace,
         body: {
-          metadata: { name: `${e.triggerName}.${randomBytes(8).toString('hex')}`, namespace: e.namespace },
+          metadata: { name: `${e.triggerName.slice(0, 200)}.${randomBytes(8).toString('hex')}`, namespace: e.namespace },
           involvedObject: { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'Trigger', name: e.triggerName, namespace: e.namespace },
           type: 'Warning',
           reason: e.reason,
