@@ -33,6 +33,7 @@ Examples:
   COSIGN_PASSWORD=... tkn-provenance keygen --cosign --out ./signing-secrets
   kubectl create secret generic signing-secrets -n tekton-chains \\
     --from-file=cosign.key=./signing-secrets/cosign.key --from-literal=cosign.password="$COSIGN_PASSWORD"
+  kubectl create secret generic signing-secrets -n tekton-chains --from-file=x509.pem=./keys/signing.key
 `;
 
 const FLAGS = {
