@@ -9,4 +9,5 @@ export type EventListenerErrorCode =
   | 'BINDING_UNRESOLVED' // a $(...) expression matched nothing and the param has no default
   | 'DUPLICATE_PARAM'
   | 'TEMPLATE_INVALID_JSON' // raw $(tt.params.x) substitution produced invalid JSON
-  | 'RESOURCE_CREATE_FAILED';
+  | 'RESOURCE_CREATE_FAILED'
+  | 'UNEXPECTED'; // a bug in the simulator itself (kept on the trigger result, never swallowed)

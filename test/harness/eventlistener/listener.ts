@@ -29,6 +29,7 @@ export interface EventListenerOptions {
 
 /** An incoming webhook, as bytes. */
 export interface Webhook {
+  /** Informational: the EL processes a webhook whatever its method. */
   method?: string;
   /** Request URI; becomes `context.event_url` (default `/`). */
   path?: string;

@@ -84,7 +84,7 @@ export async function processTrigger(t: TriggerDefinition, ctx: TriggerContext):
   } catch (err) {
     result.error = isProvenanceError<EventListenerErrorCode>(err)
       ? (err as ProvenanceError<EventListenerErrorCode>)
-      : new ProvenanceError<EventListenerErrorCode>('RESOURCE_CREATE_FAILED', String(err), { cause: err });
+      : new ProvenanceError<EventListenerErrorCode>('UNEXPECTED', String(err), { cause: err });
   }
   return result;
 }
