@@ -35,6 +35,8 @@ test('a token without bindings is forbidden, with the apiserver message; admin i
   });
   await assert.rejects(core.listSecretForAllNamespaces(), (err) => /^secrets is forbidden: .* cannot list resource "secrets" in API group "" at the cluster scope$/.test(forbidden(err)));
   await server.kubeConfig().makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'hook', namespace: 'team-a' });
+  const log = server.requests.find('GET', /\/namespaces\/team-a\/secrets\/hook$/);
+  assert.deepEqual(log.map((r) => `${r.user} ${r.status}`), ['system:serviceaccount:team-a:nobody 403', 'kube-test-admin 200']);
 });
 
 test('Role + RoleBinding grant in their namespace only; resourceNames and subresources are honoured', async () => {

@@ -87,9 +87,12 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
     const url = new URL(req.url ?? '/', 'http://localhost');
     let isWatch = false;
     let fault: 'fail' | 'conflict' | 'latency' | undefined;
-    res.on('finish', () => deps.log.add({ at: started, method, url: url.pathname + url.search, status: res.statusCode, durationMs: Date.now() - started, watch: isWatch, ...(fault ? { fault } : {}) }));
+    let user: string | undefined;
+    const record = (): void =>
+      deps.log.add({ at: started, method, url: url.pathname + url.search, status: res.statusCode, durationMs: Date.now() - started, watch: isWatch, ...(fault ? { fault } : {}), ...(user ? { user } : {}) });
+    res.on('finish', record);
     res.on('close', () => {
-      if (!res.writableFinished) deps.log.add({ at: started, method, url: url.pathname + url.search, status: res.statusCode, durationMs: Date.now() - started, watch: isWatch, ...(fault ? { fault } : {}) });
+      if (!res.writableFinished) record();
     });
 
     const run = async (): Promise<void> => {
@@ -106,6 +109,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         return;
       }
       const identity = deps.identities.authenticate(req.headers.authorization);
+      user = identity?.user;
       if (identity === undefined) {
         send(res, 401, new KubeApiError(401, 'Unauthorized', 'Unauthorized').status);
         return;

@@ -11,6 +11,8 @@ export interface LoggedRequest {
   status: number;
   durationMs: number;
   watch: boolean;
+  /** The authenticated user (absent when authentication failed or a fault answered first). */
+  user?: string;
   /** The injected fault that answered this request, if any. */
   fault?: 'fail' | 'conflict' | 'latency';
 }
