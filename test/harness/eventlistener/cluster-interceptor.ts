@@ -45,7 +45,7 @@ export function resolveClusterInterceptor(ci: ClusterInterceptorObject): Resolve
     const path = s.path ? (s.path.startsWith('/') ? s.path : `/${s.path}`) : '';
     url = `${https ? 'https' : 'http'}://${s.name}.${s.namespace}.svc:${port}${path}`;
   }
-  if (!url) throw new ProvenanceError<EventListenerErrorCode>('INTERCEPTOR_UNREACHABLE', `clusterInterceptor ${ci.metadata.name} has no url or service`);
+  if (!url) throw new ProvenanceError<EventListenerErrorCode>('RESOLVE_FAILED', `clusterInterceptor ${ci.metadata.name} has no url or service`);
   return { name: ci.metadata.name, url, caPem, https };
 }
 

@@ -9,5 +9,6 @@ export type EventListenerErrorCode =
   | 'BINDING_UNRESOLVED' // a $(...) expression matched nothing and the param has no default
   | 'DUPLICATE_PARAM'
   | 'TEMPLATE_INVALID_JSON' // raw $(tt.params.x) substitution produced invalid JSON
+  | 'RESOLVE_FAILED' // a Trigger/binding/template/ClusterInterceptor cannot be read or resolved
   | 'RESOURCE_CREATE_FAILED'
   | 'UNEXPECTED'; // a bug in the simulator itself (kept on the trigger result, never swallowed)

@@ -26,7 +26,7 @@ async function get(api: CustomObjectsApi, version: string, plural: string, name:
       ? api.getNamespacedCustomObject({ group: GROUP, version, namespace, plural, name })
       : api.getClusterCustomObject({ group: GROUP, version, plural, name }))) as Json;
   } catch (err) {
-    throw new ProvenanceError<EventListenerErrorCode>('RESOURCE_CREATE_FAILED', `cannot read ${plural}/${name}: ${(err as Error).message}`, { cause: err });
+    throw new ProvenanceError<EventListenerErrorCode>('RESOLVE_FAILED', `cannot read ${plural}/${name}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -40,7 +40,7 @@ export async function resolveTriggerSpec(kc: KubeConfig, namespace: string, name
   const interceptors: ResolvedInterceptor[] = [];
   for (const i of (spec['interceptors'] ?? []) as Json[]) {
     if (i['ref']?.['kind'] && i['ref']['kind'] !== 'ClusterInterceptor') {
-      throw new ProvenanceError<EventListenerErrorCode>('INTERCEPTOR_UNREACHABLE', `interceptor kind ${i['ref']['kind']} is not simulated (only ClusterInterceptor)`);
+      throw new ProvenanceError<EventListenerErrorCode>('RESOLVE_FAILED', `interceptor kind ${i['ref']['kind']} is not simulated (only ClusterInterceptor)`);
     }
     const ci = resolveClusterInterceptor((await get(api, 'v1alpha1', 'clusterinterceptors', i['ref']['name'])) as ClusterInterceptorObject);
     interceptors.push({ name: i['name'] ?? ci.name, url: ci.url, params: paramsMap(i['params']) });
