@@ -1,31 +1,11 @@
-import { createPrivateKey } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { ProvenanceError } from '../errors.ts';
-import { LocalSigner } from '../keys/local.ts';
+import { loadSigner } from '../keys/sources.ts';
 import type { Signer } from '../keys/signer.ts';
 
 /**
- * Loads the signing key named by a key source ref: a PEM file, or a Chains signing-secrets
- * directory holding `x509.pem`. (Interim: replaced by the signing core's `loadSigner(ref)`
- * once it lands, which adds cosign keys and KMS URIs.)
+ * Loads the signing key named by a key source ref through the signing core: a PEM or cosign
+ * key file, a Chains signing-secrets directory (`x509.pem`, or `cosign.key` + `cosign.password`),
+ * or a KMS URI (`awskms://...`). COSIGN_PASSWORD is read from `env` when a key needs one.
  */
-export async function loadSignerRef(ref: string): Promise<Signer> {
-  let path = ref;
-  try {
-    if (statSync(ref).isDirectory()) path = join(ref, 'x509.pem');
-  } catch (err) {
-    throw new ProvenanceError('KEY_NOT_FOUND', `no signing key at ${ref}`, { cause: err });
-  }
-  try {
-    return new LocalSigner(createPrivateKey(readFileSync(path)));
-  } catch (err) {
-    throw new ProvenanceError(
-      'KEY_NOT_FOUND',
-      `cannot load a private key from ${path}: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
-  }
+export async function loadSignerRef(ref: string, env: NodeJS.ProcessEnv = process.env): Promise<Signer> {
+  return loadSigner(ref, { env });
 }

@@ -1,12 +1,10 @@
-import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, type Command } from '../command.ts';
 import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
 import { parseEnvelope } from '../../dsse/parse.ts';
 import type { DsseEnvelope } from '../../dsse/envelope.ts';
-import { PublicKeyVerifier } from '../../keys/local.ts';
-import type { Verifier } from '../../keys/signer.ts';
+import { loadVerifiers, sourceNameOf } from '../../keys/sources.ts';
 import type { SignedEventRecord } from '../../events/event-record.ts';
 import { recordFromJson } from '../../events/record-codec.ts';
 import { checkPipelineRunLink, eventLinkOf } from '../../events/pipelinerun-link.ts';
@@ -30,7 +28,8 @@ Checks: signature, predicate-type, statement, record, payload (with --payload), 
 PipelineRun: run-digest, run-signature, run-event-id.
 
 Flags:
-  --key PUB              public key PEM file (repeatable; any one may have signed)
+  --key REF              public key: PEM file (cosign.pub, certificate), signing-secrets
+                         directory, or KMS URI (repeatable; any one may have signed)
   --payload FILE         the original webhook body; its sha256 must be the signed digest
   --pipelinerun REF      \`kubectl get pipelinerun -o json|yaml\` output, or NAMESPACE/NAME (live)
   --store PATH           SQLite event store (events.db) to read the record from
@@ -61,7 +60,9 @@ const command: Command = {
     const { values, positionals } = parseFlags(argv, FLAGS, { maxPositionals: 1 });
     const keys = stringList(values, 'key');
     if (keys.length === 0) throw new UsageError('--key is required');
-    const verifiers = keys.flatMap((k) => loadVerifiers(resolve(io.cwd, k)));
+    const verifiers = await loadVerifiers(
+      keys.map((k) => (sourceNameOf(k) === 'file' ? resolve(io.cwd, k) : k)),
+    );
     const payloadPath = stringFlag(values, 'payload');
     const payload = payloadPath ? readInput(resolve(io.cwd, payloadPath), '--payload') : undefined;
     const runRef = stringFlag(values, 'pipelinerun');
@@ -89,17 +90,6 @@ const command: Command = {
   },
 };
 export default command;
-
-function loadVerifiers(path: string): Verifier[] {
-  const text = readInput(path, '--key').toString('utf8');
-  const blocks = text.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g) ?? [];
-  if (blocks.length === 0) throw new UsageError(`--key ${path} holds no PEM public key`);
-  try {
-    return blocks.map((b) => new PublicKeyVerifier(createPublicKey(b)));
-  } catch (err) {
-    throw new UsageError(`--key ${path}: ${(err as Error).message}`);
-  }
-}
 
 function readInput(path: string, what: string): Buffer {
   try {
