@@ -109,6 +109,12 @@ describe('ClusterInterceptor resolution', () => {
     });
     assert.equal(r.url, 'https://b:9443/x');
   });
+  test('no url and no service is RESOLVE_FAILED', () => {
+    assert.throws(
+      () => resolveClusterInterceptor({ metadata: { name: 'p', labels: { 'server/type': 'https' } }, spec: { clientConfig: { caBundle: ca } } }),
+      (e) => isProvenanceError(e, 'RESOLVE_FAILED'),
+    );
+  });
   test('an https interceptor with an empty caBundle is EMPTY_CA_BUNDLE', () => {
     assert.throws(
       () => resolveClusterInterceptor({ metadata: { name: 'p', labels: { 'server/type': 'https' } }, spec: { clientConfig: { url: 'https://a' } } }),
