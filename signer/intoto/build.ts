@@ -6,6 +6,8 @@ export interface StatementInput<P> {
   subjects: readonly Subject[];
   predicateType: string;
   predicate: P;
+  /** Allow an empty subject list (a run that produced no artifact); default: NO_SUBJECTS. */
+  allowNoSubjects?: boolean;
 }
 
 /** in-toto Statement v1 (SLSA v1.0 provenance and newer predicates). */
@@ -26,7 +28,7 @@ function build<P>(type: Statement['_type'], input: StatementInput<P>): Statement
     predicateType: input.predicateType,
     predicate: input.predicate,
   };
-  return validateStatement<P>(stmt, { types: [type] });
+  return validateStatement<P>(stmt, { types: [type], allowNoSubjects: input.allowNoSubjects });
 }
 
 /** The exact bytes to sign: compact JSON, payloadType application/vnd.in-toto+json. */

@@ -7,6 +7,11 @@ export interface StatementRules {
   types?: readonly Statement['_type'][];
   /** When set, any other predicateType is BAD_PREDICATE_TYPE. */
   predicateType?: string;
+  /**
+   * Accept `subject: []` (default: NO_SUBJECTS). Chains attests runs that produced no
+   * artifact with an empty subject list; verifiers of such attestations opt in here.
+   */
+  allowNoSubjects?: boolean;
 }
 
 const TOP_FIELDS = new Set(['_type', 'subject', 'predicateType', 'predicate']);
@@ -28,7 +33,7 @@ export function validateStatement<P = unknown>(value: unknown, rules: StatementR
   if (!types.includes(stmt._type as Statement['_type'])) {
     throw statementError('BAD_STATEMENT_TYPE', `_type is ${JSON.stringify(stmt._type)}, expected one of ${types.join(', ')}`);
   }
-  const subject = validateSubjects(stmt.subject);
+  const subject = validateSubjects(stmt.subject, rules.allowNoSubjects);
   if (typeof stmt.predicateType !== 'string' || !URI.test(stmt.predicateType)) {
     throw statementError('BAD_PREDICATE_TYPE', 'predicateType must be a URI string');
   }
@@ -50,10 +55,10 @@ export function parseStatement<P = unknown>(bytes: Buffer | string, rules: State
   return validateStatement<P>(value, rules);
 }
 
-/** Subjects: a non-empty array of {name, digest} with a non-empty name. */
-export function validateSubjects(value: unknown): Subject[] {
+/** Subjects: a non-empty (unless allowed) array of {name, digest} with a non-empty name. */
+export function validateSubjects(value: unknown, allowEmpty = false): Subject[] {
   if (!Array.isArray(value)) throw statementError('BAD_SUBJECT', 'subject must be an array');
-  if (value.length === 0) throw statementError('NO_SUBJECTS', 'statement has no subjects');
+  if (value.length === 0 && !allowEmpty) throw statementError('NO_SUBJECTS', 'statement has no subjects');
   return value.map((s, i) => {
     const where = `subject[${i}]`;
     const subject = asObject(s, where, 'BAD_SUBJECT');

@@ -4,7 +4,17 @@ import { createHash } from 'node:crypto';
 import { DIGEST_HEX_LENGTHS, validateDigestSet } from '../../../signer/intoto/digest.ts';
 
 test('real digests of each node:crypto algorithm have the tabled length', () => {
-  const node: Record<string, string> = { md5: 'md5', sha1: 'sha1', sha224: 'sha224', sha256: 'sha256', sha384: 'sha384', sha512: 'sha512', sha3_256: 'sha3-256', sha3_512: 'sha3-512', sha512_256: 'sha512-256' };
+  const node: Record<string, string> = {
+    md5: 'md5',
+    sha1: 'sha1',
+    sha224: 'sha224',
+    sha256: 'sha256',
+    sha384: 'sha384',
+    sha512: 'sha512',
+    sha3_256: 'sha3-256',
+    sha3_512: 'sha3-512',
+    sha512_256: 'sha512-256',
+  };
   for (const [alg, nodeName] of Object.entries(node)) {
     const hex = createHash(nodeName).update('x').digest('hex');
     assert.equal(hex.length, DIGEST_HEX_LENGTHS[alg], alg);
@@ -26,7 +36,8 @@ test('wrong lengths, uppercase, non-hex and non-string values are BAD_DIGEST', (
     [],
     {},
   ];
-  for (const d of bad) assert.throws(() => validateDigestSet(d, 'd'), { code: 'BAD_DIGEST' }, JSON.stringify(d));
+  for (const d of bad)
+    assert.throws(() => validateDigestSet(d, 'd'), { code: 'BAD_DIGEST' }, JSON.stringify(d));
 });
 
 test('git ids accept sha1 and sha256 lengths; custom algorithms need even-length lowercase hex', () => {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { parseStatement, validateStatement } from '../../../signer/intoto/validate.ts';
 import { STATEMENT_V01, STATEMENT_V1 } from '../../../signer/intoto/statement.ts';
 
@@ -22,7 +23,11 @@ const codeOf = (value: unknown, rules = {}): string | undefined => {
 test('a strict v1 and v0.1 statement validate', () => {
   assert.deepEqual(validateStatement(good()), good());
   assert.equal(validateStatement({ ...good(), _type: STATEMENT_V01 })._type, STATEMENT_V01);
-  assert.equal(parseStatement(JSON.stringify(good()), { predicateType: 'https://slsa.dev/provenance/v1' }).subject.length, 1);
+  assert.equal(
+    parseStatement(JSON.stringify(good()), { predicateType: 'https://slsa.dev/provenance/v1' }).subject
+      .length,
+    1,
+  );
 });
 
 test('each rule has its own error code', () => {
@@ -53,10 +58,14 @@ test('each rule has its own error code', () => {
 });
 
 test('errors name the offending place', () => {
-  assert.throws(() => validateStatement({ ...good(), subject: [good().subject[0], { name: 'b', digest: { sha1: 'xyz' } }] }), {
-    code: 'BAD_DIGEST',
-    message: /subject\[1\]\.digest\.sha1/,
-  });
+  assert.throws(
+    () =>
+      validateStatement({ ...good(), subject: [good().subject[0], { name: 'b', digest: { sha1: 'xyz' } }] }),
+    {
+      code: 'BAD_DIGEST',
+      message: /subject\[1\]\.digest\.sha1/,
+    },
+  );
   assert.throws(() => validateStatement({ ...good(), foo: 1, bar: 2 }), { message: /foo, bar/ });
 });
 
@@ -67,4 +76,19 @@ test('invalid JSON is NOT_JSON', () => {
 test('a statement without predicate is accepted when parsed (the spec makes it optional)', () => {
   const { predicate: _p, ...rest } = good();
   assert.equal(codeOf(rest), undefined);
+});
+
+test('real statements: the TEP-0084 fixture and our golden format outputs pass the strict rules', () => {
+  const root = new URL('../../../', import.meta.url);
+  const files = ['test/harness/fixtures/tep-0084-attestation.json', 'test/fixtures/golden/chains-pipeline.in-toto.json', 'test/fixtures/golden/chains-pipeline.slsa-v2alpha4.json'];
+  for (const f of files) {
+    const text = readFileSync(new URL(f, root), 'utf8');
+    assert.ok(parseStatement(text).subject.length > 0, f);
+  }
+});
+
+test('an empty subject list is accepted only when allowed (runs without artifacts)', () => {
+  const empty = { ...good(), subject: [] };
+  assert.equal(codeOf(empty), 'NO_SUBJECTS');
+  assert.deepEqual(validateStatement(empty, { allowNoSubjects: true }).subject, []);
 });
