@@ -103,7 +103,7 @@ function eventSummary(ctx: FormatContext): JsonValue {
 /** Chains' names: `pipeline`, `pipelineTask`, `inputs/result`; images unnamed; then the event. */
 function resolvedDependencies(run: TektonRun, ctx: FormatContext): ResourceDescriptor[] {
   // URIs as Tekton wrote them (git resolver: `git+https://...`, bundles: the OCI repository).
-  const out: ResourceDescriptor[] = materials(run).map((m) => ({ ...(m.kind ? { name: m.kind } : {}), uri: m.uri, digest: m.digest }));
+  const out: ResourceDescriptor[] = materials(run, { taskSourceFirst: true }).map((m) => ({ ...(m.kind ? { name: m.kind } : {}), uri: m.uri, digest: m.digest }));
   const ev = eventMaterial(ctx.event);
   if (ev) {
     out.push({

@@ -17,19 +17,22 @@ export const URL_PARAM = 'CHAINS-GIT_URL';
 
 /**
  * Materials as Chains' PipelineMaterials builds them: the pipeline's refSource, then per
- * executed TaskRun its step (and sidecar) images as `oci://` and its task refSource, then the
- * pipeline's CHAINS-GIT_URL/COMMIT and `*ARTIFACT_INPUTS`. Duplicates appear once.
+ * executed TaskRun its step (and sidecar) images as `oci://` and its task refSource (v1.0
+ * resolvedDependencies put the task source first, as Chains does), then the pipeline's
+ * CHAINS-GIT_URL/COMMIT and `*ARTIFACT_INPUTS`. Duplicates appear once.
  */
-export function materials(run: TektonRun): Material[] {
+export function materials(run: TektonRun, opts: { taskSourceFirst?: boolean } = {}): Material[] {
   const pr = run.pipelineRun;
   const out: Material[] = [];
   if (pr.refSource) out.push(refSourceMaterial(pr.refSource, 'pipeline'));
   for (const tr of run.taskRuns) {
+    const source = tr.refSource ? [refSourceMaterial(tr.refSource, 'pipelineTask')] : [];
+    const images: Material[] = [];
     for (const imageID of [...tr.steps.map((s) => s.imageID), ...tr.sidecarImageIDs]) {
       const m = imageMaterial(imageID);
-      if (m) out.push(m);
+      if (m) images.push(m);
     }
-    if (tr.refSource) out.push(refSourceMaterial(tr.refSource, 'pipelineTask'));
+    out.push(...(opts.taskSourceFirst ? [...source, ...images] : [...images, ...source]));
   }
   const git = gitMaterial(pr.paramSpecs.map((s) => ({ name: s.name, value: s.default })), pr.params, pr.results);
   if (git) out.push(git);
