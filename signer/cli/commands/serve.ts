@@ -12,6 +12,7 @@ import { jsonLogger } from '../../server/logger.ts';
 import { ensureDevKey, writePublicKey } from '../../main/dev-key.ts';
 import { interceptorService } from '../../main/interceptor-service.ts';
 import { loadSignerRef } from '../../main/load-key.ts';
+import { sourceNameOf } from '../../keys/sources.ts';
 import { startServices } from '../../main/services.ts';
 import { eventSignerService } from '../../main/signer-service.ts';
 import { loadStaticSecrets } from '../../main/static-secrets.ts';
@@ -30,8 +31,8 @@ Flags:
   --port N           HTTPS port (default 8443; 0 picks a free one, printed)
   --host ADDR        listen address (default 127.0.0.1)
   --state-dir DIR    dev key, TLS files, event store, socket (default ./.state)
-  --key REF          signing key (a PEM file or a Chains signing-secrets directory) instead
-                     of the generated dev key <state-dir>/signing-key.pem
+  --key REF          signing key instead of the generated dev key <state-dir>/signing-key.pem:
+                     a PEM or cosign key file, a Chains signing-secrets directory, or a KMS URI
   --secrets FILE     webhook secrets for provider github/gitlab/bitbucket, JSON or YAML:
                      {"<secretName>": {"<secretKey>": "value"}} or {"<secretName>/<secretKey>": "value"}
 
@@ -109,7 +110,10 @@ function parsePort(text: string): number {
 
 async function signingKey(ref: string | undefined, stateDir: string, io: CliIO) {
   if (ref === undefined) return ensureDevKey(stateDir);
-  const signer: Signer = await loadSignerRef(resolve(io.cwd, ref));
+  const signer: Signer = await loadSignerRef(
+    sourceNameOf(ref) === 'file' ? resolve(io.cwd, ref) : ref,
+    io.env,
+  );
   const publicKeyPath = join(stateDir, 'signing-key-from-ref.pub');
   writePublicKey(publicKeyPath, signer);
   return { signer, publicKeyPath };
