@@ -7,7 +7,8 @@ export type BundleErrorCode =
   | 'NOT_DSSE_BUNDLE'
   | 'WRONG_PAYLOAD_TYPE'
   | 'UNKNOWN_KEY'
-  | 'BAD_SIGNATURE';
+  | 'BAD_SIGNATURE'
+  | 'UNSUPPORTED_BUNDLE_KEY';
 
 export function bundleError(code: BundleErrorCode, message: string, cause?: unknown): ProvenanceError<BundleErrorCode> {
   return new ProvenanceError<BundleErrorCode>(code, message, cause === undefined ? undefined : { cause });

@@ -79,3 +79,8 @@ test('verifySignedDocument takes either a bare envelope or a bundle', async () =
   assert.equal(verifySignedDocument(envText, [verifier]).format, 'dsse');
   assert.throws(() => verifySignedDocument(bundleText.slice(0, 40), [verifier]), { code: 'TRUNCATED_JSON' });
 });
+
+test('a P-384 key is refused for bundles up front (sigstore-js cannot verify it)', async () => {
+  const { signer } = pair(() => generateKeyPairSync('ec', { namedCurve: 'P-384' }));
+  await assert.rejects(createDsseBundle(TYPE, body, signer), { code: 'UNSUPPORTED_BUNDLE_KEY' });
+});
