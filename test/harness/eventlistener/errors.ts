@@ -1,6 +1,5 @@
 /** Codes of the EventListener simulator's ProvenanceErrors (one per way a trigger is dropped). */
 export type EventListenerErrorCode =
-  | 'INVALID_PAYLOAD' // the EL answers 400: body is not JSON (payload validation on)
   | 'EMPTY_CA_BUNDLE' // an https interceptor without caBundle: the real EL fails at start-up
   | 'INTERCEPTOR_NOT_HTTPS' // this simulator calls interceptors over HTTPS only
   | 'INTERCEPTOR_UNREACHABLE' // connection, TLS or timeout failure
