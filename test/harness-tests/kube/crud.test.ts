@@ -134,3 +134,42 @@ test('plain HTTP mode works too; a request without the right bearer token is 401
     await plain.close();
   }
 });
+
+test('requireNamespaces: create into a missing namespace is 404, into a terminating one 403', async () => {
+  const strict = await startKubeApiServer({ requireNamespaces: true });
+  try {
+    const c = strict.kubeConfig().makeApiClient(CoreV1Api);
+    await assert.rejects(c.createNamespacedConfigMap({ namespace: 'nope', body: { metadata: { name: 'x' } } }), (err) => {
+      const s = statusOf(err);
+      assert.equal(s.code, 404);
+      assert.equal(s.body.message, 'namespaces "nope" not found');
+      return true;
+    });
+    await c.createNamespace({ body: { metadata: { name: 'nope', finalizers: ['example.dev/hold'] } } });
+    await c.createNamespacedConfigMap({ namespace: 'nope', body: { metadata: { name: 'x' } } });
+    await c.deleteNamespace({ name: 'nope' });
+    await assert.rejects(c.createNamespacedConfigMap({ namespace: 'nope', body: { metadata: { name: 'y' } } }), (err) => {
+      const s = statusOf(err);
+      assert.equal(s.code, 403);
+      assert.match(s.body.message, /unable to create new content in namespace nope because it is being terminated/);
+      return true;
+    });
+  } finally {
+    await strict.close();
+  }
+});
+
+test('objects.waitFor resolves on the write that satisfies it and rejects when the predicate throws', async () => {
+  const waiting = server.objects.waitFor<{ data?: Record<string, string> }>('v1', 'ConfigMap', 'default', 'wait', (cm) => cm?.data?.ready === 'yes', 2000);
+  await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'wait' }, data: { ready: 'no' } } });
+  await core.replaceNamespacedConfigMap({ name: 'wait', namespace: 'default', body: { metadata: { name: 'wait' }, data: { ready: 'yes' } } });
+  assert.equal((await waiting)?.data?.ready, 'yes');
+  const throwing = server.objects.waitFor('v1', 'ConfigMap', 'default', 'boom', (cm) => {
+    if (cm !== undefined) throw new Error('predicate failed');
+    return false;
+  });
+  const rejected = assert.rejects(throwing, /predicate failed/);
+  await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'boom' } } });
+  await rejected;
+  await assert.rejects(server.objects.waitFor('v1', 'ConfigMap', 'default', 'never', (cm) => cm !== undefined, 50), /timed out/);
+});

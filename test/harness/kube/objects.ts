@@ -80,8 +80,18 @@ export class ObjectAccess {
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${kind} ${namespace ?? ''}/${name}`));
       }, timeoutMs);
       const unsubscribe = this.#store.subscribe(() => {
+        // A throwing predicate must not break the write that notified us: reject instead.
+        let done: boolean;
         const current = check();
-        if (!predicate(current)) return;
+        try {
+          done = predicate(current);
+        } catch (err) {
+          clearTimeout(timer);
+          unsubscribe();
+          reject(err as Error);
+          return;
+        }
+        if (!done) return;
         clearTimeout(timer);
         unsubscribe();
         resolve(current);

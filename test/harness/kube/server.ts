@@ -36,6 +36,12 @@ export interface KubeApiServerOptions {
   resources?: ResourceInit[];
   /** Namespace of the kubeconfig context (default "default"). */
   namespace?: string;
+  /**
+   * NamespaceLifecycle: creating into a namespace with no Namespace object is 404 and into a
+   * terminating one 403, as in a real cluster. Off by default so tests need not create
+   * Namespaces first.
+   */
+  requireNamespaces?: boolean;
   /** Objects stored before the server starts. */
   seed?: KubeObject[];
 }
@@ -90,7 +96,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const table = new ResourceTable([...DEFAULT_RESOURCES, ...(opts.resources ?? []).map(defineResource)]);
   const store = new ObjectStore(opts.historyLimit ?? 1000);
-  const verbs = new Verbs(store);
+  const verbs = new Verbs(store, { requireNamespaces: opts.requireNamespaces ?? false });
   const hub = new WatchHub(store, opts.bookmarkIntervalMs ?? 1000);
   const log = new RequestLog();
   const objects = new ObjectAccess(table, store, verbs);

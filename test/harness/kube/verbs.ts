@@ -38,9 +38,21 @@ function requireName(t: Target): string {
 
 export class Verbs {
   readonly #store: ObjectStore;
+  readonly #requireNamespaces: boolean;
 
-  constructor(store: ObjectStore) {
+  constructor(store: ObjectStore, opts: { requireNamespaces?: boolean } = {}) {
     this.#store = store;
+    this.#requireNamespaces = opts.requireNamespaces ?? false;
+  }
+
+  /** NamespaceLifecycle admission (opt-in): no creates into a missing or terminating namespace. */
+  #requireNamespace(t: Target): void {
+    if (!this.#requireNamespaces || !t.def.namespaced || t.namespace === undefined) return;
+    const ns = this.#store.get('core/namespaces', undefined, t.namespace);
+    if (ns === undefined) throw notFound('namespaces', '', t.namespace);
+    if (ns.metadata.deletionTimestamp !== undefined) {
+      throw new KubeApiError(403, 'Forbidden', `${t.def.group === '' ? t.def.resource : `${t.def.resource}.${t.def.group}`} "${t.name ?? ''}" is forbidden: unable to create new content in namespace ${t.namespace} because it is being terminated`, { group: t.def.group, kind: t.def.resource });
+    }
   }
 
   get(t: Target): StoredObject {
@@ -61,6 +73,7 @@ export class Verbs {
   create(t: Target, body: KubeObject, ctx: WriteContext): StoredObject {
     if (t.def.namespaced && t.namespace === undefined) throw badRequest(`${t.def.resource} is namespaced: create it under /namespaces/<namespace>/`);
     checkTypeMeta(t.def, body);
+    this.#requireNamespace(t);
     const obj = prepareCreate(t.def, body, t.namespace, apiVersionOf(t.def));
     if (this.#store.get(t.def.storage, obj.metadata.namespace, obj.metadata.name) !== undefined) {
       throw alreadyExists(t.def.resource, t.def.group, obj.metadata.name);
@@ -120,6 +133,7 @@ export class Verbs {
   #apply(t: Target, body: unknown, ctx: WriteContext): StoredObject {
     const name = requireName(t);
     const live = this.#store.get(t.def.storage, t.namespace, name);
+    if (live === undefined) this.#requireNamespace(t);
     const plan = planApply({ def: t.def, namespace: t.namespace, name, live, body, query: ctx.query, subresource: t.subresource });
     if (plan.op === 'create' || live === undefined) return this.#store.commit('ADDED', t.def.storage, plan.object);
     if (isNoop(live, plan.object)) return live;
