@@ -10,17 +10,20 @@ import { recordFromJson } from '../../events/record-codec.ts';
 import { checkPipelineRunLink, eventLinkOf } from '../../events/pipelinerun-link.ts';
 import { loadPipelineRun } from '../../events/pipelinerun-source.ts';
 import { SqliteEventStore } from '../../events/stores/sqlite.ts';
+import { KubernetesSecretsEventStore } from '../../events/stores/kubernetes-secrets.ts';
+import type { EventStore } from '../../events/event-store.ts';
+import { KubeConfig } from '@kubernetes/client-node';
 import { verifyEvent, type EventCheck } from '../../events/verify-record.ts';
 
 const HELP = `tkn-provenance verify-event: verify a signed trigger event record offline
 
 Usage:
   tkn-provenance verify-event --key PUB [--payload FILE] [--json] RECORD_FILE
-  tkn-provenance verify-event --key PUB [--payload FILE] [--json] --pipelinerun FILE|NS/NAME --store PATH
+  tkn-provenance verify-event --key PUB [--payload FILE] [--json] --pipelinerun FILE|NS/NAME --store STORE
 
 RECORD_FILE holds a SignedEventRecord (JSON, as the signer stores and serves it) or the bare
 DSSE envelope. With --pipelinerun, the event is found through the PipelineRun's
-triggers.tekton.dev/triggers-eventid label in the SQLite event store at --store, and the run's
+triggers.tekton.dev/triggers-eventid label in the event store at --store, and the run's
 tekton-provenance.dev/event-digest and event-signature annotations must match the record.
 
 Checks: signature, predicate-type, statement, record, payload (with --payload), authenticity
@@ -32,7 +35,8 @@ Flags:
                          directory, or KMS URI (repeatable; any one may have signed)
   --payload FILE         the original webhook body; its sha256 must be the signed digest
   --pipelinerun REF      \`kubectl get pipelinerun -o json|yaml\` output, or NAMESPACE/NAME (live)
-  --store PATH           SQLite event store (events.db) to read the record from
+  --store STORE          the event store: a SQLite file (events.db), or
+                         kubernetes-secrets://<namespace> (read through the kubeconfig)
   --kubeconfig PATH      kubeconfig for a live NAMESPACE/NAME (default: KUBECONFIG / in-cluster)
   --json                 print the result as JSON
 
@@ -130,9 +134,7 @@ async function fromPipelineRun(
     typeof values.kubeconfig === 'string' ? resolve(io.cwd, values.kubeconfig) : io.env.KUBECONFIG;
   const run = await loadPipelineRun(ref, { cwd: io.cwd, ...(kubeconfig ? { kubeconfig } : {}) });
   const link = eventLinkOf(run);
-  const dbPath = resolve(io.cwd, storePath);
-  if (!existsSync(dbPath)) throw new UsageError(`--store ${storePath}: no such event store file`);
-  const store = new SqliteEventStore(dbPath);
+  const store = openStore(storePath, kubeconfig, io);
   try {
     const record = link.eventId
       ? await store.getByEventId(link.eventId)
@@ -142,6 +144,22 @@ async function fromPipelineRun(
   } finally {
     await store.close();
   }
+}
+
+const K8S_STORE = /^kubernetes-secrets:\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
+
+/** `--store`: a SQLite file, or `kubernetes-secrets://<namespace>` (read via the kubeconfig). */
+function openStore(storeRef: string, kubeconfig: string | undefined, io: CliIO): EventStore {
+  const k8s = K8S_STORE.exec(storeRef);
+  if (k8s) {
+    const kubeConfig = new KubeConfig();
+    if (kubeconfig) kubeConfig.loadFromFile(kubeconfig);
+    else kubeConfig.loadFromDefault();
+    return KubernetesSecretsEventStore.create({ namespace: k8s[1] as string, kubeConfig });
+  }
+  const dbPath = resolve(io.cwd, storeRef);
+  if (!existsSync(dbPath)) throw new UsageError(`--store ${storeRef}: no such event store file`);
+  return new SqliteEventStore(dbPath);
 }
 
 function report(

@@ -10,6 +10,8 @@ import { signEvent } from '../../../signer/events/sign-event.ts';
 import { validateEventStatement } from '../../../signer/events/validate-statement.ts';
 import { serializeRecord } from '../../../signer/events/record-codec.ts';
 import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
+import { KubernetesSecretsEventStore } from '../../../signer/events/stores/kubernetes-secrets.ts';
+import { startKubeApiServer } from '../../harness/kube/index.ts';
 import { signEnvelope } from '../../../signer/dsse/sign.ts';
 import type { SignedEventRecord } from '../../../signer/events/event-record.ts';
 import type { EventPredicate } from '../../../signer/events/event-record.ts';
@@ -178,4 +180,39 @@ test('usage errors exit 2', async () => {
   const garbage = await run('--key', 'signing.pub', 'garbage.json');
   assert.equal(garbage.code, 2);
   assert.match(garbage.err, /MALFORMED_ENVELOPE/);
+});
+
+test('live PipelineRun (NS/NAME) with the kubernetes-secrets store', async () => {
+  const kube = await startKubeApiServer();
+  try {
+    const store = KubernetesSecretsEventStore.create({
+      namespace: 'tekton-provenance',
+      kubeConfig: kube.kubeConfig(),
+    });
+    await store.put(record);
+    kube.objects.put({
+      apiVersion: 'tekton.dev/v1',
+      kind: 'PipelineRun',
+      metadata: {
+        name: 'build-live1',
+        namespace: 'ci',
+        labels: { 'triggers.tekton.dev/triggers-eventid': record.eventId },
+        annotations: {
+          'tekton-provenance.dev/event-digest': record.digest,
+          'tekton-provenance.dev/event-signature': record.envelope.signatures[0]?.sig ?? '',
+        },
+      },
+      spec: {},
+    });
+    const args = ['--key', 'signing.pub', '--payload', 'payload.json', '--pipelinerun', 'ci/build-live1'];
+    const store2 = ['--store', 'kubernetes-secrets://tekton-provenance', '--kubeconfig', kube.kubeconfigPath];
+    const r = await run(...args, ...store2);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /^PASS run-signature/m);
+    const missing = await run('--key', 'signing.pub', '--pipelinerun', 'ci/nope', ...store2);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /not found/);
+  } finally {
+    await kube.close();
+  }
 });
