@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CustomObjectsApi, ListWatch, Watch } from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { kitchenSinkRun, runPipeline, simpleBuildBehaviour, simpleBuildRun } from '../../harness/tekton/index.ts';
+import { isProvenanceError } from '../../../signer/errors.ts';
 import { startKubeApiServer } from '../../harness/kube/index.ts';
 import type { KubeApiServer } from '../../harness/kube/index.ts';
 
@@ -96,6 +97,17 @@ describe('run simulator against the Kubernetes API test server (real client-node
     assert.equal(pr['metadata']['annotations']['tekton-provenance.dev/event-digest'], 'sha256:00');
     assert.equal(kube.objects.list('tekton.dev/v1', 'TaskRun', 'adopt').length, 4);
     assert.ok(kube.requests.find('PATCH', /\/namespaces\/adopt\/pipelineruns\/[^/]+\/status$/), 'merge-patched status');
+  });
+
+  test('status writes survive conflicts (re-read, re-apply) and give up with RUN_WRITE_FAILED', async () => {
+    const conflicts = kube.faults.conflictNext(2, { method: 'PUT', path: /\/namespaces\/conflict\/taskruns\/[^/]+\/status/ });
+    await runPipeline(kube.kubeConfig(), simpleBuildRun({ namespace: 'conflict' }));
+    assert.equal(conflicts.hits, 2);
+    assert.equal(cond(kube.objects.get('tekton.dev/v1', 'PipelineRun', 'conflict', 'simple-build-run-x7k2p') as Json)['reason'], 'Succeeded');
+    const down = kube.faults.failNext(20, { status: 503, path: /\/namespaces\/outage\/pipelineruns\/[^/]+\/status/ });
+    await assert.rejects(runPipeline(kube.kubeConfig(), simpleBuildRun({ namespace: 'outage' })), (e) => isProvenanceError(e, 'RUN_WRITE_FAILED'));
+    assert.equal(down.hits, 5, 'bounded: five attempts');
+    down.clear();
   });
 
   test('CustomRuns and v1beta1 objects go through their own endpoints', async () => {

@@ -73,9 +73,17 @@ export async function runPipeline(kc: KubeConfig, input: RunInput, opts: DriveOp
       const patch = { ...t, body: { status: op.object['status'] } };
       latest.set(k, (await write(() => api.patchNamespacedCustomObjectStatus(patch, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)))) as Json);
     } else if (op.op === 'status') {
-      const current = latest.get(k);
-      const body = { ...op.object, metadata: { ...(op.object['metadata'] as Json), resourceVersion: (current?.['metadata'] as Json | undefined)?.['resourceVersion'] } };
-      latest.set(k, (await write(() => api.replaceNamespacedCustomObjectStatus({ ...t, body }))) as Json);
+      // PUT /status with the live resourceVersion; on 409 (someone else wrote, e.g. our
+      // controller's annotations) re-read and re-apply, as Tekton's reconciler does.
+      const put = async (): Promise<Json> => {
+        const rv = ((latest.get(k)?.['metadata'] as Json | undefined)?.['resourceVersion']) as string | undefined;
+        const body = { ...op.object, metadata: { ...(op.object['metadata'] as Json), resourceVersion: rv } };
+        return (await api.replaceNamespacedCustomObjectStatus({ ...t, body })) as Json;
+      };
+      const refresh = async (): Promise<void> => {
+        latest.set(k, (await api.getNamespacedCustomObject(t)) as Json);
+      };
+      latest.set(k, await write(put, refresh));
     } else {
       await write(() => api.deleteNamespacedCustomObject({ ...t }));
       latest.delete(k);
@@ -111,10 +119,25 @@ function stripStatus(o: Json): Json {
   return rest;
 }
 
-async function write<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw new ProvenanceError<TektonSimErrorCode>('RUN_WRITE_FAILED', `the API server refused a write: ${(err as Error).message}`, { cause: err });
+const MAX_ATTEMPTS = 5;
+
+/**
+ * One write with the controller's patience: 429/5xx/connection errors are retried with a short
+ * backoff, a 409 too when `onConflict` can refresh the object first; at most MAX_ATTEMPTS tries,
+ * then RUN_WRITE_FAILED.
+ */
+async function write<T>(fn: () => Promise<T>, onConflict?: () => Promise<void>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      const retriable = code === 429 || (typeof code === 'number' && code >= 500) || typeof code === 'string' || (code === 409 && onConflict !== undefined);
+      if (!retriable || attempt >= MAX_ATTEMPTS) {
+        throw new ProvenanceError<TektonSimErrorCode>('RUN_WRITE_FAILED', `the API server refused a write (${attempt} attempts): ${(err as Error).message}`, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+      if (code === 409 && onConflict) await onConflict().catch(() => undefined);
+    }
   }
 }
