@@ -4,6 +4,7 @@ import { STATEMENT_V1, type DigestSet, type Statement } from '../intoto/statemen
 import type { JsonValue, TektonRun } from '../model/types.ts';
 import type { AttestationFormat, FormatContext } from './format.ts';
 import { DSSE_MEDIA_TYPE, eventMaterial, triggerEvent } from './shared/event.ts';
+import { environment } from './shared/invocation.ts';
 import { materials } from './shared/materials.ts';
 import { isTypeHintResult, subjectsFromResults } from './shared/subjects.ts';
 import { incompleteTasks, taskRecords } from './shared/tasks.ts';
@@ -84,8 +85,10 @@ function internalParameters(run: TektonRun, ctx: FormatContext, buildType: strin
     out['tekton-pipelines-feature-flags'] = flags['featureFlags'];
   }
   if (buildType === SLSA_TEKTON_BUILD_TYPE) {
-    out['labels'] = pr.meta.labels;
-    out['annotations'] = pr.meta.annotations;
+    // Filtered as the v0.2 environment: status annotations written after signing stay out.
+    const env = environment(pr.meta);
+    out['labels'] = env?.labels ?? {};
+    out['annotations'] = env?.annotations ?? {};
   }
   out['tekton-provenance.dev/triggerEvent'] = eventSummary(ctx);
   const incomplete = incompleteTasks(run);

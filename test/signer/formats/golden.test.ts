@@ -51,6 +51,13 @@ describe('golden attestations from real exported objects (Chains testdata, v1)',
     assert.deepEqual(build('slsa/v2alpha3', chainsRun(), FOUND()), build('slsa/v2alpha4', chainsRun(), FOUND()));
   });
 
+  it('slsa-tekton buildType adds labels and filtered annotations to internalParameters', () => {
+    const stmt = formats.get('slsa/v2alpha4').build(chainsRun(), { ...CTX, buildType: 'https://tekton.dev/chains/v2/slsa-tekton', event: FOUND() });
+    const internal = (stmt as { predicate: { buildDefinition: { internalParameters: Record<string, unknown> } } }).predicate.buildDefinition.internalParameters;
+    assert.deepEqual(Object.keys(internal['annotations'] as object), ['tekton-provenance.dev/event-digest']);
+    assert.equal((internal['labels'] as Record<string, string>)['tekton.dev/pipeline'], 'test-pipeline');
+  });
+
   it('sidecar images are materials, after the step images (as Chains)', () => {
     const sidecar = `docker-pullable://reg.io/sidecar@sha256:${'ab'.repeat(32)}`;
     const run = chainsRun((_pr, trs) => (trs[0]!.status.sidecars = [{ name: 'proxy', container: 'sidecar-proxy', imageID: sidecar }]));
