@@ -37,9 +37,15 @@ export function parseInterceptorRequest(raw: Buffer): InterceptorRequest {
   };
 }
 
+/** The signer refuses records with more headers or longer context strings (docs/signer.md). */
+export const MAX_HEADERS = 512;
+const MAX_CONTEXT_CHARS = 4096;
+
 function parseHeader(value: unknown): Record<string, string[]> {
   if (value === undefined || value === null) return {};
   if (!isObject(value)) throw interceptorError('MALFORMED_REQUEST', '"header" must be an object of string arrays');
+  const count = Object.keys(value).length;
+  if (count > MAX_HEADERS) throw interceptorError('MALFORMED_REQUEST', `"header" has ${count} headers (at most ${MAX_HEADERS})`);
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(value)) {
     if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) {
@@ -62,10 +68,12 @@ function parseContext(value: unknown): TriggerContext {
   if (typeof event_id !== 'string' || !EVENT_ID.test(event_id)) {
     throw interceptorError('MISSING_CONTEXT', '"context.event_id" must be a label value (1-63 letters, digits, - _ .)');
   }
-  if (event_url !== undefined && typeof event_url !== 'string') {
-    throw interceptorError('MISSING_CONTEXT', '"context.event_url" must be a string');
+  if (event_url !== undefined && (typeof event_url !== 'string' || event_url.length > MAX_CONTEXT_CHARS)) {
+    throw interceptorError('MISSING_CONTEXT', `"context.event_url" must be a string of at most ${MAX_CONTEXT_CHARS} characters`);
   }
-  if (typeof trigger_id !== 'string') throw interceptorError('MISSING_CONTEXT', '"context.trigger_id" must be a string');
+  if (typeof trigger_id !== 'string' || trigger_id.length > MAX_CONTEXT_CHARS) {
+    throw interceptorError('MISSING_CONTEXT', `"context.trigger_id" must be a string of at most ${MAX_CONTEXT_CHARS} characters`);
+  }
   return { event_id, event_url: event_url ?? '', trigger_id };
 }
 

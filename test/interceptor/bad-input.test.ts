@@ -146,6 +146,15 @@ describe('unusable InterceptorRequests: HTTP 400, nothing stored', () => {
     await unusable(JSON.stringify(badId), 'MISSING_CONTEXT');
   });
 
+  test('more headers than a record may hold, or an over-long event_url', async () => {
+    const req = githubRequest();
+    for (let i = 0; i < 520; i++) req.header[`X-Extra-${i}`] = ['v'];
+    assert.match(await unusable(JSON.stringify(req), 'MALFORMED_REQUEST'), /"header" has 526 headers \(at most 512\)/);
+    const long = githubRequest();
+    long.context!.event_url = `/${'a'.repeat(5000)}`;
+    await unusable(JSON.stringify(long), 'MISSING_CONTEXT');
+  });
+
   test('invalid UTF-8 bytes in the request', async () => {
     const raw = Buffer.from(JSON.stringify(githubRequest('{"a":"ZZ"}')));
     const at = raw.indexOf('ZZ');
