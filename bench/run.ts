@@ -22,7 +22,9 @@ for (const file of files) {
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {
     failed.push(file);
-    console.log(`-- bench/${file} FAILED (${r.error ? r.error.message : `exit ${r.status ?? r.signal}`}) after ${secs}s`);
+    console.log(
+      `-- bench/${file} FAILED (${r.error ? r.error.message : `exit ${r.status ?? r.signal}`}) after ${secs}s`,
+    );
   } else {
     console.log(`-- bench/${file} done in ${secs}s`);
   }

@@ -77,7 +77,10 @@ for (const [name, privateKey] of keys) {
     () => verifyEnvelope(env, [verifier]),
     () => rawVerify(digest, message, signer.publicKey, sig),
   );
-  for (const [op, m] of [['sign', s], ['verify', v]] as const) {
+  for (const [op, m] of [
+    ['sign', s],
+    ['verify', v],
+  ] as const) {
     const ratio = m.ours / m.raw;
     allWithin &&= ratio >= 0.8;
     rows.push([name, op, m.ours.toFixed(0), m.raw.toFixed(0), ratio.toFixed(2), ratio >= 0.8 ? 'yes' : 'NO']);
@@ -86,9 +89,14 @@ for (const [name, privateKey] of keys) {
 
 const header = ['key', 'op', 'ours ops/cpu-s', 'raw ops/cpu-s', 'ours/raw', 'within 20%'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-console.log(`signing core vs raw node:crypto (payload ${payload.length} bytes, ${ROUNDS} alternating rounds of ${ROUND_MS} ms, median, per CPU-second of this process)`);
+const line = (cells: string[]): string =>
+  cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+console.log(
+  `signing core vs raw node:crypto (payload ${payload.length} bytes, ${ROUNDS} alternating rounds of ${ROUND_MS} ms, median, per CPU-second of this process)`,
+);
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));
-console.log(allWithin ? 'all within 20% of raw crypto' : 'some rates are more than 20% below raw crypto (see NO rows)');
+console.log(
+  allWithin ? 'all within 20% of raw crypto' : 'some rates are more than 20% below raw crypto (see NO rows)',
+);

@@ -10,6 +10,10 @@ export type BundleErrorCode =
   | 'BAD_SIGNATURE'
   | 'UNSUPPORTED_BUNDLE_KEY';
 
-export function bundleError(code: BundleErrorCode, message: string, cause?: unknown): ProvenanceError<BundleErrorCode> {
+export function bundleError(
+  code: BundleErrorCode,
+  message: string,
+  cause?: unknown,
+): ProvenanceError<BundleErrorCode> {
   return new ProvenanceError<BundleErrorCode>(code, message, cause === undefined ? undefined : { cause });
 }

@@ -9,7 +9,10 @@ export function toSigstoreSigner(signer: Signer): SigstoreSigner {
   const publicKey = signer.publicKey.export({ type: 'spki', format: 'pem' }) as string;
   return {
     async sign(data: Buffer) {
-      return { signature: await signer.sign(data), key: { $case: 'publicKey', publicKey, hint: signer.keyid } };
+      return {
+        signature: await signer.sign(data),
+        key: { $case: 'publicKey', publicKey, hint: signer.keyid },
+      };
     },
   };
 }

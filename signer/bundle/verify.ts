@@ -1,5 +1,10 @@
 import { bundleFromJSON, isBundleWithDsseEnvelope, type Bundle } from '@sigstore/bundle';
-import { toSignedEntity, toTrustMaterial, Verifier as SigstoreVerifier, type TrustMaterial } from '@sigstore/verify';
+import {
+  toSignedEntity,
+  toTrustMaterial,
+  Verifier as SigstoreVerifier,
+  type TrustMaterial,
+} from '@sigstore/verify';
 import type { Verifier } from '../keys/signer.ts';
 import type { VerifiedEnvelope } from '../dsse/verify.ts';
 import { bundleError } from './errors.ts';
@@ -25,15 +30,26 @@ export function looksLikeBundle(value: unknown): boolean {
  * network, no TUF). The bundle's key hint picks the key; when it names none of ours, each
  * trusted key is tried (hints are not trusted, only convenient).
  */
-export function verifyDsseBundle(json: unknown, verifiers: readonly Verifier[], opts: { payloadType?: string } = {}): VerifiedEnvelope {
+export function verifyDsseBundle(
+  json: unknown,
+  verifiers: readonly Verifier[],
+  opts: { payloadType?: string } = {},
+): VerifiedEnvelope {
   const bundle = parseBundle(json);
-  if (!isBundleWithDsseEnvelope(bundle)) throw bundleError('NOT_DSSE_BUNDLE', 'bundle holds a message signature, not a DSSE envelope');
+  if (!isBundleWithDsseEnvelope(bundle))
+    throw bundleError('NOT_DSSE_BUNDLE', 'bundle holds a message signature, not a DSSE envelope');
   const env = bundle.content.dsseEnvelope;
   if (opts.payloadType !== undefined && env.payloadType !== opts.payloadType) {
-    throw bundleError('WRONG_PAYLOAD_TYPE', `payloadType is "${env.payloadType}", expected "${opts.payloadType}"`);
+    throw bundleError(
+      'WRONG_PAYLOAD_TYPE',
+      `payloadType is "${env.payloadType}", expected "${opts.payloadType}"`,
+    );
   }
   if (verifiers.length === 0) throw bundleError('UNKNOWN_KEY', 'no trusted keys given');
-  const hint = bundle.verificationMaterial.content.$case === 'publicKey' ? bundle.verificationMaterial.content.publicKey.hint : '';
+  const hint =
+    bundle.verificationMaterial.content.$case === 'publicKey'
+      ? bundle.verificationMaterial.content.publicKey.hint
+      : '';
   const hinted = verifiers.filter((v) => v.keyid === hint);
   const order = [...hinted, ...verifiers.filter((v) => v.keyid !== hint)];
   const entity = toSignedEntity(bundle);
@@ -48,9 +64,17 @@ export function verifyDsseBundle(json: unknown, verifiers: readonly Verifier[], 
   }
   const why = (lastError as Error | undefined)?.message ?? 'no key verifies';
   if (hinted.length === 0 && hint !== '') {
-    throw bundleError('UNKNOWN_KEY', `bundle signed by unknown key ${hint}; none of the trusted keys verifies (${why})`, lastError);
+    throw bundleError(
+      'UNKNOWN_KEY',
+      `bundle signed by unknown key ${hint}; none of the trusted keys verifies (${why})`,
+      lastError,
+    );
   }
-  throw bundleError('BAD_SIGNATURE', `bundle signature does not verify against the trusted keys (${why})`, lastError);
+  throw bundleError(
+    'BAD_SIGNATURE',
+    `bundle signature does not verify against the trusted keys (${why})`,
+    lastError,
+  );
 }
 
 function parseBundle(json: unknown): Bundle {

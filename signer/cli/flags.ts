@@ -16,7 +16,11 @@ export interface ParsedArgs {
  * Strict node:util parseArgs, with every parse problem (unknown flag, missing value)
  * turned into a UsageError so main() prints it with the help hint and exits 2.
  */
-export function parseFlags(argv: string[], options: FlagSpec, opts: { maxPositionals?: number } = {}): ParsedArgs {
+export function parseFlags(
+  argv: string[],
+  options: FlagSpec,
+  opts: { maxPositionals?: number } = {},
+): ParsedArgs {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });

@@ -13,6 +13,10 @@ export type DsseErrorCode =
   | 'UNKNOWN_KEY'
   | 'BAD_SIGNATURE';
 
-export function dsseError(code: DsseErrorCode, message: string, cause?: unknown): ProvenanceError<DsseErrorCode> {
+export function dsseError(
+  code: DsseErrorCode,
+  message: string,
+  cause?: unknown,
+): ProvenanceError<DsseErrorCode> {
   return new ProvenanceError<DsseErrorCode>(code, message, cause === undefined ? undefined : { cause });
 }

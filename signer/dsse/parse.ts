@@ -12,17 +12,24 @@ export const MAX_SIGNATURES = 64;
 /** Parses and shape-checks an envelope; JSON that ends early is TRUNCATED_JSON. */
 export function parseEnvelope(text: string | Buffer, maxBytes = MAX_ENVELOPE_BYTES): DsseEnvelope {
   const size = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
-  if (size > maxBytes) throw dsseError('ENVELOPE_TOO_LARGE', `envelope is ${size} bytes, over the ${maxBytes} byte limit`);
+  if (size > maxBytes)
+    throw dsseError('ENVELOPE_TOO_LARGE', `envelope is ${size} bytes, over the ${maxBytes} byte limit`);
   const value = parseJson(text.toString());
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw dsseError('MALFORMED_ENVELOPE', 'envelope is not a JSON object');
   }
   const env = value as Record<string, unknown>;
-  if (typeof env.payloadType !== 'string') throw dsseError('MALFORMED_ENVELOPE', 'envelope has no string payloadType');
-  if (typeof env.payload !== 'string') throw dsseError('MALFORMED_ENVELOPE', 'envelope has no string payload');
-  if (!Array.isArray(env.signatures)) throw dsseError('MALFORMED_ENVELOPE', 'envelope has no signatures array');
+  if (typeof env.payloadType !== 'string')
+    throw dsseError('MALFORMED_ENVELOPE', 'envelope has no string payloadType');
+  if (typeof env.payload !== 'string')
+    throw dsseError('MALFORMED_ENVELOPE', 'envelope has no string payload');
+  if (!Array.isArray(env.signatures))
+    throw dsseError('MALFORMED_ENVELOPE', 'envelope has no signatures array');
   if (env.signatures.length > MAX_SIGNATURES) {
-    throw dsseError('MALFORMED_ENVELOPE', `envelope has ${env.signatures.length} signatures (at most ${MAX_SIGNATURES})`);
+    throw dsseError(
+      'MALFORMED_ENVELOPE',
+      `envelope has ${env.signatures.length} signatures (at most ${MAX_SIGNATURES})`,
+    );
   }
   const signatures = env.signatures.map(parseSignature);
   return { payloadType: env.payloadType, payload: env.payload, signatures };
@@ -37,7 +44,8 @@ function parseJson(text: string): unknown {
     // an "Expected ..." error positioned at the very end of the input.
     const at = /at position (\d+)/.exec(message);
     const truncated =
-      /end of (JSON )?input|Unterminated/i.test(message) || (at !== null && Number(at[1]) >= text.trimEnd().length);
+      /end of (JSON )?input|Unterminated/i.test(message) ||
+      (at !== null && Number(at[1]) >= text.trimEnd().length);
     throw truncated
       ? dsseError('TRUNCATED_JSON', 'envelope JSON is truncated (input ends early)', err)
       : dsseError('MALFORMED_ENVELOPE', `envelope is not valid JSON: ${message}`, err);

@@ -16,7 +16,10 @@ export async function signEnvelope(
   if (signers.length === 0) throw dsseError('NO_SIGNERS', 'signEnvelope needs at least one signer');
   const message = pae(payloadType, payload);
   // Remote signers (KMS) sign in parallel; the common single local key skips the fan-out.
-  const sigs = signers.length === 1 ? [await signers[0]!.sign(message)] : await Promise.all(signers.map((s) => s.sign(message)));
+  const sigs =
+    signers.length === 1
+      ? [await signers[0]!.sign(message)]
+      : await Promise.all(signers.map((s) => s.sign(message)));
   const signatures = signers.map((s, i) => ({ keyid: s.keyid, sig: encodeBase64(sigs[i]!) }));
   return { payloadType, payload: encodeBase64(payload), signatures };
 }

@@ -39,7 +39,10 @@ export function verifyEnvelope(
     throw dsseError('BAD_THRESHOLD', `threshold must be a whole number >= 1, got ${threshold}`);
   }
   if (opts.payloadType !== undefined && env.payloadType !== opts.payloadType) {
-    throw dsseError('WRONG_PAYLOAD_TYPE', `payloadType is "${env.payloadType}", expected "${opts.payloadType}"`);
+    throw dsseError(
+      'WRONG_PAYLOAD_TYPE',
+      `payloadType is "${env.payloadType}", expected "${opts.payloadType}"`,
+    );
   }
   if (env.signatures.length === 0) throw dsseError('NO_SIGNATURES', 'envelope has no signatures');
   const trusted = uniqueByKeyid(verifiers);
@@ -48,7 +51,10 @@ export function verifyEnvelope(
     throw dsseError('BAD_THRESHOLD', `threshold ${threshold} exceeds the ${trusted.length} trusted key(s)`);
   }
   const payload = decodeBase64(env.payload, 'payload');
-  const sigs = env.signatures.map((s, i) => ({ keyid: s.keyid, bytes: decodeBase64(s.sig, `signatures[${i}].sig`) }));
+  const sigs = env.signatures.map((s, i) => ({
+    keyid: s.keyid,
+    bytes: decodeBase64(s.sig, `signatures[${i}].sig`),
+  }));
   const message = pae(env.payloadType, payload);
   const verified = new Set<string>();
   for (const s of sigs) {
@@ -77,7 +83,10 @@ function failure(env: DsseEnvelope, trusted: Verifier[], count: number, threshol
   const known = new Set(trusted.map((v) => v.keyid));
   const hints = env.signatures.map((s) => s.keyid);
   if (count === 0 && hints.every((h) => h !== undefined && h !== '' && !known.has(h))) {
-    return dsseError('UNKNOWN_KEY', `signed by unknown key(s) ${hints.join(', ')}; none of the trusted keys verifies`);
+    return dsseError(
+      'UNKNOWN_KEY',
+      `signed by unknown key(s) ${hints.join(', ')}; none of the trusted keys verifies`,
+    );
   }
   return dsseError(
     'BAD_SIGNATURE',

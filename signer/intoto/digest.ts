@@ -49,13 +49,15 @@ export function validateDigestSet(digest: unknown, where: string): DigestSet {
 }
 
 function checkDigest(alg: string, value: unknown, where: string): void {
-  if (!ALGORITHM_NAME.test(alg)) throw statementError('BAD_DIGEST', `${where}: "${alg}" is not an algorithm name`);
+  if (!ALGORITHM_NAME.test(alg))
+    throw statementError('BAD_DIGEST', `${where}: "${alg}" is not an algorithm name`);
   if (typeof value !== 'string' || !LOWER_HEX.test(value)) {
     throw statementError('BAD_DIGEST', `${where} must be lowercase hex`);
   }
   const expected = Object.hasOwn(DIGEST_HEX_LENGTHS, alg) ? DIGEST_HEX_LENGTHS[alg] : undefined;
   if (expected === undefined) {
-    if (value.length % 2 !== 0) throw statementError('BAD_DIGEST', `${where} has an odd number of hex digits`);
+    if (value.length % 2 !== 0)
+      throw statementError('BAD_DIGEST', `${where} has an odd number of hex digits`);
     return;
   }
   if (value.length === expected || (GIT_SHA256.has(alg) && value.length === 64)) return;

@@ -14,6 +14,9 @@ export type StatementErrorCode =
   | 'BAD_PREDICATE'
   | 'BAD_TIMESTAMP';
 
-export function statementError(code: StatementErrorCode, message: string): ProvenanceError<StatementErrorCode> {
+export function statementError(
+  code: StatementErrorCode,
+  message: string,
+): ProvenanceError<StatementErrorCode> {
   return new ProvenanceError<StatementErrorCode>(code, message);
 }

@@ -8,7 +8,14 @@ export function isRfc3339Utc(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const m = RFC3339_UTC.exec(value);
   if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
@@ -16,7 +23,10 @@ export function isRfc3339Utc(value: unknown): value is string {
 /** Throws BAD_TIMESTAMP naming the field unless `value` is an RFC 3339 UTC `Z` timestamp. */
 export function assertRfc3339Utc(value: unknown, where: string): string {
   if (!isRfc3339Utc(value)) {
-    throw statementError('BAD_TIMESTAMP', `${where} must be an RFC 3339 UTC timestamp like 2024-01-02T03:04:05Z, got ${JSON.stringify(value)}`);
+    throw statementError(
+      'BAD_TIMESTAMP',
+      `${where} must be an RFC 3339 UTC timestamp like 2024-01-02T03:04:05Z, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }

@@ -31,21 +31,30 @@ export function validateStatement<P = unknown>(value: unknown, rules: StatementR
   }
   const types = rules.types ?? [STATEMENT_V01, STATEMENT_V1];
   if (!types.includes(stmt._type as Statement['_type'])) {
-    throw statementError('BAD_STATEMENT_TYPE', `_type is ${JSON.stringify(stmt._type)}, expected one of ${types.join(', ')}`);
+    throw statementError(
+      'BAD_STATEMENT_TYPE',
+      `_type is ${JSON.stringify(stmt._type)}, expected one of ${types.join(', ')}`,
+    );
   }
   const subject = validateSubjects(stmt.subject, rules.allowNoSubjects);
   if (typeof stmt.predicateType !== 'string' || !URI.test(stmt.predicateType)) {
     throw statementError('BAD_PREDICATE_TYPE', 'predicateType must be a URI string');
   }
   if (rules.predicateType !== undefined && stmt.predicateType !== rules.predicateType) {
-    throw statementError('BAD_PREDICATE_TYPE', `predicateType is "${stmt.predicateType}", expected "${rules.predicateType}"`);
+    throw statementError(
+      'BAD_PREDICATE_TYPE',
+      `predicateType is "${stmt.predicateType}", expected "${rules.predicateType}"`,
+    );
   }
   if ('predicate' in stmt) asObject(stmt.predicate, 'predicate', 'BAD_PREDICATE');
   return { ...stmt, subject } as Statement<P>;
 }
 
 /** Parses statement bytes (e.g. a verified DSSE payload) and validates them. */
-export function parseStatement<P = unknown>(bytes: Buffer | string, rules: StatementRules = {}): Statement<P> {
+export function parseStatement<P = unknown>(
+  bytes: Buffer | string,
+  rules: StatementRules = {},
+): Statement<P> {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString());
@@ -84,5 +93,6 @@ function asObject(
 
 function onlyFields(obj: Record<string, unknown>, allowed: Set<string>, where: string): void {
   const extra = Object.keys(obj).filter((k) => !allowed.has(k));
-  if (extra.length > 0) throw statementError('UNEXPECTED_FIELD', `${where} has unexpected field(s): ${extra.join(', ')}`);
+  if (extra.length > 0)
+    throw statementError('UNEXPECTED_FIELD', `${where} has unexpected field(s): ${extra.join(', ')}`);
 }

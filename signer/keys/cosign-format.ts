@@ -20,19 +20,35 @@ export const SALT_BYTES = 32;
 export const NONCE_BYTES = 24;
 
 /** Parses and checks the JSON body; a broken structure is TAMPERED_KEY, odd params are refused. */
-export function parseCosignKeyJson(der: Buffer): { N: number; salt: Buffer; nonce: Buffer; ciphertext: Buffer } {
+export function parseCosignKeyJson(der: Buffer): {
+  N: number;
+  salt: Buffer;
+  nonce: Buffer;
+  ciphertext: Buffer;
+} {
   let doc: CosignEncryptedKey;
   try {
     doc = JSON.parse(der.toString('utf8')) as CosignEncryptedKey;
   } catch (err) {
     throw keyError('TAMPERED_KEY', 'cosign key body is not JSON: the key file is damaged', err);
   }
-  if (doc === null || typeof doc !== 'object' || typeof doc.kdf !== 'object' || typeof doc.cipher !== 'object' || doc.kdf === null || doc.cipher === null) {
+  if (
+    doc === null ||
+    typeof doc !== 'object' ||
+    typeof doc.kdf !== 'object' ||
+    typeof doc.cipher !== 'object' ||
+    doc.kdf === null ||
+    doc.cipher === null
+  ) {
     throw keyError('TAMPERED_KEY', 'cosign key JSON lacks kdf/cipher: the key file is damaged');
   }
-  if (doc.kdf.name !== 'scrypt') throw keyError('UNSUPPORTED_KDF', `cosign key kdf "${String(doc.kdf.name)}" is not scrypt`);
+  if (doc.kdf.name !== 'scrypt')
+    throw keyError('UNSUPPORTED_KDF', `cosign key kdf "${String(doc.kdf.name)}" is not scrypt`);
   if (doc.cipher.name !== 'nacl/secretbox') {
-    throw keyError('UNSUPPORTED_CIPHER', `cosign key cipher "${String(doc.cipher.name)}" is not nacl/secretbox`);
+    throw keyError(
+      'UNSUPPORTED_CIPHER',
+      `cosign key cipher "${String(doc.cipher.name)}" is not nacl/secretbox`,
+    );
   }
   const { N, r, p } = doc.kdf.params ?? ({} as Record<string, unknown>);
   if (!SCRYPT_N_ALLOWED.includes(N as number) || r !== SCRYPT_R || p !== SCRYPT_P) {
@@ -44,8 +60,10 @@ export function parseCosignKeyJson(der: Buffer): { N: number; salt: Buffer; nonc
   const salt = bytes(doc.kdf.salt, 'kdf.salt');
   const nonce = bytes(doc.cipher.nonce, 'cipher.nonce');
   const ciphertext = bytes(doc.ciphertext, 'ciphertext');
-  if (nonce.length !== NONCE_BYTES) throw keyError('TAMPERED_KEY', `cosign key nonce is ${nonce.length} bytes, not 24`);
-  if (salt.length === 0 || ciphertext.length <= 16) throw keyError('TAMPERED_KEY', 'cosign key salt or ciphertext is empty');
+  if (nonce.length !== NONCE_BYTES)
+    throw keyError('TAMPERED_KEY', `cosign key nonce is ${nonce.length} bytes, not 24`);
+  if (salt.length === 0 || ciphertext.length <= 16)
+    throw keyError('TAMPERED_KEY', 'cosign key salt or ciphertext is empty');
   return { N: N as number, salt, nonce, ciphertext };
 }
 

@@ -15,7 +15,12 @@ import {
 } from './cosign-format.ts';
 
 // Async scrypt: 64-128 MiB of work must not block a serving event loop.
-const scryptAsync = promisify(scrypt) as (pw: Buffer, salt: Buffer, len: number, opts: ScryptOptions) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  pw: Buffer,
+  salt: Buffer,
+  len: number,
+  opts: ScryptOptions,
+) => Promise<Buffer>;
 const deriveKey = (password: Buffer, salt: Buffer, N: number): Promise<Buffer> =>
   scryptAsync(password, salt, 32, { N, r: SCRYPT_R, p: SCRYPT_P, maxmem: SCRYPT_MAXMEM });
 
@@ -31,14 +36,19 @@ export function isCosignKey(pem: string): boolean {
  */
 export async function decryptCosignKey(pem: string, password: Buffer): Promise<KeyObject> {
   const block = pemBlocks(pem).find((b) => (COSIGN_LABELS as readonly string[]).includes(b.label));
-  if (!block) throw keyError('TAMPERED_KEY', 'no complete cosign private key PEM block: the key file is damaged');
+  if (!block)
+    throw keyError('TAMPERED_KEY', 'no complete cosign private key PEM block: the key file is damaged');
   const { N, salt, nonce, ciphertext } = parseCosignKeyJson(block.der);
   const key = await deriveKey(password, salt, N);
   let der: Uint8Array;
   try {
     der = xsalsa20poly1305(key, nonce).decrypt(ciphertext);
   } catch (err) {
-    throw keyError('WRONG_PASSWORD', 'cannot decrypt the cosign key: wrong password or tampered key file', err);
+    throw keyError(
+      'WRONG_PASSWORD',
+      'cannot decrypt the cosign key: wrong password or tampered key file',
+      err,
+    );
   } finally {
     key.fill(0);
   }
@@ -53,7 +63,8 @@ export async function decryptCosignKey(pem: string, password: Buffer): Promise<K
 
 /** Encrypts a private key in cosign's current format (`ENCRYPTED SIGSTORE PRIVATE KEY`). */
 export async function encryptCosignKey(privateKey: KeyObject, password: Buffer, N = 65536): Promise<string> {
-  if (!SCRYPT_N_ALLOWED.includes(N)) throw keyError('SCRYPT_PARAMS_REFUSED', `scrypt N=${N} is not one of ${SCRYPT_N_ALLOWED.join(', ')}`);
+  if (!SCRYPT_N_ALLOWED.includes(N))
+    throw keyError('SCRYPT_PARAMS_REFUSED', `scrypt N=${N} is not one of ${SCRYPT_N_ALLOWED.join(', ')}`);
   const salt = randomBytes(SALT_BYTES);
   const nonce = randomBytes(NONCE_BYTES);
   const key = await deriveKey(password, salt, N);

@@ -19,6 +19,10 @@ export type KeyErrorCode =
   | 'NO_KEYS'
   | 'UNKNOWN_KEY_SOURCE';
 
-export function keyError(code: KeyErrorCode, message: string, cause?: unknown): ProvenanceError<KeyErrorCode> {
+export function keyError(
+  code: KeyErrorCode,
+  message: string,
+  cause?: unknown,
+): ProvenanceError<KeyErrorCode> {
   return new ProvenanceError<KeyErrorCode>(code, message, cause === undefined ? undefined : { cause });
 }

@@ -5,7 +5,10 @@ export const KEY_TYPES = ['ecdsa-p256', 'ed25519', 'rsa'] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 
 /** RSA keys are 3072 bits: NIST's recommendation past 2030, still fast to verify. */
-export function generateKeyPair(type: KeyType = 'ecdsa-p256'): { privateKey: KeyObject; publicKey: KeyObject } {
+export function generateKeyPair(type: KeyType = 'ecdsa-p256'): {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+} {
   if (type === 'ed25519') return generateKeyPairSync('ed25519');
   if (type === 'rsa') return generateKeyPairSync('rsa', { modulusLength: 3072 });
   return generateKeyPairSync('ec', { namedCurve: 'P-256' });

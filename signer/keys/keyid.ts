@@ -18,7 +18,8 @@ export function sshWirePublicKey(publicKey: KeyObject): Buffer {
   switch (publicKey.asymmetricKeyType) {
     case 'ec': {
       const curve = { 'P-256': 'nistp256', 'P-384': 'nistp384', 'P-521': 'nistp521' }[jwk.crv ?? ''];
-      if (!curve) throw new ProvenanceError('UNSUPPORTED_CURVE', `unsupported EC curve ${jwk.crv ?? 'unknown'}`);
+      if (!curve)
+        throw new ProvenanceError('UNSUPPORTED_CURVE', `unsupported EC curve ${jwk.crv ?? 'unknown'}`);
       const point = Buffer.concat([Buffer.from([4]), b64u(jwk.x), b64u(jwk.y)]);
       return Buffer.concat([sshString(`ecdsa-sha2-${curve}`), sshString(curve), sshString(point)]);
     }

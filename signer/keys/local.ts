@@ -10,17 +10,24 @@ export function algorithmOf(key: KeyObject): SigningAlgorithm {
       return 'ed25519';
     case 'rsa': {
       const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-      if (bits < 2048) throw new ProvenanceError('UNSUPPORTED_KEY', `RSA key of ${bits} bits is too small (at least 2048)`);
+      if (bits < 2048)
+        throw new ProvenanceError('UNSUPPORTED_KEY', `RSA key of ${bits} bits is too small (at least 2048)`);
       return 'rsa-pkcs1v15-sha256';
     }
     case 'ec': {
       const curve = key.asymmetricKeyDetails?.namedCurve;
       if (curve === 'prime256v1') return 'ecdsa-p256-sha256';
       if (curve === 'secp384r1') return 'ecdsa-p384-sha384';
-      throw new ProvenanceError('UNSUPPORTED_CURVE', `unsupported EC curve ${curve ?? 'unknown'} (use P-256 or P-384)`);
+      throw new ProvenanceError(
+        'UNSUPPORTED_CURVE',
+        `unsupported EC curve ${curve ?? 'unknown'} (use P-256 or P-384)`,
+      );
     }
     default:
-      throw new ProvenanceError('UNSUPPORTED_KEY', `unsupported key type ${key.asymmetricKeyType ?? 'unknown'}`);
+      throw new ProvenanceError(
+        'UNSUPPORTED_KEY',
+        `unsupported key type ${key.asymmetricKeyType ?? 'unknown'}`,
+      );
   }
 }
 
@@ -39,7 +46,8 @@ export class LocalSigner implements Signer {
   readonly #digest: 'sha256' | 'sha384' | null;
 
   constructor(privateKey: KeyObject) {
-    if (privateKey.type !== 'private') throw new ProvenanceError('UNSUPPORTED_KEY', 'a private key is required to sign');
+    if (privateKey.type !== 'private')
+      throw new ProvenanceError('UNSUPPORTED_KEY', 'a private key is required to sign');
     this.#privateKey = privateKey;
     this.algorithm = algorithmOf(privateKey);
     this.#digest = digestOf(this.algorithm);

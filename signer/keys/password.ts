@@ -25,5 +25,8 @@ export async function resolvePassword(src: PasswordSources, what: string): Promi
   }
   const env = src.env ?? process.env;
   if (env.COSIGN_PASSWORD !== undefined) return Buffer.from(env.COSIGN_PASSWORD);
-  throw keyError('NO_PASSWORD', `${what} is encrypted: set COSIGN_PASSWORD or provide a cosign.password file`);
+  throw keyError(
+    'NO_PASSWORD',
+    `${what} is encrypted: set COSIGN_PASSWORD or provide a cosign.password file`,
+  );
 }

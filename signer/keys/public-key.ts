@@ -12,10 +12,15 @@ export function publicKeysFromPem(pem: string, what: string): KeyObject[] {
   for (const b of blocks) {
     try {
       if (b.label === 'PUBLIC KEY') keys.push(createPublicKey({ key: b.der, format: 'der', type: 'spki' }));
-      else if (b.label === 'RSA PUBLIC KEY') keys.push(createPublicKey({ key: b.der, format: 'der', type: 'pkcs1' }));
+      else if (b.label === 'RSA PUBLIC KEY')
+        keys.push(createPublicKey({ key: b.der, format: 'der', type: 'pkcs1' }));
       else if (b.label === 'CERTIFICATE') keys.push(new X509Certificate(b.der).publicKey);
     } catch (err) {
-      throw keyError('UNREADABLE_KEY', `${what}: ${b.label} cannot be parsed (${(err as Error).message})`, err);
+      throw keyError(
+        'UNREADABLE_KEY',
+        `${what}: ${b.label} cannot be parsed (${(err as Error).message})`,
+        err,
+      );
     }
   }
   if (keys.length === 0) {

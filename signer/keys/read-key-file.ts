@@ -12,7 +12,8 @@ export async function readKeyFile(path: string): Promise<string> {
   } catch (err) {
     throw keyError('KEY_NOT_FOUND', `key file ${path} does not exist or cannot be read`, err);
   }
-  if (size > MAX_KEY_FILE_BYTES) throw keyError('UNREADABLE_KEY', `${path} is ${size} bytes: too big to be a key file`);
+  if (size > MAX_KEY_FILE_BYTES)
+    throw keyError('UNREADABLE_KEY', `${path} is ${size} bytes: too big to be a key file`);
   try {
     return await readFile(path, 'utf8');
   } catch (err) {

@@ -17,11 +17,15 @@ export async function privateKeyFromSecretDir(dir: string, src: PasswordSources)
   if ((await kindOf(x509)) === 'file') return privateKeyFromPem(await readKeyFile(x509), x509, src);
   const cosignKey = join(dir, 'cosign.key');
   if ((await kindOf(cosignKey)) !== 'file') {
-    throw keyError('NO_KEYS', `directory ${dir} holds neither x509.pem nor cosign.key (the Chains signing-secrets layout)`);
+    throw keyError(
+      'NO_KEYS',
+      `directory ${dir} holds neither x509.pem nor cosign.key (the Chains signing-secrets layout)`,
+    );
   }
   const passwordFile = join(dir, 'cosign.password');
   const explicit = src.password !== undefined || src.passwordFile !== undefined;
-  const withDirPassword = !explicit && (await kindOf(passwordFile)) === 'file' ? { ...src, passwordFile } : src;
+  const withDirPassword =
+    !explicit && (await kindOf(passwordFile)) === 'file' ? { ...src, passwordFile } : src;
   return privateKeyFromPem(await readKeyFile(cosignKey), cosignKey, withDirPassword);
 }
 
@@ -42,6 +46,7 @@ export async function publicKeysFromDir(dir: string): Promise<KeyObject[]> {
     if (!/-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----/.test(pem)) continue;
     keys.push(...publicKeysFromPem(pem, path));
   }
-  if (keys.length === 0) throw keyError('NO_KEYS', `directory ${dir} holds no public key files (*.pub, *.pem, *.crt)`);
+  if (keys.length === 0)
+    throw keyError('NO_KEYS', `directory ${dir} holds no public key files (*.pub, *.pem, *.crt)`);
   return keys;
 }

@@ -26,14 +26,18 @@ export const fileKeySource: KeySource = {
     const path = ref.replace(/^file:\/\//, '');
     const kind = await kindOf(path);
     if (kind === null) throw keyError('KEY_NOT_FOUND', `key ${path} does not exist`);
-    const key = kind === 'dir' ? await privateKeyFromSecretDir(path, opts) : await privateKeyFromPem(await readKeyFile(path), path, opts);
+    const key =
+      kind === 'dir'
+        ? await privateKeyFromSecretDir(path, opts)
+        : await privateKeyFromPem(await readKeyFile(path), path, opts);
     return new LocalSigner(key);
   },
   async verifiers(ref) {
     const path = ref.replace(/^file:\/\//, '');
     const kind = await kindOf(path);
     if (kind === null) throw keyError('KEY_NOT_FOUND', `key ${path} does not exist`);
-    const keys = kind === 'dir' ? await publicKeysFromDir(path) : publicKeysFromPem(await readKeyFile(path), path);
+    const keys =
+      kind === 'dir' ? await publicKeysFromDir(path) : publicKeysFromPem(await readKeyFile(path), path);
     return keys.map((k) => new PublicKeyVerifier(k));
   },
 };
@@ -44,7 +48,9 @@ export const awsKmsKeySource: KeySource = {
   verifiers: async (ref, opts) => [await loadAwsKmsVerifier(ref, opts.kms)],
 };
 
-export const KEY_SOURCES = new Registry<KeySource>('key source').register('file', fileKeySource).register('awskms', awsKmsKeySource);
+export const KEY_SOURCES = new Registry<KeySource>('key source')
+  .register('file', fileKeySource)
+  .register('awskms', awsKmsKeySource);
 
 /** The registry name for a ref: its URI scheme, or `file` for a plain path. */
 export function sourceNameOf(ref: string): string {
@@ -55,7 +61,10 @@ export function sourceNameOf(ref: string): string {
 function sourceFor(ref: string): KeySource {
   const name = sourceNameOf(ref);
   if (!KEY_SOURCES.has(name)) {
-    throw keyError('UNKNOWN_KEY_SOURCE', `key source "${name}://" is not supported (known: ${KEY_SOURCES.names().join(', ')})`);
+    throw keyError(
+      'UNKNOWN_KEY_SOURCE',
+      `key source "${name}://" is not supported (known: ${KEY_SOURCES.names().join(', ')})`,
+    );
   }
   return KEY_SOURCES.get(name);
 }
@@ -66,8 +75,13 @@ export async function loadSigner(ref: string, opts: KeyLoadOptions = {}): Promis
 }
 
 /** Trusted keys from one or more refs (files, directories, KMS URIs), one per keyid. */
-export async function loadVerifiers(refs: string | readonly string[], opts: KeyLoadOptions = {}): Promise<Verifier[]> {
-  const all = await Promise.all((typeof refs === 'string' ? [refs] : refs).map((r) => sourceFor(r).verifiers(r, opts)));
+export async function loadVerifiers(
+  refs: string | readonly string[],
+  opts: KeyLoadOptions = {},
+): Promise<Verifier[]> {
+  const all = await Promise.all(
+    (typeof refs === 'string' ? [refs] : refs).map((r) => sourceFor(r).verifiers(r, opts)),
+  );
   const byKeyid = new Map<string, Verifier>();
   for (const v of all.flat()) if (!byKeyid.has(v.keyid)) byKeyid.set(v.keyid, v);
   return [...byKeyid.values()];

@@ -51,7 +51,8 @@ const command: Command = {
   async run(argv, io) {
     const { values } = parseFlags(argv, FLAGS, { maxPositionals: 0 });
     const type = (stringFlag(values, 'type') ?? 'ecdsa-p256') as KeyType;
-    if (!KEY_TYPES.includes(type)) throw new UsageError(`--type must be one of ${KEY_TYPES.join(', ')}, got "${type}"`);
+    if (!KEY_TYPES.includes(type))
+      throw new UsageError(`--type must be one of ${KEY_TYPES.join(', ')}, got "${type}"`);
     const cosign = boolFlag(values, 'cosign');
     const password = cosign ? cosignPassword(io, boolFlag(values, 'allow-empty-password')) : undefined;
     const dir = resolve(io.cwd, stringFlag(values, 'out') ?? '.');
@@ -67,7 +68,9 @@ const command: Command = {
       await writeFile(files.pub, publicPem, { mode: 0o644, flag });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      io.stderr.write(`tkn-provenance keygen: ${(err as NodeJS.ErrnoException).path} exists; use --force to overwrite\n`);
+      io.stderr.write(
+        `tkn-provenance keygen: ${(err as NodeJS.ErrnoException).path} exists; use --force to overwrite\n`,
+      );
       return EXIT_USAGE;
     }
     io.stderr.write(`private key: ${files.key}\npublic key:  ${files.pub}\n`);
@@ -81,7 +84,9 @@ function cosignPassword(io: CliIO, allowEmpty: boolean): Buffer {
   const value = io.env.COSIGN_PASSWORD;
   if (value === undefined) throw new UsageError('--cosign needs the key password in COSIGN_PASSWORD');
   if (value === '' && !allowEmpty) {
-    throw new UsageError('COSIGN_PASSWORD is empty: an unprotected key; pass --allow-empty-password to accept that');
+    throw new UsageError(
+      'COSIGN_PASSWORD is empty: an unprotected key; pass --allow-empty-password to accept that',
+    );
   }
   return Buffer.from(value);
 }

@@ -57,7 +57,10 @@ const command: Command = {
     const keyRef = keyPath(stringFlag(values, 'key', true), io.cwd);
     const passwordFile = stringFlag(values, 'password-file');
     const payload = await readInput(file);
-    const signer = await loadSigner(keyRef, { env: io.env, passwordFile: passwordFile && resolve(io.cwd, passwordFile) });
+    const signer = await loadSigner(keyRef, {
+      env: io.env,
+      passwordFile: passwordFile && resolve(io.cwd, passwordFile),
+    });
     let text: string;
     try {
       text = boolFlag(values, 'bundle')
@@ -86,7 +89,9 @@ async function readInput(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
-    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 

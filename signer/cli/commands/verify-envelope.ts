@@ -51,13 +51,20 @@ const command: Command = {
     const { values, positionals } = parseFlags(argv, FLAGS);
     const file = resolve(io.cwd, onePositional(positionals, 'FILE to verify'));
     const keys = stringList(values, 'key');
-    if (keys.length === 0) throw new UsageError('--key is required (a public key file, a directory of keys or awskms://...)');
+    if (keys.length === 0)
+      throw new UsageError('--key is required (a public key file, a directory of keys or awskms://...)');
     const threshold = parseThreshold(stringFlag(values, 'threshold'));
-    const verifiers = await loadVerifiers(keys.map((k) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(k) ? k : resolve(io.cwd, k))), { env: io.env });
+    const verifiers = await loadVerifiers(
+      keys.map((k) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(k) ? k : resolve(io.cwd, k))),
+      { env: io.env },
+    );
     const text = await readDocument(file);
     const json = boolFlag(values, 'json');
     try {
-      const result = verifySignedDocument(text, verifiers, { payloadType: stringFlag(values, 'payload-type'), threshold });
+      const result = verifySignedDocument(text, verifiers, {
+        payloadType: stringFlag(values, 'payload-type'),
+        threshold,
+      });
       reportValid(io, file, result, json);
       return EXIT_OK;
     } catch (err) {
@@ -73,16 +80,21 @@ const command: Command = {
 function reportValid(io: CliIO, file: string, r: VerifiedDocument, json: boolean): void {
   const payloadSha256 = createHash('sha256').update(r.payload).digest('hex');
   if (json) {
-    io.stdout.write(`${JSON.stringify({ valid: true, format: r.format, payloadType: r.payloadType, keyids: r.keyids, payloadSha256 })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ valid: true, format: r.format, payloadType: r.payloadType, keyids: r.keyids, payloadSha256 })}\n`,
+    );
   } else {
-    io.stdout.write(`VALID ${file}: ${r.payloadType} payload (${r.payload.length} bytes, sha256:${payloadSha256}) signed by ${r.keyids.join(', ')}\n`);
+    io.stdout.write(
+      `VALID ${file}: ${r.payloadType} payload (${r.payload.length} bytes, sha256:${payloadSha256}) signed by ${r.keyids.join(', ')}\n`,
+    );
   }
 }
 
 function parseThreshold(value: string | undefined): number {
   if (value === undefined) return 1;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--threshold must be a whole number >= 1, got "${value}"`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--threshold must be a whole number >= 1, got "${value}"`);
   return n;
 }
 
@@ -90,7 +102,9 @@ async function readDocument(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
-    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 

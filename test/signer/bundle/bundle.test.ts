@@ -28,18 +28,25 @@ for (const [type, make] of Object.entries(keyPairs)) {
     const json = await createDsseBundle(TYPE, body, signer);
     assert.equal(json.mediaType, BUNDLE_V03_MEDIA_TYPE);
     assert.equal(json.verificationMaterial.publicKey?.hint, signer.keyid);
-    assert.deepEqual(json.verificationMaterial.tlogEntries ?? [], [], 'no transparency log entries (proto JSON omits empty lists)');
+    assert.deepEqual(
+      json.verificationMaterial.tlogEntries ?? [],
+      [],
+      'no transparency log entries (proto JSON omits empty lists)',
+    );
     const out = verifyDsseBundle(JSON.parse(JSON.stringify(json)), [verifier], { payloadType: TYPE });
     assert.deepEqual(out.payload, body);
     assert.deepEqual(out.keyids, [signer.keyid]);
   });
 }
 
-test('the bundle\'s envelope is a plain DSSE envelope our own verifier accepts', async () => {
+test("the bundle's envelope is a plain DSSE envelope our own verifier accepts", async () => {
   const { signer, verifier } = pair(keyPairs['ecdsa-p256']);
   const json = await createDsseBundle(TYPE, body, signer);
   const env = json.dsseEnvelope!;
-  const out = verifyEnvelope({ payloadType: env.payloadType, payload: env.payload, signatures: env.signatures }, [verifier]);
+  const out = verifyEnvelope(
+    { payloadType: env.payloadType, payload: env.payload, signatures: env.signatures },
+    [verifier],
+  );
   assert.deepEqual(out.payload, body);
 });
 
@@ -48,12 +55,31 @@ test('an envelope we sign, wrapped in a bundle by hand, verifies with @sigstore/
   const env = await signEnvelope(TYPE, body, [signer]);
   const bundle = bundleFromJSON({
     mediaType: BUNDLE_V03_MEDIA_TYPE,
-    verificationMaterial: { publicKey: { hint: signer.keyid }, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } },
+    verificationMaterial: {
+      publicKey: { hint: signer.keyid },
+      tlogEntries: [],
+      timestampVerificationData: { rfc3161Timestamps: [] },
+    },
     dsseEnvelope: env,
   });
-  const root = { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] };
-  const trust = toTrustMaterial(root as never, { [signer.keyid]: { rawBytes: signer.publicKey.export({ type: 'spki', format: 'der' }), keyDetails: 0 } as never });
-  const result = new SigstoreVerifier(trust, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }).verify(toSignedEntity(bundle));
+  const root = {
+    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+    tlogs: [],
+    certificateAuthorities: [],
+    ctlogs: [],
+    timestampAuthorities: [],
+  };
+  const trust = toTrustMaterial(root as never, {
+    [signer.keyid]: {
+      rawBytes: signer.publicKey.export({ type: 'spki', format: 'der' }),
+      keyDetails: 0,
+    } as never,
+  });
+  const result = new SigstoreVerifier(trust, {
+    tlogThreshold: 0,
+    ctlogThreshold: 0,
+    timestampThreshold: 0,
+  }).verify(toSignedEntity(bundle));
   assert.ok(result.key.equals(signer.publicKey));
 });
 
@@ -61,13 +87,23 @@ test('rotation: an unknown hint falls back to every trusted key; tampering and s
   const { signer, verifier } = pair(keyPairs['ecdsa-p256']);
   const stranger = pair(keyPairs['ecdsa-p256']).verifier;
   const json = JSON.parse(JSON.stringify(await createDsseBundle(TYPE, body, signer)));
-  const noHint = { ...json, verificationMaterial: { ...json.verificationMaterial, publicKey: { hint: 'other' } } };
+  const noHint = {
+    ...json,
+    verificationMaterial: { ...json.verificationMaterial, publicKey: { hint: 'other' } },
+  };
   assert.deepEqual(verifyDsseBundle(noHint, [stranger, verifier]).keyids, [signer.keyid]);
   assert.throws(() => verifyDsseBundle(json, [stranger]), { code: 'UNKNOWN_KEY' });
-  const tampered = { ...json, dsseEnvelope: { ...json.dsseEnvelope, payload: Buffer.from('{"x":1}').toString('base64') } };
+  const tampered = {
+    ...json,
+    dsseEnvelope: { ...json.dsseEnvelope, payload: Buffer.from('{"x":1}').toString('base64') },
+  };
   assert.throws(() => verifyDsseBundle(tampered, [verifier]), { code: 'BAD_SIGNATURE' });
-  assert.throws(() => verifyDsseBundle(json, [verifier], { payloadType: 'text/plain' }), { code: 'WRONG_PAYLOAD_TYPE' });
-  assert.throws(() => verifyDsseBundle({ mediaType: BUNDLE_V03_MEDIA_TYPE }, [verifier]), { code: 'MALFORMED_BUNDLE' });
+  assert.throws(() => verifyDsseBundle(json, [verifier], { payloadType: 'text/plain' }), {
+    code: 'WRONG_PAYLOAD_TYPE',
+  });
+  assert.throws(() => verifyDsseBundle({ mediaType: BUNDLE_V03_MEDIA_TYPE }, [verifier]), {
+    code: 'MALFORMED_BUNDLE',
+  });
   assert.throws(() => verifyDsseBundle(json, []), { code: 'UNKNOWN_KEY' });
 });
 

@@ -16,7 +16,10 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const sink = (into: Buffer[]) => new Writable({ write: (c, _e, cb) => (into.push(Buffer.from(c)), cb()) });
@@ -30,7 +33,11 @@ async function usable(keyPath: string, pubPath: string, env: NodeJS.ProcessEnv =
   return verifyEnvelope(envlp, await loadVerifiers(pubPath)).keyids[0]!;
 }
 
-for (const [type, algorithm] of [['ecdsa-p256', 'ecdsa-p256-sha256'], ['ed25519', 'ed25519'], ['rsa', 'rsa-pkcs1v15-sha256']]) {
+for (const [type, algorithm] of [
+  ['ecdsa-p256', 'ecdsa-p256-sha256'],
+  ['ed25519', 'ed25519'],
+  ['rsa', 'rsa-pkcs1v15-sha256'],
+]) {
   test(`keygen --type ${type} writes a 0600 PKCS#8 key and a PUBLIC KEY PEM, prints the keyid`, async () => {
     const r = await cli(['--out', type!, '--type', type!]);
     assert.equal(r.code, 0, r.stderr);
@@ -63,8 +70,14 @@ test('keygen --cosign writes an ENCRYPTED SIGSTORE PRIVATE KEY (N=65536) that op
   const body = JSON.parse(Buffer.from(keyText.split('\n').slice(1, -2).join(''), 'base64').toString());
   assert.equal(body.kdf.params.N, 65536);
   assert.ok(openCosignKeyIndependently(keyText, 'correct horse'));
-  assert.ok(!r.stdout.includes('correct horse') && !r.stderr.includes('correct horse'), 'the password is never echoed');
-  assert.equal(await usable(join(dir, 'cosign/cosign.key'), join(dir, 'cosign/cosign.pub'), env), r.stdout.trim());
+  assert.ok(
+    !r.stdout.includes('correct horse') && !r.stderr.includes('correct horse'),
+    'the password is never echoed',
+  );
+  assert.equal(
+    await usable(join(dir, 'cosign/cosign.key'), join(dir, 'cosign/cosign.pub'), env),
+    r.stdout.trim(),
+  );
 });
 
 test('keygen --cosign needs COSIGN_PASSWORD and refuses an empty one unless allowed', async () => {
@@ -75,7 +88,9 @@ test('keygen --cosign needs COSIGN_PASSWORD and refuses an empty one unless allo
   const empty = await cli(['--cosign', '--out', 'emptypw'], { COSIGN_PASSWORD: '' });
   assert.equal(empty.code, 2);
   assert.match(empty.stderr, /--allow-empty-password/);
-  const allowed = await cli(['--cosign', '--allow-empty-password', '--out', 'emptypw'], { COSIGN_PASSWORD: '' });
+  const allowed = await cli(['--cosign', '--allow-empty-password', '--out', 'emptypw'], {
+    COSIGN_PASSWORD: '',
+  });
   assert.equal(allowed.code, 0);
   assert.ok(openCosignKeyIndependently(readFileSync(join(dir, 'emptypw/cosign.key'), 'utf8'), ''));
 });

@@ -27,7 +27,10 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const sink = (into: Buffer[]) => new Writable({ write: (c, _e, cb) => (into.push(Buffer.from(c)), cb()) });
@@ -44,7 +47,10 @@ test('sign writes an envelope of the exact file bytes to stdout', async () => {
 });
 
 test('sign --out writes a file; --bundle writes a sigstore bundle v0.3', async () => {
-  assert.equal((await cli(['--key', 'key.pem', '--payload-type', TYPE, '--out', 'stmt.dsse.json', 'stmt.json'])).code, 0);
+  assert.equal(
+    (await cli(['--key', 'key.pem', '--payload-type', TYPE, '--out', 'stmt.dsse.json', 'stmt.json'])).code,
+    0,
+  );
   verifyEnvelope(parseEnvelope(readFileSync(join(dir, 'stmt.dsse.json'))), [verifier]);
   const b = await cli(['--key', 'key.pem', '--payload-type', TYPE, '--bundle', 'stmt.json']);
   assert.equal(b.code, 0, b.stderr);
@@ -91,7 +97,16 @@ test('sign usage errors exit 2 and say what is missing', async () => {
 test('the installed entry point signs when spawned as a process', async () => {
   const { stdout } = await promisify(execFile)(
     'npx',
-    ['node', join(ROOT, 'signer/cli/tkn-provenance.ts'), 'sign', '--key', join(dir, 'key.pem'), '--payload-type', TYPE, join(dir, 'stmt.json')],
+    [
+      'node',
+      join(ROOT, 'signer/cli/tkn-provenance.ts'),
+      'sign',
+      '--key',
+      join(dir, 'key.pem'),
+      '--payload-type',
+      TYPE,
+      join(dir, 'stmt.json'),
+    ],
     { cwd: ROOT, env: { ...process.env, COSIGN_PASSWORD: '' } },
   );
   assert.deepEqual(verifyEnvelope(parseEnvelope(stdout), [verifier]).payload, statement);

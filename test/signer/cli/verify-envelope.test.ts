@@ -33,7 +33,10 @@ before(async () => {
   writeFileSync(join(dir, 'env.json'), serializeEnvelope(env));
   writeFileSync(join(dir, 'both.json'), serializeEnvelope(await signEnvelope(TYPE, body, [a, b])));
   writeFileSync(join(dir, 'bundle.json'), JSON.stringify(await createDsseBundle(TYPE, body, a)));
-  writeFileSync(join(dir, 'tampered.json'), serializeEnvelope({ ...env, payload: Buffer.from('{}').toString('base64') }));
+  writeFileSync(
+    join(dir, 'tampered.json'),
+    serializeEnvelope({ ...env, payload: Buffer.from('{}').toString('base64') }),
+  );
   writeFileSync(join(dir, 'truncated.json'), serializeEnvelope(env).slice(0, 50));
   writeFileSync(join(dir, 'badb64.json'), serializeEnvelope({ ...env, payload: 'e30' }));
 });
@@ -43,7 +46,12 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const sink = (into: Buffer[]) => new Writable({ write: (c, _e, cb) => (into.push(Buffer.from(c)), cb()) });
-  const code = await main(['verify-envelope', ...argv], { stdout: sink(out), stderr: sink(err), env: {}, cwd: dir });
+  const code = await main(['verify-envelope', ...argv], {
+    stdout: sink(out),
+    stderr: sink(err),
+    env: {},
+    cwd: dir,
+  });
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
 }
 
@@ -51,7 +59,12 @@ test('a valid envelope: exit 0 and a one-line verdict naming the keyid', async (
   const r = await cli(['--key', 'a.pub', '--payload-type', TYPE, 'env.json']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(r.stdout.split('\n').length, 2);
-  assert.match(r.stdout, new RegExp(`^VALID .*env\\.json: ${TYPE.replace(/[.+]/g, '\\$&')} payload .* signed by ${a.keyid.replace(/[+/]/g, '.')}\\n$`));
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `^VALID .*env\\.json: ${TYPE.replace(/[.+]/g, '\\$&')} payload .* signed by ${a.keyid.replace(/[+/]/g, '.')}\\n$`,
+    ),
+  );
 });
 
 test('--json reports machine-readable results, valid or not', async () => {
@@ -61,7 +74,11 @@ test('--json reports machine-readable results, valid or not', async () => {
   assert.equal(ok.format, 'dsse');
   const bad = await cli(['--key', 'a.pub', '--json', 'tampered.json']);
   assert.equal(bad.code, 1);
-  assert.deepEqual(JSON.parse(bad.stdout), { valid: false, code: 'BAD_SIGNATURE', error: JSON.parse(bad.stdout).error });
+  assert.deepEqual(JSON.parse(bad.stdout), {
+    valid: false,
+    code: 'BAD_SIGNATURE',
+    error: JSON.parse(bad.stdout).error,
+  });
 });
 
 test('every kind of invalid file exits 1 with its reason', async () => {
@@ -85,7 +102,11 @@ test('rotation and thresholds: several --key flags or a key directory; --thresho
   assert.equal((await cli(['--key', 'trust', 'env.json'])).code, 0);
   assert.equal((await cli(['--key', 'a.pub', '--key', 'b.pub', '--threshold', '2', 'both.json'])).code, 0);
   assert.equal((await cli(['--key', 'a.pub', '--key', 'b.pub', '--threshold', '2', 'env.json'])).code, 1);
-  assert.equal((await cli(['--key', 'a.pub', '--threshold', '2', 'both.json'])).code, 2, 'more than the trusted keys');
+  assert.equal(
+    (await cli(['--key', 'a.pub', '--threshold', '2', 'both.json'])).code,
+    2,
+    'more than the trusted keys',
+  );
 });
 
 test('a sigstore bundle is accepted too', async () => {
@@ -95,7 +116,14 @@ test('a sigstore bundle is accepted too', async () => {
 });
 
 test('usage errors exit 2', async () => {
-  for (const argv of [['env.json'], ['--key', 'a.pub'], ['--key', 'missing.pub', 'env.json'], ['--key', 'a.pub', 'absent.json'], ['--key', 'a.pub', '--threshold', '0', 'env.json'], ['--nope']]) {
+  for (const argv of [
+    ['env.json'],
+    ['--key', 'a.pub'],
+    ['--key', 'missing.pub', 'env.json'],
+    ['--key', 'a.pub', 'absent.json'],
+    ['--key', 'a.pub', '--threshold', '0', 'env.json'],
+    ['--nope'],
+  ]) {
     assert.equal((await cli(argv)).code, 2, argv.join(' '));
   }
   assert.match((await cli(['--help'])).stdout, /Examples:\n\s+tkn-provenance verify-envelope/);
@@ -104,8 +132,18 @@ test('usage errors exit 2', async () => {
 test('spawned as a process: exit codes 0 and 1 reach the shell', async () => {
   const run = (file: string) =>
     new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile('npx', ['node', join(ROOT, 'signer/cli/tkn-provenance.ts'), 'verify-envelope', '--key', join(dir, 'a.pub'), join(dir, file)], { cwd: ROOT }, (err, stdout) =>
-        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }),
+      execFile(
+        'npx',
+        [
+          'node',
+          join(ROOT, 'signer/cli/tkn-provenance.ts'),
+          'verify-envelope',
+          '--key',
+          join(dir, 'a.pub'),
+          join(dir, file),
+        ],
+        { cwd: ROOT },
+        (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }),
       );
     });
   const ok = await run('env.json');

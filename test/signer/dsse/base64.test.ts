@@ -23,13 +23,23 @@ test('the URL-safe alphabet is accepted, as DSSE requires of verifiers', () => {
 
 test('missing padding, whitespace, mixed alphabets and junk are MALFORMED_BASE64', () => {
   for (const bad of ['aGVsbG8gd29ybGQ', 'aGVs bG8=', 'aGVs\nbG8=', '+_==', 'a===', '!!!!', 'aGVsbG8=aGVs']) {
-    assert.equal(code(() => decodeBase64(bad, 'p')), 'MALFORMED_BASE64', bad);
+    assert.equal(
+      code(() => decodeBase64(bad, 'p')),
+      'MALFORMED_BASE64',
+      bad,
+    );
   }
 });
 
 test('non-canonical trailing bits are refused, so no text edit decodes to the same bytes', () => {
-  assert.equal(code(() => decodeBase64('aGVsbG8gd29ybGR=', 'p')), 'MALFORMED_BASE64');
-  assert.equal(code(() => decodeBase64('QR==', 'p')), 'MALFORMED_BASE64');
+  assert.equal(
+    code(() => decodeBase64('aGVsbG8gd29ybGR=', 'p')),
+    'MALFORMED_BASE64',
+  );
+  assert.equal(
+    code(() => decodeBase64('QR==', 'p')),
+    'MALFORMED_BASE64',
+  );
   assert.equal(decodeBase64('QQ==', 'p').toString(), 'A');
 });
 

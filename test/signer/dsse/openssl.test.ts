@@ -13,7 +13,8 @@ import { KEY_TYPES, pair, type KeyType } from './keys.ts';
 
 const TYPE = 'application/vnd.in-toto+json';
 const body = Buffer.from('{"_type":"https://in-toto.io/Statement/v1","subject":[]}');
-const openssl = (args: string[]): string => execFileSync('openssl', args, { encoding: 'utf8', stdio: 'pipe' });
+const openssl = (args: string[]): string =>
+  execFileSync('openssl', args, { encoding: 'utf8', stdio: 'pipe' });
 
 function withDir(fn: (dir: string) => void | Promise<void>): () => Promise<void> {
   return async () => {
@@ -43,7 +44,10 @@ for (const type of KEY_TYPES) {
       writeFileSync(files.pub, signer.publicKey.export({ type: 'spki', format: 'pem' }));
       writeFileSync(files.sig, Buffer.from(env.signatures[0]!.sig, 'base64'));
       writeFileSync(files.pae, pae(env.payloadType, Buffer.from(env.payload, 'base64')));
-      assert.match(openssl(opensslVerifyArgs(type, files.pub, files.sig, files.pae)), /Verified OK|Signature Verified Successfully/);
+      assert.match(
+        openssl(opensslVerifyArgs(type, files.pub, files.sig, files.pae)),
+        /Verified OK|Signature Verified Successfully/,
+      );
       writeFileSync(files.pae, pae('text/plain', body));
       assert.throws(() => openssl(opensslVerifyArgs(type, files.pub, files.sig, files.pae)));
     }),
@@ -70,9 +74,15 @@ for (const type of KEY_TYPES) {
           : ['dgst', '-sha256', '-sign', key, '-out', sig, data],
       );
       const verifier = PublicKeyVerifier.fromPem(readFileSync(pub));
-      const env = { payloadType: TYPE, payload: body.toString('base64'), signatures: [{ sig: readFileSync(sig).toString('base64') }] };
+      const env = {
+        payloadType: TYPE,
+        payload: body.toString('base64'),
+        signatures: [{ sig: readFileSync(sig).toString('base64') }],
+      };
       assert.deepEqual(verifyEnvelope(env, [verifier], { payloadType: TYPE }).payload, body);
-      assert.throws(() => verifyEnvelope({ ...env, payloadType: 'text/plain' }, [verifier]), { code: 'BAD_SIGNATURE' });
+      assert.throws(() => verifyEnvelope({ ...env, payloadType: 'text/plain' }, [verifier]), {
+        code: 'BAD_SIGNATURE',
+      });
     }),
   );
 }

@@ -20,7 +20,8 @@ test('a well-formed envelope parses, from text or bytes', () => {
 });
 
 test('every proper prefix of an envelope is TRUNCATED_JSON', () => {
-  for (let n = 0; n < good.length; n++) assert.equal(codeOf(good.slice(0, n)), 'TRUNCATED_JSON', `prefix ${n}`);
+  for (let n = 0; n < good.length; n++)
+    assert.equal(codeOf(good.slice(0, n)), 'TRUNCATED_JSON', `prefix ${n}`);
 });
 
 test('shape errors are MALFORMED_ENVELOPE and name the field', () => {
@@ -36,21 +37,30 @@ test('shape errors are MALFORMED_ENVELOPE and name the field', () => {
     ['{"payloadType":"t",}', /not valid JSON/],
   ];
   for (const [text, message] of cases) {
-    assert.throws(() => parseEnvelope(text), (err: { code?: string; message: string }) => {
-      assert.equal(err.code, 'MALFORMED_ENVELOPE', text);
-      assert.match(err.message, message);
-      return true;
-    });
+    assert.throws(
+      () => parseEnvelope(text),
+      (err: { code?: string; message: string }) => {
+        assert.equal(err.code, 'MALFORMED_ENVELOPE', text);
+        assert.match(err.message, message);
+        return true;
+      },
+    );
   }
 });
 
 test('an empty keyid is dropped (no hint) and unknown envelope fields are ignored', () => {
-  const env = parseEnvelope('{"payloadType":"t","payload":"","signatures":[{"keyid":"","sig":"c2ln"}],"x":1}');
+  const env = parseEnvelope(
+    '{"payloadType":"t","payload":"","signatures":[{"keyid":"","sig":"c2ln"}],"x":1}',
+  );
   assert.deepEqual(env.signatures, [{ sig: 'c2ln' }]);
 });
 
 test('oversized envelopes and too many signatures are refused before work', () => {
   assert.equal(codeOf(good, 10), 'ENVELOPE_TOO_LARGE');
-  const many = JSON.stringify({ payloadType: 't', payload: '', signatures: Array(MAX_SIGNATURES + 1).fill({ sig: '' }) });
+  const many = JSON.stringify({
+    payloadType: 't',
+    payload: '',
+    signatures: Array(MAX_SIGNATURES + 1).fill({ sig: '' }),
+  });
   assert.equal(codeOf(many), 'MALFORMED_ENVELOPE');
 });

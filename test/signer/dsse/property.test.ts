@@ -45,7 +45,11 @@ for (const type of KEY_TYPES) {
           const sig = Buffer.from(env.signatures[0]!.sig, 'base64');
           let bad: DsseEnvelope;
           if (field === 'payload') bad = { ...env, payload: flip(payload, at, mask).toString('base64') };
-          else if (field === 'sig') bad = { ...env, signatures: [{ ...env.signatures[0]!, sig: flip(sig, at, mask).toString('base64') }] };
+          else if (field === 'sig')
+            bad = {
+              ...env,
+              signatures: [{ ...env.signatures[0]!, sig: flip(sig, at, mask).toString('base64') }],
+            };
           else bad = { ...env, payloadType: flip(Buffer.from(TYPE), at, mask).toString('latin1') };
           assert.ok(rejected(bad, verify), `${field} byte ${at} ^ ${mask} was accepted`);
         },
@@ -60,14 +64,23 @@ test('a one-character change to the base64 text of payload or sig never verifies
   const env = await signEnvelope(TYPE, Buffer.from('{"hello":"world"}'), [signer]);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ ';
   fc.assert(
-    fc.property(fc.constantFrom('payload', 'sig'), fc.nat(), fc.constantFrom(...alphabet), (field, at, ch) => {
-      const text = field === 'payload' ? env.payload : env.signatures[0]!.sig;
-      const i = at % text.length;
-      fc.pre(text[i] !== ch);
-      const edited = text.slice(0, i) + ch + text.slice(i + 1);
-      const bad = field === 'payload' ? { ...env, payload: edited } : { ...env, signatures: [{ sig: edited }] };
-      assert.ok(rejected(bad, (e) => verifyEnvelope(e, [verifier])), `${field}[${i}] -> ${ch} accepted`);
-    }),
+    fc.property(
+      fc.constantFrom('payload', 'sig'),
+      fc.nat(),
+      fc.constantFrom(...alphabet),
+      (field, at, ch) => {
+        const text = field === 'payload' ? env.payload : env.signatures[0]!.sig;
+        const i = at % text.length;
+        fc.pre(text[i] !== ch);
+        const edited = text.slice(0, i) + ch + text.slice(i + 1);
+        const bad =
+          field === 'payload' ? { ...env, payload: edited } : { ...env, signatures: [{ sig: edited }] };
+        assert.ok(
+          rejected(bad, (e) => verifyEnvelope(e, [verifier])),
+          `${field}[${i}] -> ${ch} accepted`,
+        );
+      },
+    ),
     { numRuns: 300 },
   );
 });

@@ -80,7 +80,11 @@ test('a statement without predicate is accepted when parsed (the spec makes it o
 
 test('real statements: the TEP-0084 fixture and our golden format outputs pass the strict rules', () => {
   const root = new URL('../../../', import.meta.url);
-  const files = ['test/harness/fixtures/tep-0084-attestation.json', 'test/fixtures/golden/chains-pipeline.in-toto.json', 'test/fixtures/golden/chains-pipeline.slsa-v2alpha4.json'];
+  const files = [
+    'test/harness/fixtures/tep-0084-attestation.json',
+    'test/fixtures/golden/chains-pipeline.in-toto.json',
+    'test/fixtures/golden/chains-pipeline.slsa-v2alpha4.json',
+  ];
   for (const f of files) {
     const text = readFileSync(new URL(f, root), 'utf8');
     assert.ok(parseStatement(text).subject.length > 0, f);

@@ -22,7 +22,12 @@ export function cosignKeyFixture(privateKey: KeyObject, password: string, o: Fix
   const nonce = randomBytes(24);
   // The fixture may use parameters we refuse: derive with cheap ones then (never decrypted).
   const cheap = ![32768, 65536, 131072].includes(N) || r !== 8 || p !== 1;
-  const key = scryptSync(password, salt, 32, cheap ? { N: 1024, r: 8, p: 1 } : { N, r, p, maxmem: 256 * 1024 * 1024 });
+  const key = scryptSync(
+    password,
+    salt,
+    32,
+    cheap ? { N: 1024, r: 8, p: 1 } : { N, r, p, maxmem: 256 * 1024 * 1024 },
+  );
   const plaintext = o.plaintext ?? privateKey.export({ type: 'pkcs8', format: 'der' });
   const box = nacl.secretbox(new Uint8Array(plaintext), new Uint8Array(nonce), new Uint8Array(key));
   const json = JSON.stringify({
@@ -31,7 +36,10 @@ export function cosignKeyFixture(privateKey: KeyObject, password: string, o: Fix
     ciphertext: Buffer.from(box).toString('base64'),
   });
   const label = o.label ?? 'ENCRYPTED SIGSTORE PRIVATE KEY';
-  const body = Buffer.from(json).toString('base64').match(/.{1,64}/g)!.join('\n');
+  const body = Buffer.from(json)
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
@@ -44,7 +52,16 @@ export function openCosignKeyIndependently(pem: string, password: string): Buffe
     ciphertext: string;
   };
   const { N, r, p } = doc.kdf.params;
-  const key = scryptSync(password, Buffer.from(doc.kdf.salt, 'base64'), 32, { N, r, p, maxmem: 256 * 1024 * 1024 });
-  const out = nacl.secretbox.open(Buffer.from(doc.ciphertext, 'base64'), Buffer.from(doc.cipher.nonce, 'base64'), key);
+  const key = scryptSync(password, Buffer.from(doc.kdf.salt, 'base64'), 32, {
+    N,
+    r,
+    p,
+    maxmem: 256 * 1024 * 1024,
+  });
+  const out = nacl.secretbox.open(
+    Buffer.from(doc.ciphertext, 'base64'),
+    Buffer.from(doc.cipher.nonce, 'base64'),
+    key,
+  );
   return out ? Buffer.from(out) : null;
 }

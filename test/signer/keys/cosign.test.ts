@@ -23,7 +23,11 @@ const write = (name: string, text: string | Buffer): string => {
 };
 const env = (password: string): NodeJS.ProcessEnv => ({ COSIGN_PASSWORD: password });
 
-async function signsAndVerifies(keyPath: string, opts: Parameters<typeof loadSigner>[1], pubPem: string): Promise<void> {
+async function signsAndVerifies(
+  keyPath: string,
+  opts: Parameters<typeof loadSigner>[1],
+  pubPem: string,
+): Promise<void> {
   const signer = await loadSigner(keyPath, opts);
   const pub = write(`pub-${Math.random()}.pub`, pubPem);
   const env2 = await signEnvelope('text/plain', Buffer.from('hi'), [signer]);
@@ -34,7 +38,11 @@ for (const label of ['ENCRYPTED SIGSTORE PRIVATE KEY', 'ENCRYPTED COSIGN PRIVATE
   test(`an independently built "${label}" loads with COSIGN_PASSWORD and signs`, async () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const path = write(`${label.split(' ')[1]}.key`, cosignKeyFixture(privateKey, 's3cret', { label }));
-    await signsAndVerifies(path, { env: env('s3cret') }, publicKey.export({ type: 'spki', format: 'pem' }) as string);
+    await signsAndVerifies(
+      path,
+      { env: env('s3cret') },
+      publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    );
   });
 }
 
@@ -43,7 +51,11 @@ test('every allowed N works; the password may come from a password file (exact b
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const path = write(`n${N}.key`, cosignKeyFixture(privateKey, 'pw\n', { N }));
     const pwFile = write(`n${N}.password`, 'pw\n');
-    await signsAndVerifies(path, { passwordFile: pwFile, env: {} }, publicKey.export({ type: 'spki', format: 'pem' }) as string);
+    await signsAndVerifies(
+      path,
+      { passwordFile: pwFile, env: {} },
+      publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    );
   }
 });
 
@@ -72,14 +84,31 @@ test('tampering: a flipped ciphertext byte fails the MAC; broken PEM/JSON is TAM
   ct[5]! ^= 1;
   const rewrap = (d: unknown): string =>
     `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${Buffer.from(typeof d === 'string' ? d : JSON.stringify(d)).toString('base64')}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n`;
-  await assert.rejects(decryptCosignKey(rewrap({ ...doc, ciphertext: ct.toString('base64') }), Buffer.from('pw')), { code: 'WRONG_PASSWORD' });
-  await assert.rejects(decryptCosignKey(rewrap('{"kdf":'), Buffer.from('pw')), { code: 'TAMPERED_KEY', message: /not JSON/ });
-  await assert.rejects(decryptCosignKey(rewrap({ ...doc, cipher: { ...doc.cipher, nonce: 'AAAA' } }), Buffer.from('pw')), { code: 'TAMPERED_KEY', message: /nonce/ });
-  await assert.rejects(decryptCosignKey(rewrap({ ...doc, ciphertext: '***' }), Buffer.from('pw')), { code: 'TAMPERED_KEY' });
-  await assert.rejects(decryptCosignKey(pem.slice(0, pem.length - 20), Buffer.from('pw')), { code: 'TAMPERED_KEY', message: /PEM block/ });
+  await assert.rejects(
+    decryptCosignKey(rewrap({ ...doc, ciphertext: ct.toString('base64') }), Buffer.from('pw')),
+    { code: 'WRONG_PASSWORD' },
+  );
+  await assert.rejects(decryptCosignKey(rewrap('{"kdf":'), Buffer.from('pw')), {
+    code: 'TAMPERED_KEY',
+    message: /not JSON/,
+  });
+  await assert.rejects(
+    decryptCosignKey(rewrap({ ...doc, cipher: { ...doc.cipher, nonce: 'AAAA' } }), Buffer.from('pw')),
+    { code: 'TAMPERED_KEY', message: /nonce/ },
+  );
+  await assert.rejects(decryptCosignKey(rewrap({ ...doc, ciphertext: '***' }), Buffer.from('pw')), {
+    code: 'TAMPERED_KEY',
+  });
+  await assert.rejects(decryptCosignKey(pem.slice(0, pem.length - 20), Buffer.from('pw')), {
+    code: 'TAMPERED_KEY',
+    message: /PEM block/,
+  });
   // A correct MAC over something that is not a PKCS#8 key (re-encrypted junk).
   const junk = cosignKeyFixture(privateKey, 'pw', { plaintext: Buffer.from('not a key') });
-  await assert.rejects(decryptCosignKey(junk, Buffer.from('pw')), { code: 'TAMPERED_KEY', message: /not a PKCS#8/ });
+  await assert.rejects(decryptCosignKey(junk, Buffer.from('pw')), {
+    code: 'TAMPERED_KEY',
+    message: /not a PKCS#8/,
+  });
 });
 
 test('scrypt parameters outside the allowlist are refused before any work', async () => {
@@ -87,23 +116,35 @@ test('scrypt parameters outside the allowlist are refused before any work', asyn
   for (const params of [{ N: 16384 }, { N: 1 << 20 }, { N: 32768, r: 16 }, { N: 32768, p: 2 }]) {
     const pem = cosignKeyFixture(privateKey, 'pw', params);
     const started = Date.now();
-    await assert.rejects(decryptCosignKey(pem, Buffer.from('pw')), { code: 'SCRYPT_PARAMS_REFUSED', message: /refused/ });
+    await assert.rejects(decryptCosignKey(pem, Buffer.from('pw')), {
+      code: 'SCRYPT_PARAMS_REFUSED',
+      message: /refused/,
+    });
     assert.ok(Date.now() - started < 5000);
   }
 });
 
 test('other kdf or cipher names are named in the error', async () => {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  await assert.rejects(decryptCosignKey(cosignKeyFixture(privateKey, 'pw', { kdfName: 'argon2' }), Buffer.from('pw')), { code: 'UNSUPPORTED_KDF', message: /argon2/ });
-  await assert.rejects(decryptCosignKey(cosignKeyFixture(privateKey, 'pw', { cipherName: 'aes-gcm' }), Buffer.from('pw')), {
-    code: 'UNSUPPORTED_CIPHER',
-  });
+  await assert.rejects(
+    decryptCosignKey(cosignKeyFixture(privateKey, 'pw', { kdfName: 'argon2' }), Buffer.from('pw')),
+    { code: 'UNSUPPORTED_KDF', message: /argon2/ },
+  );
+  await assert.rejects(
+    decryptCosignKey(cosignKeyFixture(privateKey, 'pw', { cipherName: 'aes-gcm' }), Buffer.from('pw')),
+    {
+      code: 'UNSUPPORTED_CIPHER',
+    },
+  );
 });
 
 test('a cosign key on an unsupported curve is UNSUPPORTED_CURVE', async () => {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
   const path = write('k1.key', cosignKeyFixture(privateKey, 'pw'));
-  await assert.rejects(loadSigner(path, { env: env('pw') }), { code: 'UNSUPPORTED_CURVE', message: /secp256k1/ });
+  await assert.rejects(loadSigner(path, { env: env('pw') }), {
+    code: 'UNSUPPORTED_CURVE',
+    message: /secp256k1/,
+  });
 });
 
 test('what we write (N=65536, SIGSTORE label) opens with tweetnacl and loads back', async () => {
@@ -115,7 +156,12 @@ test('what we write (N=65536, SIGSTORE label) opens with tweetnacl and loads bac
   const der = openCosignKeyIndependently(pem, 'pw');
   assert.ok(der);
   const reopened = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-  assert.equal(createPublicKey(reopened).export({ format: 'jwk' }).x, createPublicKey(privateKey).export({ format: 'jwk' }).x);
+  assert.equal(
+    createPublicKey(reopened).export({ format: 'jwk' }).x,
+    createPublicKey(privateKey).export({ format: 'jwk' }).x,
+  );
   assert.equal(openCosignKeyIndependently(pem, 'nope'), null);
-  await assert.rejects(encryptCosignKey(privateKey, Buffer.from('pw'), 1024), { code: 'SCRYPT_PARAMS_REFUSED' });
+  await assert.rejects(encryptCosignKey(privateKey, Buffer.from('pw'), 1024), {
+    code: 'SCRYPT_PARAMS_REFUSED',
+  });
 });

@@ -33,6 +33,8 @@ test('P-384 uses SHA-384; a public key cannot sign; a private key given to a ver
   assert.equal(algorithmOf(p384.privateKey), 'ecdsa-p384-sha384');
   assert.throws(() => new LocalSigner(p384.publicKey), { code: 'UNSUPPORTED_KEY' });
   assert.equal(new PublicKeyVerifier(p384.privateKey).publicKey.type, 'public');
-  assert.throws(() => algorithmOf(generateKeyPairSync('ec', { namedCurve: 'P-521' }).publicKey), { code: 'UNSUPPORTED_CURVE' });
+  assert.throws(() => algorithmOf(generateKeyPairSync('ec', { namedCurve: 'P-521' }).publicKey), {
+    code: 'UNSUPPORTED_CURVE',
+  });
   assert.throws(() => algorithmOf(generateKeyPairSync('x448').publicKey), { code: 'UNSUPPORTED_KEY' });
 });

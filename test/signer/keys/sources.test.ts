@@ -4,7 +4,13 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEY_SOURCES, awsKmsKeySource, loadSigner, loadVerifiers, sourceNameOf } from '../../../signer/keys/sources.ts';
+import {
+  KEY_SOURCES,
+  awsKmsKeySource,
+  loadSigner,
+  loadVerifiers,
+  sourceNameOf,
+} from '../../../signer/keys/sources.ts';
 import { signEnvelope } from '../../../signer/dsse/sign.ts';
 import { verifyEnvelope } from '../../../signer/dsse/verify.ts';
 import { cosignKeyFixture } from './cosign-fixture.ts';
@@ -46,8 +52,14 @@ test('PKCS#8 PEM files: ECDSA P-256, Ed25519 and RSA sign with the matching algo
 test('SEC1 "EC PRIVATE KEY" and PKCS#1 "RSA PRIVATE KEY" are accepted too', async () => {
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  await roundTrip(write('sec1.pem', ec.privateKey.export({ type: 'sec1', format: 'pem' })), write('sec1.pub', spki(ec.publicKey)));
-  await roundTrip(write('pkcs1.pem', rsa.privateKey.export({ type: 'pkcs1', format: 'pem' })), write('pkcs1.pub', spki(rsa.publicKey)));
+  await roundTrip(
+    write('sec1.pem', ec.privateKey.export({ type: 'sec1', format: 'pem' })),
+    write('sec1.pub', spki(ec.publicKey)),
+  );
+  await roundTrip(
+    write('pkcs1.pem', rsa.privateKey.export({ type: 'pkcs1', format: 'pem' })),
+    write('pkcs1.pub', spki(rsa.publicKey)),
+  );
 });
 
 test('unsupported or wrong key files each have their own error code', async () => {
@@ -65,9 +77,12 @@ test('unsupported or wrong key files each have their own error code', async () =
     ['gcpkms://projects/p/locations/l/keyRings/r/cryptoKeys/k', 'UNKNOWN_KEY_SOURCE'],
   ];
   for (const [ref, code] of cases) await assert.rejects(loadSigner(ref), { code }, ref);
-  await assert.rejects(loadVerifiers(write('priv-only.pem', ed.privateKey.export({ type: 'pkcs8', format: 'pem' }))), {
-    code: 'NOT_A_PUBLIC_KEY',
-  });
+  await assert.rejects(
+    loadVerifiers(write('priv-only.pem', ed.privateKey.export({ type: 'pkcs8', format: 'pem' }))),
+    {
+      code: 'NOT_A_PUBLIC_KEY',
+    },
+  );
   await assert.rejects(loadVerifiers(join(dir, 'nope.pub')), { code: 'KEY_NOT_FOUND' });
 });
 
@@ -83,12 +98,16 @@ test('a Chains signing-secrets directory with cosign.key + cosign.password signs
   write('secret-cosign/..data/cosign.key', cosignKeyFixture(privateKey, 'chains-pw'));
   write('secret-cosign/..data/cosign.password', 'chains-pw');
   write('secret-cosign/..data/cosign.pub', spki(publicKey));
-  for (const f of ['cosign.key', 'cosign.password', 'cosign.pub']) symlinkSync(join('..data', f), join(dir, 'secret-cosign', f));
+  for (const f of ['cosign.key', 'cosign.password', 'cosign.pub'])
+    symlinkSync(join('..data', f), join(dir, 'secret-cosign', f));
   const secret = join(dir, 'secret-cosign');
   await roundTrip(secret, secret, { env: {} });
   // An explicit password wins over the directory's file.
   await assert.rejects(loadSigner(secret, { password: 'other' }), { code: 'WRONG_PASSWORD' });
-  await assert.rejects(loadSigner(write('empty-dir/readme.txt', 'x').replace('/readme.txt', '')), { code: 'NO_KEYS', message: /x509\.pem nor cosign\.key/ });
+  await assert.rejects(loadSigner(write('empty-dir/readme.txt', 'x').replace('/readme.txt', '')), {
+    code: 'NO_KEYS',
+    message: /x509\.pem nor cosign\.key/,
+  });
 });
 
 test('a directory of public keys gives one verifier per key (rotation), skipping non-key files', async () => {
@@ -120,5 +139,8 @@ test('awskms:// refs go to the AWS KMS key source; other schemes are named as un
   assert.equal(sourceNameOf('awskms:///arn:aws:kms:us-east-1:1:key/k'), 'awskms');
   assert.equal(sourceNameOf('/etc/keys/cosign.key'), 'file');
   assert.equal(KEY_SOURCES.get('awskms'), awsKmsKeySource);
-  await assert.rejects(loadVerifiers('hashivault://k'), { code: 'UNKNOWN_KEY_SOURCE', message: /awskms, file/ });
+  await assert.rejects(loadVerifiers('hashivault://k'), {
+    code: 'UNKNOWN_KEY_SOURCE',
+    message: /awskms, file/,
+  });
 });
