@@ -8,6 +8,7 @@ import type { AttestationStorage } from '../storage/backend.ts';
 import { parseDockerConfig, type CredentialMap } from '../storage/oci/credentials.ts';
 import { createStorage } from '../storage/registry.ts';
 import type { ReconcileDeps } from './deps.ts';
+import { reuseConnections } from './kube/connections.ts';
 import { kubeEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
 import { TektonApi, detectTektonVersion } from './kube/tekton-api.ts';
 import { LeaderElector } from './leader.ts';
@@ -68,6 +69,7 @@ export class AttestationController {
   }
 
   static async start(o: ControllerOptions): Promise<AttestationController> {
+    reuseConnections(o.kc);
     const api = new TektonApi(o.kc, await detectTektonVersion(o.kc));
     const c = new AttestationController(o, api);
     await c.#apply(o.config);

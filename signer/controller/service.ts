@@ -5,6 +5,7 @@ import type { EventStore } from '../events/event-store.ts';
 import { loadSigner } from '../keys/sources.ts';
 import type { Service } from '../main/services.ts';
 import type { Logger } from '../server/logger.ts';
+import { reuseConnections } from './kube/connections.ts';
 import { AttestationController, type ControllerOptions } from './controller.ts';
 
 export interface ControllerServiceOptions {
@@ -30,6 +31,7 @@ export function attestationControllerService(o: ControllerServiceOptions): Servi
       const kc = new KubeConfig();
       if (o.kubeconfigPath) kc.loadFromFile(o.kubeconfigPath);
       else kc.loadFromDefault();
+      reuseConnections(kc);
       const config = await loadConfig(kc, o.namespace); // invalid config: the process refuses to start
       const store = await o.openStore();
       let controller: AttestationController;
