@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { startKubeApiServer, type KubeApiServer } from '../harness/kube/index.ts
 import {
   EventListenerSimulator,
   loadClusterInterceptor,
+  startTestInterceptor,
   type TriggerDefinition,
 } from '../harness/eventlistener/index.ts';
 import type { TriggerTemplate } from '../harness/eventlistener/index.ts';
@@ -252,5 +253,85 @@ test('no webhook secret reaches a record, a log line, or the store', async () =>
     assert.ok(!records.includes(secret), 'not in the store');
     assert.ok(!signerLog.includes(secret), 'not in signer logs');
     assert.ok(!interceptorLog.lines.join('').includes(secret), 'not in interceptor logs');
+  }
+});
+
+test("chained: a GitHub check first (stand-in for Triggers' core github interceptor), then ours with provider none", async () => {
+  // The core interceptor's check, re-done here: HMAC-SHA256 of the body with the Secret's token.
+  const coreGithub = await startTestInterceptor((req) => {
+    const sent = String(req.json.header?.['X-Hub-Signature-256']?.[0] ?? '');
+    const want = `sha256=${createHmac('sha256', SECRETS.github).update(req.json.body ?? '', 'utf8').digest('hex')}`;
+    const ok = sent.length === want.length && timingSafeEqual(Buffer.from(sent), Buffer.from(want));
+    return {
+      body: ok ? { continue: true } : { continue: false, status: { code: 3, message: 'invalid signature' } },
+    };
+  });
+  try {
+    const kc = kube.kubeConfig();
+    const ours = await loadClusterInterceptor(kc, 'tekton-provenance');
+    const t = yamlObjects('examples/trigger-github-chained.yaml')[0];
+    const template = yamlObjects('examples/triggertemplate.yaml')[0] as TriggerTemplate;
+    const bindings = [
+      ...yamlObjects('examples/triggerbinding-provenance.yaml'),
+      ...yamlObjects('examples/triggerbindings-git.yaml'),
+    ];
+    const chained = new EventListenerSimulator({
+      name: 'chained-listener',
+      namespace: 'ci',
+      triggers: [
+        {
+          name: t.metadata.name,
+          namespace: 'ci',
+          interceptors: t.spec.interceptors.map((i: Obj) => ({
+            name: i.name,
+            url: i.ref.name === 'tekton-provenance' ? ours.url : coreGithub.url,
+            params: Object.fromEntries(i.params.map((p: Obj) => [p.name, p.value])),
+          })),
+          bindings: t.spec.bindings.flatMap(
+            (b: Obj) => bindings.find((x) => x.metadata.name === b.ref).spec.params,
+          ),
+          template,
+        },
+      ],
+      caBundles: [ours.caPem as string, coreGithub.caPem],
+      kubeConfig: kc,
+      hostAliases: { [SERVICE_HOST]: '127.0.0.1' },
+    });
+    const delivery = githubDelivery('push', githubExamples('push')[0] as object, SECRETS.github);
+    const result = await chained.handle({ headers: delivery.headers, body: delivery.body });
+    const trigger = result.triggers[0];
+    assert.equal(trigger?.continued, true, JSON.stringify(trigger?.stoppedBy ?? trigger?.error));
+    const run = trigger?.created?.[0] as Obj;
+    const payload = join(dir, 'chained-body.json');
+    writeFileSync(payload, delivery.body);
+    const ref = `${run.metadata.namespace}/${run.metadata.name}`;
+    const v = await verifyEvent(
+      '--key',
+      keyPath,
+      '--payload',
+      payload,
+      '--pipelinerun',
+      ref,
+      '--store',
+      dbPath,
+      '--kubeconfig',
+      kube.kubeconfigPath,
+    );
+    assert.equal(v.code, 0, v.out);
+    assert.match(
+      v.out,
+      /^PASS authenticity +delegated: checked by github \(hmac-sha256 X-Hub-Signature-256\)/m,
+    );
+
+    // A bad signature stops the chain at the GitHub check: ours is never called, nothing stored.
+    const calls = coreGithub.received.length;
+    const bad = githubDelivery('push', githubExamples('push')[0] as object, 'wrong');
+    const refused = await chained.handle({ headers: bad.headers, body: bad.body });
+    assert.equal(refused.triggers[0]?.continued, false);
+    assert.equal(refused.triggers[0]?.calls.length, 1);
+    assert.equal(coreGithub.received.length, calls + 1);
+    assert.equal(await store.getByEventId(refused.eventId), undefined);
+  } finally {
+    await coreGithub.close();
   }
 });
