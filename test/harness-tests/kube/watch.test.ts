@@ -159,3 +159,13 @@ test('cluster-wide watch sees every namespace; the legacy /watch/ path works', a
   const legacy = await fetchWatchLines(`/api/v1/watch/namespaces/w2/serviceaccounts?resourceVersion=${rv}&timeoutSeconds=1`);
   assert.equal(legacy.length, 1);
 });
+
+test('a stream dropped while replaying its backlog leaves no subscription or timer behind', async () => {
+  const rv = server.resourceVersion();
+  for (let i = 0; i < 5; i += 1) await core.createNamespacedConfigMap({ namespace: 'replay-drop', body: { metadata: { name: `c${i}` } } });
+  const rule = server.faults.dropWatchesAfterEvents(2);
+  const lines = await fetchWatchLines(`/api/v1/namespaces/replay-drop/configmaps?watch=true&resourceVersion=${rv}&timeoutSeconds=30`);
+  rule.clear();
+  assert.equal(lines.length, 2);
+  assert.equal(server.watches.open.length, 0);
+});

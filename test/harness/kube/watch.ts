@@ -108,6 +108,8 @@ export class WatchHub {
       // No resourceVersion: synthetic ADDED for the current state, then live events.
       for (const o of this.#store.list(storage, target.namespace)) if (inScope(o)) write('ADDED', o);
     }
+    // A drop rule may have closed the stream while replaying: subscribe only if still open.
+    if (!this.#open.has(stream)) return;
     unsubscribe = this.#store.subscribe(deliver);
 
     const timeout = Number(query.get('timeoutSeconds') ?? '0');
