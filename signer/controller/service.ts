@@ -15,8 +15,10 @@ export interface ControllerServiceOptions {
   identity?: string;
   /** In-cluster config unless a kubeconfig is given (KUBECONFIG). */
   kubeconfigPath?: string;
-  /** Opens the event store the controller looks trigger events up in; closed on stop. */
-  openStore(): Promise<EventStore>;
+  /** The event store the controller looks trigger events up in, owned (and closed) by the caller... */
+  eventStore?: EventStore;
+  /** ...or opened here and closed on stop. One of the two is required. */
+  openStore?(): Promise<EventStore>;
   log: Logger;
   lease?: Pick<ControllerOptions, 'leaseDurationMs' | 'leaseRetryMs'>;
   /** Called with the running controller (the metrics endpoint reads its registry). */
@@ -33,7 +35,10 @@ export function attestationControllerService(o: ControllerServiceOptions): Servi
       else kc.loadFromDefault();
       reuseConnections(kc);
       const config = await loadConfig(kc, o.namespace); // invalid config: the process refuses to start
-      const store = await o.openStore();
+      const owned = o.eventStore === undefined;
+      const store = o.eventStore ?? (await o.openStore?.());
+      if (!store) throw new Error('attestationControllerService needs eventStore or openStore');
+      const closeStore = async (): Promise<void> => { if (owned) await store.close(); };
       let controller: AttestationController;
       try {
         controller = await AttestationController.start({
@@ -43,11 +48,11 @@ export function attestationControllerService(o: ControllerServiceOptions): Servi
           log: o.log, ...o.lease,
         });
       } catch (err) {
-        await store.close();
+        await closeStore();
         throw err;
       }
       o.onStarted?.(controller);
-      return { stop: async () => { await controller.stop(); await store.close(); } };
+      return { stop: async () => { await controller.stop(); await closeStore(); } };
     },
   };
 }
