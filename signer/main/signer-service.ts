@@ -4,27 +4,37 @@ import type { Logger } from '../server/logger.ts';
 import { startSignerServer } from '../server/index.ts';
 import type { Service } from './services.ts';
 
-/** The event-signing socket as a Service; it owns the store and closes it last. */
-export function eventSignerService(opts: {
+export interface EventSignerServiceOptions {
   socketPath: string;
   signer: Signer;
-  openStore: () => Promise<EventStore>;
   logger: Logger;
-}): Service {
+  /** A store owned (and closed) by the caller, e.g. shared with the attestation controller... */
+  store?: EventStore;
+  /** ...or opened here and closed on stop. One of the two is required. */
+  openStore?: () => Promise<EventStore>;
+}
+
+/** The event-signing socket as a Service. */
+export function eventSignerService(opts: EventSignerServiceOptions): Service {
   return {
     name: 'event-signer',
     async start() {
-      const store = await opts.openStore();
+      const owned = opts.store === undefined;
+      const store = opts.store ?? (await opts.openStore?.());
+      if (!store) throw new Error('eventSignerService needs store or openStore');
+      const closeStore = async () => {
+        if (owned) await store.close();
+      };
       try {
         const server = await startSignerServer({ ...opts, store });
         return {
           async stop() {
             await server.close(); // finishes in-flight requests first
-            await store.close();
+            await closeStore();
           },
         };
       } catch (err) {
-        await store.close();
+        await closeStore();
         throw err;
       }
     },

@@ -30,19 +30,16 @@ async function main(): Promise<void> {
   const signer = await loadSignerRef(keyRef);
   log.info('signing key loaded', { keyid: signer.keyid, algorithm: signer.algorithm });
 
-  // Started in this order and stopped in reverse. The attestation controller joins this list.
+  // One store for the whole process, closed after every service has stopped.
+  const store = await openEventStore(values['event-store'] ?? env.TEKTON_PROVENANCE_EVENT_STORE, {
+    stateDir: values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance',
+    sqlitePath: values['sqlite-path'] ?? env.TEKTON_PROVENANCE_EVENT_DB,
+    namespace: values.namespace ?? env.POD_NAMESPACE,
+  });
+
+  // Started in this order and stopped in reverse; both services share the one store.
   const services: Service[] = [
-    eventSignerService({
-      socketPath: values.socket ?? signerSocketPath(env),
-      signer,
-      logger: log,
-      openStore: () =>
-        openEventStore(values['event-store'] ?? env.TEKTON_PROVENANCE_EVENT_STORE, {
-          stateDir: values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance',
-          sqlitePath: values['sqlite-path'] ?? env.TEKTON_PROVENANCE_EVENT_DB,
-          namespace: values.namespace ?? env.POD_NAMESPACE,
-        }),
-    }),
+    eventSignerService({ socketPath: values.socket ?? signerSocketPath(env), signer, logger: log, store }),
   ];
   // The attestation controller (docs/controller.md): on with --controller or TEKTON_PROVENANCE_CONTROLLER=true.
   if (values.controller || env.TEKTON_PROVENANCE_CONTROLLER === 'true') {
@@ -51,18 +48,29 @@ async function main(): Promise<void> {
         namespace: values.namespace ?? env.POD_NAMESPACE ?? 'tekton-provenance',
         ...(env.POD_NAME ? { identity: env.POD_NAME } : {}),
         log,
-        openStore: () =>
-          openEventStore(values['event-store'] ?? env.TEKTON_PROVENANCE_EVENT_STORE, {
-            stateDir: values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance',
-            sqlitePath: values['sqlite-path'] ?? env.TEKTON_PROVENANCE_EVENT_DB,
-            namespace: values.namespace ?? env.POD_NAMESPACE,
-          }),
+        eventStore: store,
       }),
     );
   }
 
-  const running = await startServices(services, log);
-  stopOnSignals(running, log, () => process.exit(0));
+  let running;
+  try {
+    running = await startServices(services, log);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const stopped = running;
+  stopOnSignals(
+    {
+      stop: async () => {
+        await stopped.stop();
+        await store.close();
+      },
+    },
+    log,
+    () => process.exit(0),
+  );
 }
 
 main().catch((err: unknown) => {
