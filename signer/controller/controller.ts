@@ -95,6 +95,11 @@ export class AttestationController {
     return this.#elector?.leading ?? false;
   }
 
+  /** The config in effect (after the last valid reload). */
+  get config(): ProvenanceConfig {
+    return this.#config;
+  }
+
   get queueDepth(): number {
     return this.#queue?.depth ?? 0;
   }

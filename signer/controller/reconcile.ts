@@ -4,6 +4,7 @@ import type { RunRef, SignedAttestation } from '../attest/types.ts';
 import { isProvenanceError } from '../errors.ts';
 import { normaliseRun } from '../model/normalise.ts';
 import type { StoredLocation } from '../storage/backend.ts';
+import { isNotApplicable } from '../storage/errors.ts';
 import { RETRIES_ANNOTATION } from './annotations.ts';
 import { collectChildren } from './children.ts';
 import type { ReconcileDeps } from './deps.ts';
@@ -82,7 +83,8 @@ async function settle(fn: () => Promise<void>, d: ReconcileDeps): Promise<Handle
 
 /**
  * Stores each attestation in every backend, in order (tekton last: it may reference the
- * others). A backend with nothing to do (`oci` without image subjects) is skipped; any other
+ * others). A backend with nothing to do (`oci` without image subjects, or for the non-in-toto
+ * `tekton` format) is skipped; any other
  * failure aborts so the run is retried (backends are idempotent). Nothing stored = failure.
  */
 async function storeEverywhere(d: ReconcileDeps, ref: RunRef, attestations: SignedAttestation[]): Promise<StoredLocation[]> {
@@ -95,7 +97,7 @@ async function storeEverywhere(d: ReconcileDeps, ref: RunRef, attestations: Sign
         d.metrics.storageWrites.inc({ backend: backend.name, result: 'ok' });
       } catch (err) {
         d.metrics.storageWrites.inc({ backend: backend.name, result: 'error' });
-        if (isProvenanceError(err, 'NO_IMAGE_SUBJECTS')) continue;
+        if (isNotApplicable(err)) continue;
         throw err;
       }
     }

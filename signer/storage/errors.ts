@@ -5,6 +5,7 @@ export type StorageErrorCode =
   | 'UNKNOWN_STORAGE'
   | 'STORAGE_MISCONFIGURED'
   | 'NO_IMAGE_SUBJECTS'
+  | 'NOT_APPLICABLE'
   | 'ANNOTATION_BUDGET_EXCEEDED'
   | 'RUN_GONE'
   | 'RUN_CONFLICT'
@@ -18,6 +19,12 @@ export type StorageErrorCode =
 
 export function storageError(code: StorageErrorCode, message: string, cause?: unknown): ProvenanceError<StorageErrorCode> {
   return new ProvenanceError<StorageErrorCode>(code, message, cause === undefined ? undefined : { cause });
+}
+
+/** The backend has nothing to do for this attestation (not a failure: another backend must store it). */
+export function isNotApplicable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === 'NO_IMAGE_SUBJECTS' || code === 'NOT_APPLICABLE';
 }
 
 /** Errors worth retrying later (network, 5xx, conflicts); the rest are configuration or data faults. */

@@ -1,4 +1,5 @@
 import type { RunRef, SignedAttestation } from '../../attest/types.ts';
+import { IN_TOTO_PAYLOAD_TYPE } from '../../dsse/envelope.ts';
 import type { Subject } from '../../intoto/statement.ts';
 import type { AttestationStorage, StoredLocation } from '../backend.ts';
 import { storageError } from '../errors.ts';
@@ -61,6 +62,10 @@ export class OciAttestationStorage implements AttestationStorage {
   }
 
   async store(run: RunRef, attestation: SignedAttestation): Promise<StoredLocation> {
+    if (attestation.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+      // cosign parses every layer of a .att image as an in-toto statement: keep others out.
+      throw storageError('NOT_APPLICABLE', `the ${attestation.format} attestation is not an in-toto statement; the OCI layout holds only those`);
+    }
     const images = imageSubjects(attestation.subjects);
     if (images.length === 0) {
       throw storageError('NO_IMAGE_SUBJECTS', `the ${attestation.format} attestation of ${run.namespace}/${run.name} has no image subject to store it next to`);

@@ -125,6 +125,12 @@ test('no image subject is NO_IMAGE_SUBJECTS; artifact subjects are skipped', asy
   await assert.rejects(storage.store(runRef(), a), { code: 'NO_IMAGE_SUBJECTS' });
 });
 
+test('a non-in-toto format (tekton) is NOT_APPLICABLE: cosign reads every .att layer as a statement', async () => {
+  const storage = new OciAttestationStorage({ insecure: true, encoding: 'dsse' });
+  const a = await makeAttestation('tekton', [{ name: `${registry.host}/team/app`, digest: { sha256: 'e'.repeat(64) } }]);
+  await assert.rejects(storage.store(runRef(), { ...a, payloadType: 'application/vnd.tekton-provenance.pipelinerun+json' }), { code: 'NOT_APPLICABLE' });
+});
+
 test('a registry that is down then up: the transport retries and the layer lands once', async () => {
   const digest = await pushImage(registry, 'team/outage', 'v1');
   const storage = new OciAttestationStorage({
