@@ -52,7 +52,10 @@ export function createInterceptorApp(deps: InterceptorAppDeps): Express {
   app.post('/', raw, async (req: Request, res: Response) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const result = await handleInterceptorRequest(body, handlerDeps);
-    res.status(result.status).json(result.body);
+    // Straight to node:http (what res.json does, minus its per-call content-type lookups).
+    const text = JSON.stringify(result.body);
+    res.writeHead(result.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
   });
   app.get('/live', (_req, res) => {
     res.status(200).json({ live: true });

@@ -38,9 +38,9 @@ export async function handleInterceptorRequest(raw: Buffer, deps: HandlerDeps): 
   try {
     req = parseInterceptorRequest(raw);
     params = parseParams(req.interceptor_params);
-    const record = await signEvent(req, params, receivedAt, deps);
+    const signed = await signEvent(req, params, receivedAt, deps);
     deps.metrics.signed.inc({ provider: params.provider });
-    deps.logger.info('event signed', { eventId: record.eventId, digest: record.digest, keyid: record.keyid });
+    deps.logger.info('event signed', { eventId: signed.eventId, digest: signed.digest, keyid: signed.keyid });
     outcome = 'signed';
     result = {
       status: 200,
@@ -48,10 +48,10 @@ export async function handleInterceptorRequest(raw: Buffer, deps: HandlerDeps): 
         continue: true,
         extensions: {
           provenance: {
-            digest: record.digest,
-            signature: record.envelope.signatures[0]?.sig ?? '',
-            keyid: record.keyid,
-            eventId: record.eventId,
+            digest: signed.digest,
+            signature: signed.signature,
+            keyid: signed.keyid,
+            eventId: signed.eventId,
             predicateType: EVENT_PREDICATE_TYPE,
             signed: 'true',
           },

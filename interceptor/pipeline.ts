@@ -1,4 +1,3 @@
-import type { SignedEventRecord } from '../signer/events/event-record.ts';
 import type { Registry } from '../signer/registry.ts';
 import { interceptorError } from './errors.ts';
 import { checkWebhookBody, type BodyLimits } from './protocol/body.ts';
@@ -7,7 +6,7 @@ import { triggerNamespace } from './protocol/request.ts';
 import type { InterceptorRequest } from './protocol/types.ts';
 import { buildEventStatement } from './record/statement.ts';
 import type { SecretResolver } from './secrets/resolver.ts';
-import type { EventSigner } from './signer-client/client.ts';
+import type { EventSigner, SignedEvent } from './signer-client/client.ts';
 import { INTERCEPTOR_NAME, INTERCEPTOR_VERSION } from './version.ts';
 import { HeaderView } from './webhooks/headers.ts';
 import type { Authenticity, WebhookProvider } from './webhooks/provider.ts';
@@ -30,7 +29,7 @@ export async function signEvent(
   params: InterceptorParams,
   receivedAt: Date,
   deps: PipelineDeps,
-): Promise<SignedEventRecord> {
+): Promise<SignedEvent> {
   const bodyBytes = checkWebhookBody(req.body, deps.limits);
   const provider = deps.providers.get(params.provider);
   const headers = new HeaderView(req.header);

@@ -1,15 +1,21 @@
-import type { SignedEventRecord } from '../../signer/events/event-record.ts';
+import type { SignedEventSummary } from '../../signer/server/post-event.ts';
 import { interceptorError, type InterceptorErrorCode } from '../errors.ts';
 import type { EventStatement } from '../record/statement.ts';
 import { UdsTransport, UdsTransportError } from './uds-transport.ts';
+
+/** The signer's fast request form (signer/server/post-event.ts): raw statement bytes. */
+const STATEMENT_CONTENT_TYPE = 'application/vnd.in-toto+json';
 
 export const DEFAULT_SIGNER_SOCKET = '/var/run/tekton-provenance/signer.sock';
 /** Half the EventListener's 10 s budget, leaving room for everything else. */
 export const DEFAULT_SIGNER_TIMEOUT_MS = 5_000;
 
+/** What the signer answers once an event is signed and stored (never the payload back). */
+export type SignedEvent = Omit<SignedEventSummary, 'created'>;
+
 /** What the interceptor needs from the signer: sign and durably store one event statement. */
 export interface EventSigner {
-  signEvent(statement: EventStatement): Promise<SignedEventRecord>;
+  signEvent(statement: EventStatement): Promise<SignedEvent>;
   healthy(): Promise<boolean>;
   close(): void;
 }
@@ -35,9 +41,9 @@ export class UdsEventSigner implements EventSigner {
     this.#timeoutMs = timeoutMs;
   }
 
-  async signEvent(statement: EventStatement): Promise<SignedEventRecord> {
-    // Base64 is ASCII: sent as chunks, never concatenated into one more copy.
-    const request = ['{"payload":"', statement.bytes.toString('base64'), '"}'];
+  async signEvent(statement: EventStatement): Promise<SignedEvent> {
+    // The statement bytes as they are (no base64, no JSON around them); the answer is a summary.
+    const request = { type: STATEMENT_CONTENT_TYPE, bytes: statement.bytes };
     const res = await this.#transport.exchange('POST', '/v1/events', request, this.#timeoutMs).catch((err: unknown) => {
       throw transportError(err);
     });
@@ -48,9 +54,9 @@ export class UdsEventSigner implements EventSigner {
       const message = typeof error?.message === 'string' ? error.message : 'no message';
       throw interceptorError(SIGNER_CODES[code] ?? 'SIGNER_REJECTED', `signer refused the event (${code}): ${message}`);
     }
-    const record = (answer as { record?: SignedEventRecord } | undefined)?.record;
-    checkRecord(record, statement);
-    return record;
+    const signed = (answer as { signed?: Partial<SignedEvent> } | undefined)?.signed;
+    checkSigned(signed, statement);
+    return { eventId: signed.eventId, digest: signed.digest, keyid: signed.keyid, signature: signed.signature, storedAt: signed.storedAt };
   }
 
   async healthy(): Promise<boolean> {
@@ -66,19 +72,19 @@ export class UdsEventSigner implements EventSigner {
   }
 }
 
-function checkRecord(
-  record: SignedEventRecord | undefined,
+function checkSigned(
+  signed: Partial<SignedEvent> | undefined,
   statement: EventStatement,
-): asserts record is SignedEventRecord {
-  const sig = record?.envelope?.signatures?.[0];
+): asserts signed is SignedEvent {
   const ok =
-    record !== undefined &&
-    record.digest === statement.digest &&
-    record.eventId === statement.eventId &&
-    typeof record.envelope?.payload === 'string' &&
-    typeof sig?.sig === 'string' &&
-    typeof record.keyid === 'string';
-  if (!ok) throw interceptorError('SIGNER_BAD_RESPONSE', 'signer answered 200 with a record that is not this event');
+    signed !== undefined &&
+    signed.digest === statement.digest &&
+    signed.eventId === statement.eventId &&
+    typeof signed.signature === 'string' &&
+    signed.signature !== '' &&
+    typeof signed.keyid === 'string' &&
+    typeof signed.storedAt === 'string';
+  if (!ok) throw interceptorError('SIGNER_BAD_RESPONSE', 'signer answered 200 with a summary that is not this event');
 }
 
 function parseJson(body: Buffer): unknown {

@@ -15,8 +15,14 @@ export class UdsTransportError extends Error {
   }
 }
 
-/** Largest signer answer we read (a record holds the statement, so bodies up to ~34 MiB base64). */
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Largest signer answer we read: answers are summaries or errors, a few hundred bytes. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** A request body: bytes sent as they are, with their content type. */
+export interface UdsBody {
+  type: string;
+  bytes: Buffer;
+}
 
 /**
  * HTTP/1.1 over a Unix domain socket with keep-alive and a whole-exchange deadline. Raw
@@ -30,19 +36,15 @@ export class UdsTransport {
     this.#socketPath = socketPath;
   }
 
-  /**
-   * `body` as ASCII chunks (e.g. JSON around a base64 payload): written one by one as latin1,
-   * which skips building and UTF-8 encoding one big copy of a multi-MiB request.
-   */
-  exchange(method: string, path: string, body: string[] | undefined, timeoutMs: number): Promise<UdsResponse> {
+  /** One request/answer on a kept-alive connection; `body` bytes are written without a copy. */
+  exchange(method: string, path: string, body: UdsBody | undefined, timeoutMs: number): Promise<UdsResponse> {
     return new Promise((resolve, reject) => {
-      const length = body?.reduce((n, chunk) => n + chunk.length, 0);
       const req = request({
         socketPath: this.#socketPath,
         agent: this.#agent,
         method,
         path,
-        headers: body ? { 'content-type': 'application/json', 'content-length': length } : {},
+        headers: body ? { 'content-type': body.type, 'content-length': body.bytes.length } : {},
       });
       const timer = setTimeout(() => {
         req.destroy(new UdsTransportError('timeout', `no answer from the signer within ${timeoutMs} ms`));
@@ -76,8 +78,7 @@ export class UdsTransport {
           ),
         );
       });
-      for (const chunk of body ?? []) req.write(chunk, 'latin1');
-      req.end();
+      req.end(body?.bytes);
     });
   }
 

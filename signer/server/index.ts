@@ -4,12 +4,13 @@ import { dirname } from 'node:path';
 import type { EventStore } from '../events/event-store.ts';
 import { serializeRecord } from '../events/record-codec.ts';
 import type { Signer } from '../keys/signer.ts';
-import { decodeBase64 } from '../dsse/base64.ts';
-import { ApiError, readBody, sendError, sendJson, toApiError } from './http.ts';
+import { ApiError, sendError, sendJson, toApiError } from './http.ts';
 import { jsonLogger, type Logger } from './logger.ts';
+import { postEvent } from './post-event.ts';
 import { EventSigningService } from './sign-and-store.ts';
 
 export { jsonLogger, silentLogger, type Logger } from './logger.ts';
+export { STATEMENT_CONTENT_TYPE, type SignedEventSummary } from './post-event.ts';
 
 export const SIGNER_SOCKET_ENV = 'TEKTON_PROVENANCE_SIGNER_SOCKET';
 export const DEFAULT_SIGNER_SOCKET = '/var/run/tekton-provenance/signer.sock';
@@ -94,7 +95,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: RouteDeps)
   const url = new URL(req.url ?? '/', 'http://signer');
   const path = url.pathname;
   if (path === '/v1/healthz') return expect(req, 'GET', () => healthz(res, deps.store));
-  if (path === '/v1/events' && req.method === 'POST') return postEvent(req, res, deps);
+  if (path === '/v1/events' && req.method === 'POST') return postEvent(req, res, deps.service, deps.max);
   if (path === '/v1/events') return expect(req, 'GET', () => listByDigest(url, res, deps.store));
   if (path.startsWith('/v1/events/')) {
     return expect(req, 'GET', () =>
@@ -107,26 +108,6 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: RouteDeps)
 async function expect(req: IncomingMessage, method: string, handle: () => unknown): Promise<void> {
   if (req.method !== method) throw new ApiError('METHOD_NOT_ALLOWED', `${req.method} is not allowed here`);
   await handle();
-}
-
-async function postEvent(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
-  const raw = await readBody(req, deps.max);
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new ApiError('INVALID_EVENT_RECORD', 'request is not JSON {"payload": "<base64 statement>"}');
-  }
-  const payload = (body as { payload?: unknown } | null)?.payload;
-  if (typeof payload !== 'string' || payload === '') {
-    throw new ApiError(
-      'INVALID_EVENT_RECORD',
-      'request has no "payload" string (standard base64 of the statement)',
-    );
-  }
-  const { record } = await deps.service.signAndStore(decodeBase64(payload, 'payload'));
-  // Acknowledged only now: the store resolved, so the record is durable.
-  sendJson(res, 200, `{"record":${serializeRecord(record)}}`);
 }
 
 /** Keys are loaded before the server starts; healthy = the store answers. */
