@@ -19,7 +19,7 @@ import { memoryOf, signedCount } from './backlog/probe.ts';
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5000' }, tasks: { type: 'string', default: '10' }, workers: { type: 'string', default: '8' },
-    'new-runs': { type: 'string', default: '10' }, 'heap-mib': { type: 'string', default: '128' }, 'timeout-s': { type: 'string', default: '900' }, storage: { type: 'string', default: 'sqlite' },
+    'new-runs': { type: 'string', default: '10' }, 'heap-mib': { type: 'string', default: '256' }, 'semi-space-mib': { type: 'string', default: '4' }, 'timeout-s': { type: 'string', default: '900' }, storage: { type: 'string', default: 'sqlite' },
     json: { type: 'boolean', default: false },
   },
   strict: true,
@@ -67,7 +67,7 @@ const started = Date.now();
 // The controller's V8 old-space cap, as a Deployment sets it (NODE_OPTIONS) next to its memory
 // limit: without it V8 grows the heap lazily with allocation, not with live data.
 const child = spawn(process.execPath, [
-  `--max-old-space-size=${values['heap-mib']}`, 'signer/controller/main.ts', '--kubeconfig', kube.kubeconfigPath, '--namespace', NS, '--identity', 'bench',
+  `--max-old-space-size=${values['heap-mib']}`, `--max-semi-space-size=${values['semi-space-mib']}`, 'signer/controller/main.ts', '--kubeconfig', kube.kubeconfigPath, '--namespace', NS, '--identity', 'bench',
   '--event-db', join(dir, 'events.db'), '--state-dir', dir, '--metrics-port', String(metricsPort),
 ], { stdio: ['ignore', 'ignore', 'pipe'] });
 let stderrTail = '';
@@ -111,7 +111,7 @@ rmSync(dir, { recursive: true, force: true });
 
 latencies.sort((a, b) => a - b);
 const report = {
-  runs: RUNS, tasksPerRun: TASKS, workers: Number(values.workers), storage: values.storage, heapCapMiB: Number(values['heap-mib']),
+  runs: RUNS, tasksPerRun: TASKS, workers: Number(values.workers), storage: values.storage, heapCapMiB: Number(values['heap-mib']), semiSpaceMiB: Number(values['semi-space-mib']),
   seedSeconds: +(seedMs / 1000).toFixed(1),
   attested: signed, completed: signed >= RUNS + created,
   elapsedSeconds: +(elapsedMs / 1000).toFixed(1),
