@@ -160,7 +160,7 @@ test('requireNamespaces: create into a missing namespace is 404, into a terminat
 });
 
 test('objects.waitFor resolves on the write that satisfies it and rejects when the predicate throws', async () => {
-  const waiting = server.objects.waitFor<{ data?: Record<string, string> }>('v1', 'ConfigMap', 'default', 'wait', (cm) => cm?.data?.ready === 'yes', 2000);
+  const waiting = server.objects.waitFor<{ data?: Record<string, string> }>('v1', 'ConfigMap', 'default', 'wait', (cm) => cm?.data?.ready === 'yes', 30_000);
   await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'wait' }, data: { ready: 'no' } } });
   await core.replaceNamespacedConfigMap({ name: 'wait', namespace: 'default', body: { metadata: { name: 'wait' }, data: { ready: 'yes' } } });
   assert.equal((await waiting)?.data?.ready, 'yes');

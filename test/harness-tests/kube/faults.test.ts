@@ -8,6 +8,14 @@ import { rawRequest } from './raw-http.ts';
 let server: KubeApiServer;
 let core: CoreV1Api;
 
+async function until(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 before(async () => {
   server = await startKubeApiServer();
   core = server.kubeConfig().makeApiClient(CoreV1Api);
@@ -68,20 +76,36 @@ test('conflictNext: the next write is 409 Conflict and a retry succeeds; reads a
 
 test('outage "refuse": connections are refused on the same port, then it is back', async () => {
   const port = server.port;
-  const outage = server.faults.outage(300, 'refuse');
-  await new Promise((r) => setTimeout(r, 50));
-  await assert.rejects(rawRequest(server, 'GET', '/api/v1/namespaces/default/secrets/s'), (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED');
-  await outage;
+  // A long outage ended by the test: no race with a slow machine.
+  const outage = server.faults.outage(60_000, 'refuse');
+  try {
+    await until(() => server.faults.outageActive, 'the listener to close');
+    await assert.rejects(rawRequest(server, 'GET', '/api/v1/namespaces/default/secrets/s'), (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED');
+  } finally {
+    server.faults.endOutage();
+    await outage;
+  }
+  assert.equal(server.faults.outageActive, false);
   assert.equal(server.port, port);
   assert.equal((await core.readNamespacedSecret({ name: 's', namespace: 'default' })).metadata?.name, 's');
 });
 
 test('outage "503": everything answers 503 for the duration', async () => {
-  const outage = server.faults.outage(200, '503');
-  const res = await rawRequest(server, 'GET', '/api/v1/namespaces/default/secrets/s');
-  assert.equal(res.status, 503);
-  assert.equal((JSON.parse(res.text) as { reason: string }).reason, 'ServiceUnavailable');
-  await outage;
+  const outage = server.faults.outage(60_000, '503');
+  try {
+    await until(() => server.faults.outageActive, 'the outage');
+    const res = await rawRequest(server, 'GET', '/api/v1/namespaces/default/secrets/s');
+    assert.equal(res.status, 503);
+    assert.equal((JSON.parse(res.text) as { reason: string }).reason, 'ServiceUnavailable');
+  } finally {
+    server.faults.endOutage();
+    await outage;
+  }
+  assert.equal((await rawRequest(server, 'GET', '/api/v1/namespaces/default/secrets/s')).status, 200);
+});
+
+test('an outage ends by itself after its duration', async () => {
+  await server.faults.outage(50, '503');
   assert.equal((await rawRequest(server, 'GET', '/api/v1/namespaces/default/secrets/s')).status, 200);
 });
 
@@ -94,8 +118,7 @@ test('clear() removes every rule', async () => {
 
 test('close() during a refuse outage wins: the server does not listen again; close is idempotent', async () => {
   const other = await startKubeApiServer();
-  const outage = other.faults.outage(100, 'refuse');
-  await new Promise((r) => setTimeout(r, 20));
+  const outage = other.faults.outage(60_000, 'refuse');
   await other.close();
   await outage;
   await assert.rejects(rawRequest(other, 'GET', '/version'), (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED');

@@ -16,7 +16,7 @@ before(async () => {
 });
 after(() => server.close());
 
-async function until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+async function until(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -18,7 +18,9 @@ export function rawRequest(
   const url = new URL(path, server.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method, ca: server.caPem, headers: { authorization: `Bearer ${opts.token ?? server.token}`, ...opts.headers } }, (res) => {
+    // agent: false = a fresh connection per request, so a pooled socket the server already
+    // closed (outage tests) is never reused.
+    const req = send(url, { method, agent: false, ca: server.caPem, headers: { authorization: `Bearer ${opts.token ?? server.token}`, ...opts.headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));

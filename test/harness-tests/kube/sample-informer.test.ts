@@ -25,7 +25,7 @@ async function finishRun(namespace: string, name: string, status: 'True' | 'Fals
   await custom.patchNamespacedCustomObjectStatus({ ...runs, namespace, name, body: condition(status) }, merge);
 }
 
-async function until(cond: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+async function until(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -49,8 +49,10 @@ function matches(m: RequestMatch, method: string, path: string): boolean {
 }
 
 export interface OutageControl {
-  /** Closes the listener and every connection, reopening on the same port after `ms`. */
-  refuseFor(ms: number): Promise<void>;
+  /** Closes the listener and every connection (clients get ECONNREFUSED). */
+  stopListening(): Promise<void>;
+  /** Listens again on the same port (a no-op once the server is closed). */
+  listenAgain(): Promise<void>;
 }
 
 export class Faults {
@@ -59,7 +61,11 @@ export class Faults {
   readonly #conflict = new Set<Rule<null>>();
   readonly #hub: WatchHub;
   readonly #outage: OutageControl;
-  #unavailableUntil = 0;
+  #unavailable = false;
+  #outageId = 0;
+  #endedId = 0;
+  #outageInEffect = false;
+  #endOutage: (() => void) | undefined;
 
   constructor(hub: WatchHub, outage: OutageControl) {
     this.#hub = hub;
@@ -111,10 +117,36 @@ export class Faults {
    * Resolves when the server is back.
    */
   async outage(ms: number, mode: 'refuse' | '503' = 'refuse'): Promise<void> {
+    this.endOutage();
+    const id = ++this.#outageId;
     this.#hub.dropAll(true);
-    if (mode === 'refuse') return this.#outage.refuseFor(ms);
-    this.#unavailableUntil = Date.now() + ms;
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    if (mode === 'refuse') await this.#outage.stopListening();
+    else this.#unavailable = true;
+    this.#outageInEffect = true;
+    // endOutage() may have been called while the listener was closing.
+    if (this.#endedId < id) await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.endOutage(), ms);
+      this.#endOutage = () => {
+        clearTimeout(timer);
+        this.#endOutage = undefined;
+        resolve();
+      };
+    });
+    if (id !== this.#outageId) return; // a newer outage took over
+    this.#unavailable = false;
+    if (mode === 'refuse') await this.#outage.listenAgain();
+    this.#outageInEffect = false;
+  }
+
+  /** True from the moment an outage is in effect (listener closed / 503s on) until it is over. */
+  get outageActive(): boolean {
+    return this.#outageInEffect;
+  }
+
+  /** Ends a running outage now (tests use a long outage and end it when done, so load never races them). */
+  endOutage(): void {
+    this.#endedId = this.#outageId;
+    this.#endOutage?.();
   }
 
   clear(): void {
@@ -122,13 +154,13 @@ export class Faults {
     this.#latency.clear();
     this.#conflict.clear();
     this.#hub.dropRules.clear();
-    this.#unavailableUntil = 0;
+    this.endOutage();
   }
 
   /** Called once per request by the handler; consumes matching rules. */
   decide(method: string, path: string): FaultDecision {
     const decision: FaultDecision = { delayMs: 0, conflict: false };
-    if (Date.now() < this.#unavailableUntil) {
+    if (this.#unavailable) {
       decision.fail = { status: 503, message: 'the server is currently unable to handle the request (injected outage)' };
       return decision;
     }

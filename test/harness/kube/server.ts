@@ -107,15 +107,16 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   let stopped = false;
   const cert = useTls ? await servingCert() : undefined;
   const faults = new Faults(hub, {
-    refuseFor: async (ms) => {
+    stopListening: async () => {
       if (stopped || !server.listening) return;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       server.closeAllConnections();
       await closed;
-      await new Promise((r) => setTimeout(r, ms));
-      // close() during the outage wins: never listen again after it.
-      if (!stopped) await listen(server, port);
+    },
+    // close() during the outage wins: never listen again after it.
+    listenAgain: async () => {
+      if (!stopped && !server.listening) await listen(server, port);
     },
   });
   const identities = new Identities();
@@ -159,7 +160,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     close: async () => {
       if (stopped) return;
       stopped = true;
-      faults.clear();
+      faults.clear(); // also ends an outage
       hub.dropAll(true);
       // Resolves on error too (ERR_SERVER_NOT_RUNNING when closed during a 'refuse' outage).
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
