@@ -63,3 +63,13 @@ test('a continue token older than the history window is 410 Expired', async () =
   server.compactHistory();
   await assert.rejects(core.listNamespacedConfigMap({ namespace: 'sel', limit: 1, _continue: first.metadata?._continue }), (err) => err instanceof ApiException && err.code === 410);
 });
+
+test('deletecollection deletes what the selectors match (finalizers respected)', async () => {
+  for (const [name, team] of [['x', 'a'], ['y', 'a'], ['z', 'b']] as const) {
+    await core.createNamespacedConfigMap({ namespace: 'dc', body: { metadata: { name, labels: { team }, ...(name === 'y' ? { finalizers: ['example.dev/hold'] } : {}) } } });
+  }
+  await core.deleteCollectionNamespacedConfigMap({ namespace: 'dc', labelSelector: 'team=a' });
+  const left = server.objects.list('v1', 'ConfigMap', 'dc');
+  assert.deepEqual(left.map((c) => c.metadata.name), ['y', 'z']);
+  assert.ok(left[0]?.metadata.deletionTimestamp, 'the finalized one is only marked');
+});

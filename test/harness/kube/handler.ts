@@ -158,7 +158,7 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
           return send(res, existed ? 200 : 201, out);
         }
         case 'DELETE':
-          if (target.name === undefined) throw methodNotAllowed('deletecollection is not supported by the test API server');
+          if (target.name === undefined) return send(res, 200, deps.verbs.deleteCollection(target, parseJson(raw), url.searchParams));
           return send(res, 200, deps.verbs.delete(target, parseJson(raw), url.searchParams));
         default:
           throw methodNotAllowed(`method ${method} is not allowed`);

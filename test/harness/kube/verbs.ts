@@ -129,6 +129,18 @@ export class Verbs {
     return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: live.metadata.name, group: t.def.group, kind: t.def.resource, uid: live.metadata.uid } };
   }
 
+  /** deletecollection: deletes every object the list selectors match; answers the list of them. */
+  deleteCollection(t: Target, body: KubeObject | undefined, query: URLSearchParams): ObjectList {
+    const list = listObjects(this.#store, t, new URLSearchParams({ labelSelector: query.get('labelSelector') ?? '', fieldSelector: query.get('fieldSelector') ?? '' }));
+    list.items = list.items.map((o) => {
+      const one: Target = { def: t.def, name: o.metadata.name };
+      if (o.metadata.namespace !== undefined) one.namespace = o.metadata.namespace;
+      this.delete(one, body, query);
+      return o;
+    });
+    return list;
+  }
+
   /** Server-side apply: planned in patch/apply.ts, committed here like any write. */
   #apply(t: Target, body: unknown, ctx: WriteContext): StoredObject {
     const name = requireName(t);
