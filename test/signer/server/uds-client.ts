@@ -6,10 +6,11 @@ export function udsRequest(
   method: string,
   path: string,
   body?: string | Buffer,
+  contentType = 'application/json',
 ): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { socketPath, method, path, headers: { 'content-type': 'application/json' } },
+      { socketPath, method, path, headers: { 'content-type': contentType } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -36,4 +37,9 @@ export function postStatement(socketPath: string, statement: Buffer) {
     '/v1/events',
     JSON.stringify({ payload: statement.toString('base64') }),
   );
+}
+
+/** The fast form: the statement bytes as the body, answered with a summary. */
+export function postRawStatement(socketPath: string, statement: Buffer, contentType = 'application/vnd.in-toto+json') {
+  return udsRequest(socketPath, 'POST', '/v1/events', statement, contentType);
 }
