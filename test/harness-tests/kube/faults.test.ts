@@ -109,6 +109,16 @@ test('an outage ends by itself after its duration', async () => {
   assert.equal((await rawRequest(server, 'GET', '/api/v1/namespaces/default/secrets/s')).status, 200);
 });
 
+test('a rule can target one identity: other callers are untouched', async () => {
+  const ops = server.kubeconfigFor({ user: 'ops', groups: ['system:masters'] });
+  const opsCore = ops.kubeConfig().makeApiClient(CoreV1Api);
+  const rule = server.faults.failNext(1, { user: 'ops' });
+  await core.readNamespacedSecret({ name: 's', namespace: 'default' });
+  await assert.rejects(opsCore.readNamespacedSecret({ name: 's', namespace: 'default' }), (err) => err instanceof ApiException && err.code === 503);
+  await opsCore.readNamespacedSecret({ name: 's', namespace: 'default' });
+  assert.equal(rule.hits, 1);
+});
+
 test('clear() removes every rule', async () => {
   server.faults.failNext(100);
   server.faults.latency(1000);

@@ -10,6 +10,8 @@ export interface RequestMatch {
   method?: string;
   /** Matched against the path with query, e.g. /\/leases\//. */
   path?: RegExp;
+  /** Only requests authenticated as this user, e.g. 'system:serviceaccount:ns:name'. */
+  user?: string;
 }
 
 export interface FailOptions extends RequestMatch {
@@ -44,8 +46,19 @@ interface Rule<T> {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-function matches(m: RequestMatch, method: string, path: string): boolean {
-  return (m.method === undefined || m.method.toUpperCase() === method) && (m.path === undefined || m.path.test(path));
+/** The request as fault rules see it. */
+export interface FaultRequest {
+  method: string;
+  path: string;
+  user: string | undefined;
+}
+
+function matches(m: RequestMatch, r: FaultRequest): boolean {
+  return (
+    (m.method === undefined || m.method.toUpperCase() === r.method) &&
+    (m.path === undefined || m.path.test(r.path)) &&
+    (m.user === undefined || m.user === r.user)
+  );
 }
 
 export interface OutageControl {
@@ -158,22 +171,22 @@ export class Faults {
   }
 
   /** Called once per request by the handler; consumes matching rules. */
-  decide(method: string, path: string): FaultDecision {
+  decide(req: FaultRequest): FaultDecision {
     const decision: FaultDecision = { delayMs: 0, conflict: false };
     if (this.#unavailable) {
       decision.fail = { status: 503, message: 'the server is currently unable to handle the request (injected outage)' };
       return decision;
     }
-    for (const rule of this.#latency) if (this.#take(this.#latency, rule, method, path)) decision.delayMs += rule.value;
+    for (const rule of this.#latency) if (this.#take(this.#latency, rule, req)) decision.delayMs += rule.value;
     for (const rule of this.#fail) {
-      if (this.#take(this.#fail, rule, method, path)) {
+      if (this.#take(this.#fail, rule, req)) {
         decision.fail = rule.value;
         return decision;
       }
     }
-    if (WRITE_METHODS.has(method)) {
+    if (WRITE_METHODS.has(req.method)) {
       for (const rule of this.#conflict) {
-        if (this.#take(this.#conflict, rule, method, path)) {
+        if (this.#take(this.#conflict, rule, req)) {
           decision.conflict = true;
           break;
         }
@@ -193,8 +206,8 @@ export class Faults {
     };
   }
 
-  #take<T>(set: Set<Rule<T>>, rule: Rule<T>, method: string, path: string): boolean {
-    if (!matches(rule.match, method, path)) return false;
+  #take<T>(set: Set<Rule<T>>, rule: Rule<T>, req: FaultRequest): boolean {
+    if (!matches(rule.match, req)) return false;
     rule.hits += 1;
     rule.remaining -= 1;
     if (rule.remaining <= 0) set.delete(rule);

@@ -96,7 +96,11 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
     });
 
     const run = async (): Promise<void> => {
-      const decision = deps.faults.decide(method, url.pathname + url.search);
+      // Authenticate first so fault rules can target one identity; a bad token is still
+      // answered after the faults (an unavailable server says 503 before it says 401).
+      const identity = deps.identities.authenticate(req.headers.authorization);
+      user = identity?.user;
+      const decision = deps.faults.decide({ method, path: url.pathname + url.search, user });
       if (decision.delayMs > 0) {
         fault = 'latency';
         await new Promise((r) => setTimeout(r, decision.delayMs));
@@ -108,8 +112,6 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         send(res, status, err.status, retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) });
         return;
       }
-      const identity = deps.identities.authenticate(req.headers.authorization);
-      user = identity?.user;
       if (identity === undefined) {
         send(res, 401, new KubeApiError(401, 'Unauthorized', 'Unauthorized').status);
         return;
