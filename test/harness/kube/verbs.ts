@@ -79,6 +79,7 @@ export class Verbs {
       throw alreadyExists(t.def.resource, t.def.group, obj.metadata.name);
     }
     recordUpdate(undefined, obj, ctx.manager);
+    if (isDryRun(ctx.query)) return obj;
     return this.#store.commit('ADDED', t.def.storage, obj);
   }
 
@@ -97,7 +98,7 @@ export class Verbs {
     if (body.metadata?.name !== undefined && body.metadata.name !== live.metadata.name) {
       throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${live.metadata.name})`);
     }
-    return this.#write(t, live, prepareUpdate(t.def, live, body, t.subresource), ctx.manager);
+    return this.#write(t, live, prepareUpdate(t.def, live, body, t.subresource), ctx);
   }
 
   patch(t: Target, contentType: string | undefined, raw: string, ctx: WriteContext): StoredObject {
@@ -110,7 +111,7 @@ export class Verbs {
     if (patched.metadata?.resourceVersion !== undefined && patched.metadata.resourceVersion !== live.metadata.resourceVersion) {
       throw conflict(t.def.resource, t.def.group, live.metadata.name);
     }
-    return this.#write(t, live, prepareUpdate(t.def, live, patched, t.subresource), ctx.manager);
+    return this.#write(t, live, prepareUpdate(t.def, live, patched, t.subresource), ctx);
   }
 
   /** DeleteOptions come in the body or, as client-node sends them, as query parameters. */
@@ -124,6 +125,7 @@ export class Verbs {
     if (policy !== undefined && policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
       throw badRequest(`propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`);
     }
+    if (query !== undefined && isDryRun(query)) return dryRunDelete(live);
     const result = deleteObject(this.#store, t.def.storage, live, policy);
     if (!result.gone || t.def.crd) return result.object;
     return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: live.metadata.name, group: t.def.group, kind: t.def.resource, uid: live.metadata.uid } };
@@ -147,14 +149,16 @@ export class Verbs {
     const live = this.#store.get(t.def.storage, t.namespace, name);
     if (live === undefined) this.#requireNamespace(t);
     const plan = planApply({ def: t.def, namespace: t.namespace, name, live, body, query: ctx.query, subresource: t.subresource });
+    if (isDryRun(ctx.query)) return plan.object;
     if (plan.op === 'create' || live === undefined) return this.#store.commit('ADDED', t.def.storage, plan.object);
     if (isNoop(live, plan.object)) return live;
     return this.#commitUpdate(t, live, plan.object);
   }
 
-  #write(t: Target, live: StoredObject, next: StoredObject, manager: string): StoredObject {
+  #write(t: Target, live: StoredObject, next: StoredObject, ctx: WriteContext): StoredObject {
     if (isNoop(live, next)) return live;
-    recordUpdate(live, next, manager, t.subresource);
+    recordUpdate(live, next, ctx.manager, t.subresource);
+    if (isDryRun(ctx.query)) return next;
     return this.#commitUpdate(t, live, next);
   }
 
@@ -169,3 +173,18 @@ export class Verbs {
   }
 }
 
+
+/** `dryRun=All`: validate and answer as if written, store nothing. Other values are 400. */
+function isDryRun(query: URLSearchParams): boolean {
+  const values = query.getAll('dryRun').filter((v) => v !== '');
+  for (const v of values) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  return values.length > 0;
+}
+
+/** What a delete would answer, without deleting. */
+function dryRunDelete(live: StoredObject): StoredObject {
+  if (!hasFinalizers(live) || isBeingDeleted(live)) return live;
+  const next = structuredClone(live);
+  next.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return next;
+}
