@@ -3,6 +3,8 @@
  * latency, 409 conflicts on writes, dropped watches, and a full outage (connections refused
  * while the listener is closed, or 503s). Every rule is bounded by a count or a duration.
  */
+import { Outage } from './outage.ts';
+import type { OutageControl, OutageMode } from './outage.ts';
 import type { WatchHub } from './watch.ts';
 
 export interface RequestMatch {
@@ -61,28 +63,16 @@ function matches(m: RequestMatch, r: FaultRequest): boolean {
   );
 }
 
-export interface OutageControl {
-  /** Closes the listener and every connection (clients get ECONNREFUSED). */
-  stopListening(): Promise<void>;
-  /** Listens again on the same port (a no-op once the server is closed). */
-  listenAgain(): Promise<void>;
-}
-
 export class Faults {
   readonly #fail = new Set<Rule<Required<Pick<FailOptions, 'status' | 'message'>> & { retryAfterSeconds?: number }>>();
   readonly #latency = new Set<Rule<number>>();
   readonly #conflict = new Set<Rule<null>>();
   readonly #hub: WatchHub;
-  readonly #outage: OutageControl;
-  #unavailable = false;
-  #outageId = 0;
-  #endedId = 0;
-  #outageInEffect = false;
-  #endOutage: (() => void) | undefined;
+  readonly #outage: Outage;
 
   constructor(hub: WatchHub, outage: OutageControl) {
     this.#hub = hub;
-    this.#outage = outage;
+    this.#outage = new Outage(hub, outage);
   }
 
   /** The next `n` matching requests answer `status` (503 by default) with a Status body. */
@@ -129,37 +119,18 @@ export class Faults {
    * then reopens on the same port; '503' answers every request 503. Open watches are cut.
    * Resolves when the server is back.
    */
-  async outage(ms: number, mode: 'refuse' | '503' = 'refuse'): Promise<void> {
-    this.endOutage();
-    const id = ++this.#outageId;
-    this.#hub.dropAll(true);
-    if (mode === 'refuse') await this.#outage.stopListening();
-    else this.#unavailable = true;
-    this.#outageInEffect = true;
-    // endOutage() may have been called while the listener was closing.
-    if (this.#endedId < id) await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.endOutage(), ms);
-      this.#endOutage = () => {
-        clearTimeout(timer);
-        this.#endOutage = undefined;
-        resolve();
-      };
-    });
-    if (id !== this.#outageId) return; // a newer outage took over
-    this.#unavailable = false;
-    if (mode === 'refuse') await this.#outage.listenAgain();
-    this.#outageInEffect = false;
-  }
-
-  /** True from the moment an outage is in effect (listener closed / 503s on) until it is over. */
-  get outageActive(): boolean {
-    return this.#outageInEffect;
+  async outage(ms: number, mode: OutageMode = 'refuse'): Promise<void> {
+    await this.#outage.run(ms, mode);
   }
 
   /** Ends a running outage now (tests use a long outage and end it when done, so load never races them). */
   endOutage(): void {
-    this.#endedId = this.#outageId;
-    this.#endOutage?.();
+    this.#outage.end();
+  }
+
+  /** True from the moment an outage is in effect (listener closed / 503s on) until it is over. */
+  get outageActive(): boolean {
+    return this.#outage.active;
   }
 
   clear(): void {
@@ -173,7 +144,7 @@ export class Faults {
   /** Called once per request by the handler; consumes matching rules. */
   decide(req: FaultRequest): FaultDecision {
     const decision: FaultDecision = { delayMs: 0, conflict: false };
-    if (this.#unavailable) {
+    if (this.#outage.answering503) {
       decision.fail = { status: 503, message: 'the server is currently unable to handle the request (injected outage)' };
       return decision;
     }
