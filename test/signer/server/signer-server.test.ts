@@ -169,3 +169,14 @@ test('bounded request size; a closed store is 503 and not healthy', async () => 
     rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('deep nesting in the statement is refused without exhausting the stack', async () => {
+  const st = eventStatement('{"deep":true}');
+  const text = JSON.stringify({ ...st, predicate: { ...st.predicate, headers: { X: ['__DEEP__'] } } });
+  const depth = 200_000;
+  const deep = Buffer.from(text.replace('["__DEEP__"]', '['.repeat(depth) + ']'.repeat(depth)));
+  const res = await postStatement(socketPath, deep);
+  assert.equal(res.status, 400);
+  assert.equal(errorCode(res.json), 'INVALID_EVENT_RECORD');
+  assert.equal((await udsRequest(socketPath, 'GET', '/v1/healthz')).status, 200, 'still serving');
+});
