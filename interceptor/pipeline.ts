@@ -39,6 +39,7 @@ export async function signEvent(
   const statement = buildEventStatement({
     body: req.body,
     bodyBytes,
+    ...(req.bodyJson === undefined ? {} : { bodyJson: req.bodyJson }),
     header: req.header,
     context: req.context,
     receivedAt,

@@ -21,7 +21,7 @@ export function exceedsJsonDepth(text: string, limit: number): boolean {
 }
 
 /** Index of the quote closing the string that starts at `from`, or -1. */
-function endOfString(text: string, from: number): number {
+export function endOfString(text: string, from: number): number {
   let q = text.indexOf('"', from);
   while (q >= 0) {
     let slashes = 0;

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { interceptorError } from '../errors.ts';
-import { exceedsJsonDepth } from './json-depth.ts';
+import { scanRequest } from './request-scan.ts';
 import type { InterceptorRequest, TriggerContext } from './types.ts';
 
 /** Nesting allowed in the outer InterceptorRequest (params and extensions are shallow). */
@@ -15,7 +15,8 @@ export function parseInterceptorRequest(raw: Buffer): InterceptorRequest {
   // Buffer#toString would silently turn invalid bytes into U+FFFD and change the digest.
   if (!isUtf8(raw)) throw interceptorError('REQUEST_INVALID_UTF8', 'InterceptorRequest is not valid UTF-8');
   const text = raw.toString('utf8');
-  if (exceedsJsonDepth(text, MAX_REQUEST_DEPTH)) {
+  const scan = scanRequest(text, MAX_REQUEST_DEPTH);
+  if (scan.tooDeep) {
     throw interceptorError('MALFORMED_REQUEST', `InterceptorRequest nests deeper than ${MAX_REQUEST_DEPTH} levels`);
   }
   let value: unknown;
@@ -30,6 +31,7 @@ export function parseInterceptorRequest(raw: Buffer): InterceptorRequest {
   }
   return {
     body: value.body,
+    ...(scan.bodyJson !== undefined && scan.bodyJson.length >= value.body.length + 2 ? { bodyJson: scan.bodyJson } : {}),
     header: parseHeader(value.header),
     extensions: optionalObject(value.extensions, 'extensions'),
     interceptor_params: optionalObject(value.interceptor_params, 'interceptor_params'),

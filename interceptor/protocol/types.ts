@@ -11,6 +11,11 @@ export interface TriggerContext {
 export interface InterceptorRequest {
   /** The webhook body as ONE string, byte-exact (sha256 of its UTF-8 bytes is the event digest). */
   body: string;
+  /**
+   * `body` as the JSON string literal it was sent as (quotes, escapes), when located; the
+   * statement reuses it instead of escaping the body again (see request-scan.ts).
+   */
+  bodyJson?: string;
   /** Go-canonicalised header names; look them up case-insensitively. */
   header: Record<string, string[]>;
   extensions: Record<string, unknown>;

@@ -14,6 +14,8 @@ export interface EventStatementInput {
   /** The webhook body as received and its exact UTF-8 bytes (already checked). */
   body: string;
   bodyBytes: Buffer;
+  /** `body` as the JSON string literal it arrived as, when known: spliced in, not re-escaped. */
+  bodyJson?: string;
   header: Record<string, string[]>;
   context: TriggerContext;
   receivedAt: Date;
@@ -52,5 +54,18 @@ export function buildEventStatement(input: EventStatementInput): EventStatement 
     predicateType: EVENT_PREDICATE_TYPE,
     predicate,
   };
-  return { bytes: Buffer.from(JSON.stringify(statement), 'utf8'), digest: `sha256:${hex}`, eventId: input.context.event_id };
+  const text = input.bodyJson === undefined ? JSON.stringify(statement) : spliceBody(statement, input.bodyJson);
+  return { bytes: Buffer.from(text, 'utf8'), digest: `sha256:${hex}`, eventId: input.context.event_id };
+}
+
+/**
+ * The statement's JSON with `predicate.body` written as the given literal: the same fields in
+ * the same order as JSON.stringify(statement), the body's escapes as the sender wrote them
+ * (e.g. Go's \u003c). Parsing it gives the same statement; the signer checks the body against
+ * the subject digest, so a literal that did not decode to the body could not be signed.
+ */
+function spliceBody(statement: Statement<EventPredicate>, bodyJson: string): string {
+  const { predicate, ...head } = statement;
+  const { body: _body, ...rest } = predicate;
+  return `${JSON.stringify(head).slice(0, -1)},"predicate":{"body":${bodyJson},${JSON.stringify(rest).slice(1)}}`;
 }
