@@ -10,10 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SIGNED_ANNOTATION } from '../signer/controller/annotations.ts';
 import { startKubeApiServer } from '../test/harness/kube/index.ts';
 import { instantiate, template } from './backlog/fixture.ts';
+import { baselineRunsPerSecond } from './backlog/baseline.ts';
 import { memoryOf, signedCount } from './backlog/probe.ts';
 
 const { values } = parseArgs({
@@ -61,13 +63,14 @@ for (let i = 0; i < RUNS; i++) {
   kube.objects.put(pipelineRun);
 }
 const seedMs = Date.now() - seedStart;
+const baseline = await baselineRunsPerSecond(text, key);
 
 const metricsPort = await freePort();
 const started = Date.now();
 // The controller's V8 old-space cap, as a Deployment sets it (NODE_OPTIONS) next to its memory
 // limit: without it V8 grows the heap lazily with allocation, not with live data.
 const child = spawn(process.execPath, [
-  `--max-old-space-size=${values['heap-mib']}`, `--max-semi-space-size=${values['semi-space-mib']}`, 'signer/controller/main.ts', '--kubeconfig', kube.kubeconfigPath, '--namespace', NS, '--identity', 'bench',
+  `--max-old-space-size=${values['heap-mib']}`, `--max-semi-space-size=${values['semi-space-mib']}`, fileURLToPath(new URL('../signer/controller/main.ts', import.meta.url)), '--kubeconfig', kube.kubeconfigPath, '--namespace', NS, '--identity', 'bench',
   '--event-db', join(dir, 'events.db'), '--state-dir', dir, '--metrics-port', String(metricsPort),
 ], { stdio: ['ignore', 'ignore', 'pipe'] });
 let stderrTail = '';
@@ -116,6 +119,7 @@ const report = {
   attested: signed, completed: signed >= RUNS + created,
   elapsedSeconds: +(elapsedMs / 1000).toFixed(1),
   throughputRunsPerSecond: +(signed / ((Date.now() - started) / 1000)).toFixed(1),
+  baselineRunsPerSecond: +baseline.toFixed(1),
   controllerPeakRssMiB: +peakMiB.toFixed(1), rssTargetMiB: 300,
   newRunsDuringBacklog: created,
   newRunLatencyMs: { p50: latencies[Math.floor(latencies.length / 2)] ?? null, max: latencies.at(-1) ?? null, all: latencies },
@@ -124,6 +128,7 @@ const report = {
 if (values.json) console.log(JSON.stringify(report));
 else {
   console.log(`backlog: ${report.attested}/${RUNS + created} runs attested in ${report.elapsedSeconds} s (${report.throughputRunsPerSecond} runs/s, ${TASKS} TaskRuns each, ${report.workers} workers, storage ${report.storage})`);
+  console.log(`baseline (same runs, in-process normalise + attest + sign, no API, one thread): ${report.baselineRunsPerSecond} runs/s; controller/baseline = ${(report.throughputRunsPerSecond / report.baselineRunsPerSecond).toFixed(2)}`);
   console.log(`controller peak RSS (VmHWM): ${report.controllerPeakRssMiB} MiB (target < 300 MiB; V8 old space capped at ${report.heapCapMiB} MiB)`);
   console.log(`new runs finished during the backlog: ${created}; attested after p50 ${report.newRunLatencyMs.p50} ms, max ${report.newRunLatencyMs.max} ms (target < 5000 ms)`);
   if (!report.completed) console.log(`NOT complete within the time bound; controller log tail:\n${stderrTail.slice(-1500)}`);
