@@ -15,6 +15,7 @@ import type { KubeObject, StoredObject } from './types.ts';
 import { isPlainObject } from './types.ts';
 import { checkTypeMeta, hasFinalizers, isBeingDeleted, isNoop, prepareCreate, prepareUpdate } from './write-rules.ts';
 import { collectDependents, deleteObject } from './deletion.ts';
+import { dryRunDelete, isDryRun } from './dry-run.ts';
 
 export type { ObjectList };
 
@@ -174,17 +175,3 @@ export class Verbs {
 }
 
 
-/** `dryRun=All`: validate and answer as if written, store nothing. Other values are 400. */
-function isDryRun(query: URLSearchParams): boolean {
-  const values = query.getAll('dryRun').filter((v) => v !== '');
-  for (const v of values) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
-  return values.length > 0;
-}
-
-/** What a delete would answer, without deleting. */
-function dryRunDelete(live: StoredObject): StoredObject {
-  if (!hasFinalizers(live) || isBeingDeleted(live)) return live;
-  const next = structuredClone(live);
-  next.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  return next;
-}
