@@ -173,5 +173,3 @@ export class Verbs {
     return this.#store.commit('MODIFIED', t.def.storage, next, live);
   }
 }
-
-
