@@ -20,6 +20,7 @@ const HELP = `tkn-provenance verify-event: verify a signed trigger event record 
 Usage:
   tkn-provenance verify-event --key PUB [--payload FILE] [--json] RECORD_FILE
   tkn-provenance verify-event --key PUB [--payload FILE] [--json] --pipelinerun FILE|NS/NAME --store STORE
+  tkn-provenance verify-event --key PUB [--payload FILE] [--json] --event-id ID --store STORE
 
 RECORD_FILE holds a SignedEventRecord (JSON, as the signer stores and serves it) or the bare
 DSSE envelope. With --pipelinerun, the event is found through the PipelineRun's
@@ -35,6 +36,7 @@ Flags:
                          directory, or KMS URI (repeatable; any one may have signed)
   --payload FILE         the original webhook body; its sha256 must be the signed digest
   --pipelinerun REF      \`kubectl get pipelinerun -o json|yaml\` output, or NAMESPACE/NAME (live)
+  --event-id ID          verify the record stored under this Triggers event id (needs --store)
   --store STORE          the event store: a SQLite file (events.db), or
                          kubernetes-secrets://<namespace> (read through the kubeconfig)
   --kubeconfig PATH      kubeconfig for a live NAMESPACE/NAME (default: KUBECONFIG / in-cluster)
@@ -53,6 +55,7 @@ const FLAGS = {
   pipelinerun: { type: 'string' },
   store: { type: 'string' },
   kubeconfig: { type: 'string' },
+  'event-id': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -71,12 +74,17 @@ const command: Command = {
     const payload = payloadPath ? readInput(resolve(io.cwd, payloadPath), '--payload') : undefined;
     const runRef = stringFlag(values, 'pipelinerun');
     let found: { envelope: DsseEnvelope; record?: SignedEventRecord; extra: EventCheck[] };
+    const eventId = stringFlag(values, 'event-id');
+    if ([runRef, eventId, positionals[0]].filter(Boolean).length > 1) {
+      throw new UsageError('give one of RECORD_FILE, --pipelinerun or --event-id');
+    }
     if (runRef) {
-      if (positionals.length > 0) throw new UsageError('give either RECORD_FILE or --pipelinerun, not both');
       found = await fromPipelineRun(runRef, stringFlag(values, 'store', true), values, io);
+    } else if (eventId) {
+      found = { ...(await fromStore(eventId, stringFlag(values, 'store', true), values, io)), extra: [] };
     } else {
       if (positionals.length === 0)
-        throw new UsageError('missing RECORD_FILE (or --pipelinerun with --store)');
+        throw new UsageError('missing RECORD_FILE (or --pipelinerun or --event-id, with --store)');
       found = { ...readRecordFile(resolve(io.cwd, positionals[0] as string)), extra: [] };
     }
     const result = verifyEvent({ envelope: found.envelope, record: found.record, verifiers, payload });
@@ -122,6 +130,25 @@ function readRecordFile(path: string): { envelope: DsseEnvelope; record?: Signed
     return { envelope: record.envelope, record };
   }
   return { envelope: parseEnvelope(text) };
+}
+
+/** `--event-id ID --store STORE`: the record straight from the store. */
+async function fromStore(
+  eventId: string,
+  storeRef: string,
+  values: Record<string, unknown>,
+  io: CliIO,
+): Promise<{ envelope: DsseEnvelope; record: SignedEventRecord }> {
+  const kubeconfig =
+    typeof values.kubeconfig === 'string' ? resolve(io.cwd, values.kubeconfig) : io.env.KUBECONFIG;
+  const store = openStore(storeRef, kubeconfig, io);
+  try {
+    const record = await store.getByEventId(eventId);
+    if (!record) throw new UsageError(`no event ${eventId} in the store ${storeRef}`);
+    return { envelope: record.envelope, record };
+  } finally {
+    await store.close();
+  }
 }
 
 async function fromPipelineRun(
