@@ -164,8 +164,8 @@ function printBanner(io: CliIO, b: Banner): void {
 Try it:
   curl --cacert ${rel(b.caPath)} -H 'Content-Type: application/json' ${b.url}/ \\
     -d '${JSON.stringify(request)}'
-Then verify what was stored:
-  curl -s --unix-socket ${rel(b.socketPath)} http://signer/v1/events/${request.context.event_id} > record.json
-  tkn-provenance verify-event --key ${rel(b.publicKeyPath)} record.json
+Then verify what was stored (the event's record, from the SQLite store):
+  tkn-provenance verify-event --key ${rel(b.publicKeyPath)} --event-id ${request.context.event_id} --store ${rel(b.storePath)}
+  (or fetch it: curl -s --unix-socket ${rel(b.socketPath)} http://signer/v1/events/${request.context.event_id})
 `);
 }
