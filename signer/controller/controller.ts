@@ -10,7 +10,7 @@ import { createStorage } from '../storage/registry.ts';
 import type { ReconcileDeps } from './deps.ts';
 import { reuseConnections } from './kube/connections.ts';
 import { kubeEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
-import { TektonApi, detectTektonVersion } from './kube/tekton-api.ts';
+import { TektonApi, detectTektonVersion, type TektonVersion } from './kube/tekton-api.ts';
 import { LeaderElector } from './leader.ts';
 import { ControllerMetrics } from './metrics.ts';
 import { WorkQueue } from './queue.ts';
@@ -31,6 +31,8 @@ export interface ControllerOptions {
   leaseName?: string;
   leaseDurationMs?: number;
   leaseRetryMs?: number;
+  /** Skip API discovery and use this tekton.dev version (tests of the v1beta1 path). */
+  tektonVersion?: TektonVersion;
   /** Watch the ConfigMaps and apply edits (default true). */
   watchConfig?: boolean;
   recorder?: EventRecorder;
@@ -70,7 +72,7 @@ export class AttestationController {
 
   static async start(o: ControllerOptions): Promise<AttestationController> {
     reuseConnections(o.kc);
-    const api = new TektonApi(o.kc, await detectTektonVersion(o.kc));
+    const api = new TektonApi(o.kc, o.tektonVersion ?? (await detectTektonVersion(o.kc)));
     const c = new AttestationController(o, api);
     await c.#apply(o.config);
     if (o.config.ignoredKeys.length > 0) o.log.warn('config keys accepted without effect', { keys: o.config.ignoredKeys.join(',') });
