@@ -24,27 +24,50 @@ before(async () => {
 after(() => server.close());
 
 test('failNext: the next N matching requests get 429 with Retry-After and a Status; others are untouched', async () => {
-  const rule = server.faults.failNext(2, { status: 429, retryAfterSeconds: 3, method: 'GET', path: /\/secrets\/s$/ });
+  const rule = server.faults.failNext(2, {
+    status: 429,
+    retryAfterSeconds: 3,
+    method: 'GET',
+    path: /\/secrets\/s$/,
+  });
   for (let i = 0; i < 2; i += 1) {
     const res = await rawRequest(server, 'GET', '/api/v1/namespaces/default/secrets/s');
     assert.equal(res.status, 429);
     assert.equal(res.headers['retry-after'], '3');
-    const body = JSON.parse(res.text) as { kind: string; reason: string; details: { retryAfterSeconds: number } };
+    const body = JSON.parse(res.text) as {
+      kind: string;
+      reason: string;
+      details: { retryAfterSeconds: number };
+    };
     assert.equal(body.kind, 'Status');
     assert.equal(body.reason, 'TooManyRequests');
     assert.equal(body.details.retryAfterSeconds, 3);
   }
-  assert.equal((await core.listNamespacedSecret({ namespace: 'default' })).items.length, 1, 'a list does not match the rule');
-  assert.equal((await core.readNamespacedSecret({ name: 's', namespace: 'default' })).metadata?.name, 's', 'the third read passes');
+  assert.equal(
+    (await core.listNamespacedSecret({ namespace: 'default' })).items.length,
+    1,
+    'a list does not match the rule',
+  );
+  assert.equal(
+    (await core.readNamespacedSecret({ name: 's', namespace: 'default' })).metadata?.name,
+    's',
+    'the third read passes',
+  );
   assert.equal(rule.hits, 2);
   assert.equal(server.requests.find('GET', /\/secrets\/s$/).filter((r) => r.fault === 'fail').length, 2);
 });
 
 test('failNext with 500 and 503 through the real client: ApiException carries the code', async () => {
   server.faults.failNext(1, { status: 500 });
-  await assert.rejects(core.readNamespacedSecret({ name: 's', namespace: 'default' }), (err) => err instanceof ApiException && err.code === 500);
+  await assert.rejects(
+    core.readNamespacedSecret({ name: 's', namespace: 'default' }),
+    (err) => err instanceof ApiException && err.code === 500,
+  );
   server.faults.failNext(1);
-  await assert.rejects(core.readNamespacedSecret({ name: 's', namespace: 'default' }), (err) => err instanceof ApiException && err.code === 503);
+  await assert.rejects(
+    core.readNamespacedSecret({ name: 's', namespace: 'default' }),
+    (err) => err instanceof ApiException && err.code === 503,
+  );
   await core.readNamespacedSecret({ name: 's', namespace: 'default' });
 });
 
@@ -80,7 +103,10 @@ test('outage "refuse": connections are refused on the same port, then it is back
   const outage = server.faults.outage(60_000, 'refuse');
   try {
     await until(() => server.faults.outageActive, 'the listener to close');
-    await assert.rejects(rawRequest(server, 'GET', '/api/v1/namespaces/default/secrets/s'), (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED');
+    await assert.rejects(
+      rawRequest(server, 'GET', '/api/v1/namespaces/default/secrets/s'),
+      (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED',
+    );
   } finally {
     server.faults.endOutage();
     await outage;
@@ -114,7 +140,10 @@ test('a rule can target one identity: other callers are untouched', async () => 
   const opsCore = ops.kubeConfig().makeApiClient(CoreV1Api);
   const rule = server.faults.failNext(1, { user: 'ops' });
   await core.readNamespacedSecret({ name: 's', namespace: 'default' });
-  await assert.rejects(opsCore.readNamespacedSecret({ name: 's', namespace: 'default' }), (err) => err instanceof ApiException && err.code === 503);
+  await assert.rejects(
+    opsCore.readNamespacedSecret({ name: 's', namespace: 'default' }),
+    (err) => err instanceof ApiException && err.code === 503,
+  );
   await opsCore.readNamespacedSecret({ name: 's', namespace: 'default' });
   assert.equal(rule.hits, 1);
 });
@@ -131,6 +160,9 @@ test('close() during a refuse outage wins: the server does not listen again; clo
   const outage = other.faults.outage(60_000, 'refuse');
   await other.close();
   await outage;
-  await assert.rejects(rawRequest(other, 'GET', '/version'), (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED');
+  await assert.rejects(
+    rawRequest(other, 'GET', '/version'),
+    (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED',
+  );
   await other.close();
 });

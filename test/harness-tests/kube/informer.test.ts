@@ -26,8 +26,11 @@ async function until(cond: () => boolean, what: string, timeoutMs = 30_000): Pro
 
 test('an informer whose resourceVersion expired gets 410, relists and recovers every object', async () => {
   const ns = 'inf';
-  for (const name of ['a', 'b', 'c']) await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name } } });
-  const informer = makeInformer<V1ConfigMap>(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns }));
+  for (const name of ['a', 'b', 'c'])
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name } } });
+  const informer = makeInformer<V1ConfigMap>(kc, `/api/v1/namespaces/${ns}/configmaps`, () =>
+    core.listNamespacedConfigMap({ namespace: ns }),
+  );
   const adds: string[] = [];
   const deletes: string[] = [];
   const errors: unknown[] = [];
@@ -49,9 +52,17 @@ test('an informer whose resourceVersion expired gets 410, relists and recovers e
   await until(() => adds.includes('d') && deletes.includes('a'), 'the relisted state');
   const listsAfter = server.requests.find('GET', /\/configmaps(\?(?!.*watch=)|$)/).length;
   assert.equal(listsAfter, listsBefore + 1, 'exactly one relist');
-  const expiredWatch = server.requests.find('GET', /configmaps\?.*watch=true/).find((r) => r.fault === 'latency');
+  const expiredWatch = server.requests
+    .find('GET', /configmaps\?.*watch=true/)
+    .find((r) => r.fault === 'latency');
   assert.ok(expiredWatch, 'the delayed watch request was the one that expired');
-  assert.deepEqual(informer.list().map((o) => o.metadata?.name).sort(), ['b', 'c', 'd']);
+  assert.deepEqual(
+    informer
+      .list()
+      .map((o) => o.metadata?.name)
+      .sort(),
+    ['b', 'c', 'd'],
+  );
   assert.deepEqual(errors, [], 'a 410 is not an error for the informer');
 
   // And it keeps watching after the relist.
@@ -62,18 +73,31 @@ test('an informer whose resourceVersion expired gets 410, relists and recovers e
 
 test('an informer resumes from its resourceVersion after a clean drop, without relisting', async () => {
   const ns = 'inf2';
-  const informer = makeInformer<V1ConfigMap>(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns }));
+  const informer = makeInformer<V1ConfigMap>(kc, `/api/v1/namespaces/${ns}/configmaps`, () =>
+    core.listNamespacedConfigMap({ namespace: ns }),
+  );
   const seen: string[] = [];
   informer.on('add', (o) => seen.push(`add ${o.metadata?.name}`));
   informer.on('update', (o) => seen.push(`update ${o.metadata?.name}`));
   await informer.start();
   await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'x' } } });
   await until(() => seen.length === 1, 'first add');
-  const lists = server.requests.find('GET', new RegExp(`/namespaces/${ns}/configmaps(\\?(?!.*watch=)|$)`)).length;
+  const lists = server.requests.find(
+    'GET',
+    new RegExp(`/namespaces/${ns}/configmaps(\\?(?!.*watch=)|$)`),
+  ).length;
   server.faults.dropWatches();
-  await core.patchNamespacedConfigMap({ name: 'x', namespace: ns, body: [{ op: 'add', path: '/data', value: { k: 'v' } }] });
+  await core.patchNamespacedConfigMap({
+    name: 'x',
+    namespace: ns,
+    body: [{ op: 'add', path: '/data', value: { k: 'v' } }],
+  });
   await until(() => seen.length === 2, 'the update made while disconnected');
   assert.deepEqual(seen, ['add x', 'update x']);
-  assert.equal(server.requests.find('GET', new RegExp(`/namespaces/${ns}/configmaps(\\?(?!.*watch=)|$)`)).length, lists, 'no relist');
+  assert.equal(
+    server.requests.find('GET', new RegExp(`/namespaces/${ns}/configmaps(\\?(?!.*watch=)|$)`)).length,
+    lists,
+    'no relist',
+  );
   await informer.stop();
 });

@@ -22,14 +22,27 @@ test('many instances run in parallel on distinct ports with separate state', asy
   try {
     assert.equal(new Set(servers.map((s) => s.port)).size, servers.length);
     await Promise.all(
-      servers.map((s, i) => s.kubeConfig().makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: `only-${i}` } } })),
+      servers.map((s, i) =>
+        s
+          .kubeConfig()
+          .makeApiClient(CoreV1Api)
+          .createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: `only-${i}` } } }),
+      ),
     );
     for (const [i, s] of servers.entries()) {
-      const list = await s.kubeConfig().makeApiClient(CoreV1Api).listNamespacedConfigMap({ namespace: 'default' });
-      assert.deepEqual(list.items.map((c) => c.metadata?.name), [`only-${i}`]);
+      const list = await s
+        .kubeConfig()
+        .makeApiClient(CoreV1Api)
+        .listNamespacedConfigMap({ namespace: 'default' });
+      assert.deepEqual(
+        list.items.map((c) => c.metadata?.name),
+        [`only-${i}`],
+      );
     }
   } finally {
     await Promise.all(servers.map((s) => s.close()));
   }
-  console.log(`# 8 parallel kube test servers: started, used and stopped in ${(performance.now() - t0).toFixed(1)} ms`);
+  console.log(
+    `# 8 parallel kube test servers: started, used and stopped in ${(performance.now() - t0).toFixed(1)} ms`,
+  );
 });

@@ -10,9 +10,21 @@ let core: CoreV1Api;
 before(async () => {
   server = await startKubeApiServer({
     seed: [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'sel', labels: { tier: 'web', env: 'prod' } } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'sel', labels: { tier: 'db', env: 'prod' } } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'sel', labels: { tier: 'web', env: 'dev', canary: '' } } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'a', namespace: 'sel', labels: { tier: 'web', env: 'prod' } },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'b', namespace: 'sel', labels: { tier: 'db', env: 'prod' } },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'c', namespace: 'sel', labels: { tier: 'web', env: 'dev', canary: '' } },
+      },
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd', namespace: 'sel' } },
     ],
   });
@@ -39,18 +51,31 @@ test('label selectors: =, ==, !=, in, notin, exists, !exists and combinations', 
 });
 
 test('a malformed or unsupported selector is 400 BadRequest', async () => {
-  await assert.rejects(names(undefined, 'spec.nodeName=x'), (err) => err instanceof ApiException && err.code === 400);
+  await assert.rejects(
+    names(undefined, 'spec.nodeName=x'),
+    (err) => err instanceof ApiException && err.code === 400,
+  );
   await assert.rejects(names('tier in (a'), (err) => err instanceof ApiException && err.code === 400);
 });
 
 test('limit and continue page through a stable order; the list has a kind and a resourceVersion', async () => {
   const first = await core.listNamespacedConfigMap({ namespace: 'sel', limit: 3 });
-  assert.deepEqual(first.items.map((i) => i.metadata?.name), ['a', 'b', 'c']);
+  assert.deepEqual(
+    first.items.map((i) => i.metadata?.name),
+    ['a', 'b', 'c'],
+  );
   assert.equal(first.metadata?.remainingItemCount, 1);
   assert.ok(first.metadata?._continue);
   assert.equal(first.metadata?.resourceVersion, server.resourceVersion());
-  const second = await core.listNamespacedConfigMap({ namespace: 'sel', limit: 3, _continue: first.metadata?._continue });
-  assert.deepEqual(second.items.map((i) => i.metadata?.name), ['d']);
+  const second = await core.listNamespacedConfigMap({
+    namespace: 'sel',
+    limit: 3,
+    _continue: first.metadata?._continue,
+  });
+  assert.deepEqual(
+    second.items.map((i) => i.metadata?.name),
+    ['d'],
+  );
   assert.equal(second.metadata?._continue, undefined);
   const all = await core.listConfigMapForAllNamespaces({ labelSelector: 'env' });
   assert.equal(all.kind, 'ConfigMapList');
@@ -61,15 +86,30 @@ test('a continue token older than the history window is 410 Expired', async () =
   const first = await core.listNamespacedConfigMap({ namespace: 'sel', limit: 1 });
   await core.createNamespacedConfigMap({ namespace: 'other', body: { metadata: { name: 'z' } } });
   server.compactHistory();
-  await assert.rejects(core.listNamespacedConfigMap({ namespace: 'sel', limit: 1, _continue: first.metadata?._continue }), (err) => err instanceof ApiException && err.code === 410);
+  await assert.rejects(
+    core.listNamespacedConfigMap({ namespace: 'sel', limit: 1, _continue: first.metadata?._continue }),
+    (err) => err instanceof ApiException && err.code === 410,
+  );
 });
 
 test('deletecollection deletes what the selectors match (finalizers respected)', async () => {
-  for (const [name, team] of [['x', 'a'], ['y', 'a'], ['z', 'b']] as const) {
-    await core.createNamespacedConfigMap({ namespace: 'dc', body: { metadata: { name, labels: { team }, ...(name === 'y' ? { finalizers: ['example.dev/hold'] } : {}) } } });
+  for (const [name, team] of [
+    ['x', 'a'],
+    ['y', 'a'],
+    ['z', 'b'],
+  ] as const) {
+    await core.createNamespacedConfigMap({
+      namespace: 'dc',
+      body: {
+        metadata: { name, labels: { team }, ...(name === 'y' ? { finalizers: ['example.dev/hold'] } : {}) },
+      },
+    });
   }
   await core.deleteCollectionNamespacedConfigMap({ namespace: 'dc', labelSelector: 'team=a' });
   const left = server.objects.list('v1', 'ConfigMap', 'dc');
-  assert.deepEqual(left.map((c) => c.metadata.name), ['y', 'z']);
+  assert.deepEqual(
+    left.map((c) => c.metadata.name),
+    ['y', 'z'],
+  );
   assert.ok(left[0]?.metadata.deletionTimestamp, 'the finalized one is only marked');
 });

@@ -1,7 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ApiException, CoordinationV1Api, CoreV1Api, CustomObjectsApi, makeInformer, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  makeInformer,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { startKubeApiServer } from '../../harness/kube/index.ts';
@@ -11,9 +19,24 @@ let server: KubeApiServer;
 
 before(async () => {
   server = await startKubeApiServer();
-  server.objects.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hook', namespace: 'team-a' }, data: { token: 'dA==' } });
-  server.objects.put({ apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'ClusterInterceptor', metadata: { name: 'tekton-provenance' }, spec: {} });
-  server.objects.put({ apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'ClusterInterceptor', metadata: { name: 'github' }, spec: {} });
+  server.objects.put({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'hook', namespace: 'team-a' },
+    data: { token: 'dA==' },
+  });
+  server.objects.put({
+    apiVersion: 'triggers.tekton.dev/v1alpha1',
+    kind: 'ClusterInterceptor',
+    metadata: { name: 'tekton-provenance' },
+    spec: {},
+  });
+  server.objects.put({
+    apiVersion: 'triggers.tekton.dev/v1alpha1',
+    kind: 'ClusterInterceptor',
+    metadata: { name: 'github' },
+    spec: {},
+  });
 });
 after(() => server.close());
 
@@ -30,47 +53,92 @@ test('a token without bindings is forbidden, with the apiserver message; admin i
   assert.equal(nobody.user, 'system:serviceaccount:team-a:nobody');
   const core = nobody.kubeConfig().makeApiClient(CoreV1Api);
   await assert.rejects(core.readNamespacedSecret({ name: 'hook', namespace: 'team-a' }), (err) => {
-    assert.equal(forbidden(err), 'secrets "hook" is forbidden: User "system:serviceaccount:team-a:nobody" cannot get resource "secrets" in API group "" in the namespace "team-a"');
+    assert.equal(
+      forbidden(err),
+      'secrets "hook" is forbidden: User "system:serviceaccount:team-a:nobody" cannot get resource "secrets" in API group "" in the namespace "team-a"',
+    );
     return true;
   });
-  await assert.rejects(core.listSecretForAllNamespaces(), (err) => /^secrets is forbidden: .* cannot list resource "secrets" in API group "" at the cluster scope$/.test(forbidden(err)));
-  await server.kubeConfig().makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'hook', namespace: 'team-a' });
+  await assert.rejects(core.listSecretForAllNamespaces(), (err) =>
+    /^secrets is forbidden: .* cannot list resource "secrets" in API group "" at the cluster scope$/.test(
+      forbidden(err),
+    ),
+  );
+  await server
+    .kubeConfig()
+    .makeApiClient(CoreV1Api)
+    .readNamespacedSecret({ name: 'hook', namespace: 'team-a' });
   const log = server.requests.find('GET', /\/namespaces\/team-a\/secrets\/hook$/);
-  assert.deepEqual(log.map((r) => `${r.user} ${r.status}`), ['system:serviceaccount:team-a:nobody 403', 'kube-test-admin 200']);
+  assert.deepEqual(
+    log.map((r) => `${r.user} ${r.status}`),
+    ['system:serviceaccount:team-a:nobody 403', 'kube-test-admin 200'],
+  );
 });
 
 test('Role + RoleBinding grant in their namespace only; resourceNames and subresources are honoured', async () => {
   const ns = 'rbac-ns';
-  server.objects.put({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: ns }, rules: [
-    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
-    { apiGroups: ['tekton.dev'], resources: ['taskruns/status'], verbs: ['patch'] },
-    { apiGroups: [''], resources: ['configmaps'], resourceNames: ['allowed'], verbs: ['get'] },
-  ] });
-  server.objects.put({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rb', namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' }, subjects: [{ kind: 'ServiceAccount', name: 'ctrl', namespace: ns }] });
+  server.objects.put({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'r', namespace: ns },
+    rules: [
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+      { apiGroups: ['tekton.dev'], resources: ['taskruns/status'], verbs: ['patch'] },
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['allowed'], verbs: ['get'] },
+    ],
+  });
+  server.objects.put({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'rb', namespace: ns },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' },
+    subjects: [{ kind: 'ServiceAccount', name: 'ctrl', namespace: ns }],
+  });
   server.objects.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'allowed', namespace: ns } });
   server.objects.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: ns } });
-  server.objects.put({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 'tr', namespace: ns }, spec: {} });
+  server.objects.put({
+    apiVersion: 'tekton.dev/v1',
+    kind: 'TaskRun',
+    metadata: { name: 'tr', namespace: ns },
+    spec: {},
+  });
   const kc = server.kubeconfigFor({ serviceAccount: `${ns}/ctrl` }).kubeConfig();
 
   const leases = kc.makeApiClient(CoordinationV1Api);
-  const lease = await leases.createNamespacedLease({ namespace: ns, body: { metadata: { name: 'leader' }, spec: { holderIdentity: 'me' } } });
+  const lease = await leases.createNamespacedLease({
+    namespace: ns,
+    body: { metadata: { name: 'leader' }, spec: { holderIdentity: 'me' } },
+  });
   await leases.replaceNamespacedLease({ name: 'leader', namespace: ns, body: lease });
-  await assert.rejects(leases.createNamespacedLease({ namespace: 'elsewhere', body: { metadata: { name: 'leader' } } }), (err) => forbidden(err) !== '');
-  await assert.rejects(leases.deleteNamespacedLease({ name: 'leader', namespace: ns }), (err) => /cannot delete resource "leases"/.test(forbidden(err)));
+  await assert.rejects(
+    leases.createNamespacedLease({ namespace: 'elsewhere', body: { metadata: { name: 'leader' } } }),
+    (err) => forbidden(err) !== '',
+  );
+  await assert.rejects(leases.deleteNamespacedLease({ name: 'leader', namespace: ns }), (err) =>
+    /cannot delete resource "leases"/.test(forbidden(err)),
+  );
 
   const core = kc.makeApiClient(CoreV1Api);
   await core.readNamespacedConfigMap({ name: 'allowed', namespace: ns });
-  await assert.rejects(core.readNamespacedConfigMap({ name: 'other', namespace: ns }), (err) => forbidden(err) !== '');
+  await assert.rejects(
+    core.readNamespacedConfigMap({ name: 'other', namespace: ns }),
+    (err) => forbidden(err) !== '',
+  );
 
   const custom = kc.makeApiClient(CustomObjectsApi);
   const runs = { group: 'tekton.dev', version: 'v1', namespace: ns, plural: 'taskruns', name: 'tr' };
   const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   await custom.patchNamespacedCustomObjectStatus({ ...runs, body: { status: { podName: 'p' } } }, merge);
-  await assert.rejects(custom.patchNamespacedCustomObject({ ...runs, body: { metadata: { labels: { a: 'b' } } } }, merge), (err) => /cannot patch resource "taskruns" in API group "tekton.dev"/.test(forbidden(err)));
+  await assert.rejects(
+    custom.patchNamespacedCustomObject({ ...runs, body: { metadata: { labels: { a: 'b' } } } }, merge),
+    (err) => /cannot patch resource "taskruns" in API group "tekton.dev"/.test(forbidden(err)),
+  );
 });
 
 test("the project's own RBAC manifest, applied to the server, gives the ServiceAccount exactly what its comments claim", async () => {
-  const docs = parseAllDocuments(readFileSync(new URL('../../../manifests/20-rbac.yaml', import.meta.url), 'utf8')).map((d) => d.toJSON() as KubeObject);
+  const docs = parseAllDocuments(
+    readFileSync(new URL('../../../manifests/20-rbac.yaml', import.meta.url), 'utf8'),
+  ).map((d) => d.toJSON() as KubeObject);
   for (const doc of docs) server.objects.put(doc);
   const kc = server.kubeconfigFor({ serviceAccount: 'tekton-provenance/tekton-provenance' }).kubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
@@ -82,15 +150,36 @@ test("the project's own RBAC manifest, applied to the server, gives the ServiceA
   // Its own ClusterInterceptor only.
   const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   const ci = { group: 'triggers.tekton.dev', version: 'v1alpha1', plural: 'clusterinterceptors' };
-  await custom.patchClusterCustomObject({ ...ci, name: 'tekton-provenance', body: { spec: { clientConfig: { caBundle: 'Q0E=' } } } }, merge);
-  await assert.rejects(custom.patchClusterCustomObject({ ...ci, name: 'github', body: { spec: {} } }, merge), (err) => forbidden(err) !== '');
+  await custom.patchClusterCustomObject(
+    { ...ci, name: 'tekton-provenance', body: { spec: { clientConfig: { caBundle: 'Q0E=' } } } },
+    merge,
+  );
+  await assert.rejects(
+    custom.patchClusterCustomObject({ ...ci, name: 'github', body: { spec: {} } }, merge),
+    (err) => forbidden(err) !== '',
+  );
   // The controller's informer on PipelineRuns in every namespace works (list + watch).
-  server.objects.put({ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'run', namespace: 'team-a' }, spec: {} });
-  const informer = makeInformer<KubernetesObject>(kc, '/apis/tekton.dev/v1/pipelineruns', (() => custom.listClusterCustomObject({ group: 'tekton.dev', version: 'v1', plural: 'pipelineruns' })) as never);
+  server.objects.put({
+    apiVersion: 'tekton.dev/v1',
+    kind: 'PipelineRun',
+    metadata: { name: 'run', namespace: 'team-a' },
+    spec: {},
+  });
+  const informer = makeInformer<KubernetesObject>(kc, '/apis/tekton.dev/v1/pipelineruns', (() =>
+    custom.listClusterCustomObject({ group: 'tekton.dev', version: 'v1', plural: 'pipelineruns' })) as never);
   const seen: string[] = [];
   informer.on('add', (o) => seen.push(o.metadata?.name ?? ''));
   await informer.start();
   assert.deepEqual(seen, ['run']);
   await informer.stop();
-  await assert.rejects(custom.deleteNamespacedCustomObject({ group: 'tekton.dev', version: 'v1', namespace: 'team-a', plural: 'pipelineruns', name: 'run' }), (err) => forbidden(err) !== '');
+  await assert.rejects(
+    custom.deleteNamespacedCustomObject({
+      group: 'tekton.dev',
+      version: 'v1',
+      namespace: 'team-a',
+      plural: 'pipelineruns',
+      name: 'run',
+    }),
+    (err) => forbidden(err) !== '',
+  );
 });

@@ -19,10 +19,22 @@ const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const runs = { group: 'tekton.dev', version: 'v1', plural: 'pipelineruns' };
 
 async function finishRun(namespace: string, name: string, status: 'True' | 'False'): Promise<void> {
-  await custom.createNamespacedCustomObject({ ...runs, namespace, body: { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name }, spec: {} } });
-  const condition = (s: string) => ({ status: { conditions: [{ type: 'Succeeded', status: s, reason: s === 'Unknown' ? 'Running' : 'Done' }] } });
-  await custom.patchNamespacedCustomObjectStatus({ ...runs, namespace, name, body: condition('Unknown') }, merge);
-  await custom.patchNamespacedCustomObjectStatus({ ...runs, namespace, name, body: condition(status) }, merge);
+  await custom.createNamespacedCustomObject({
+    ...runs,
+    namespace,
+    body: { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name }, spec: {} },
+  });
+  const condition = (s: string) => ({
+    status: { conditions: [{ type: 'Succeeded', status: s, reason: s === 'Unknown' ? 'Running' : 'Done' }] },
+  });
+  await custom.patchNamespacedCustomObjectStatus(
+    { ...runs, namespace, name, body: condition('Unknown') },
+    merge,
+  );
+  await custom.patchNamespacedCustomObjectStatus(
+    { ...runs, namespace, name, body: condition(status) },
+    merge,
+  );
 }
 
 async function until(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
@@ -42,7 +54,10 @@ test('the sample informer runs unchanged against the server: each finished run o
   await informer.start();
   await finishRun('team-b', 'live', 'False');
   await until(() => finished.length === 2, 'two finished runs');
-  assert.deepEqual(finished.map((r) => `${r.namespace}/${r.name}:${r.succeeded}`).sort(), ['team-a/before-start:true', 'team-b/live:false']);
+  assert.deepEqual(finished.map((r) => `${r.namespace}/${r.name}:${r.succeeded}`).sort(), [
+    'team-a/before-start:true',
+    'team-b/live:false',
+  ]);
 
   // A real outage: the listener closes, connections are refused, the informer errors and restarts.
   await server.faults.outage(300, 'refuse');

@@ -38,7 +38,8 @@ export class FinishedRunInformer {
   constructor(kc: KubeConfig, opts: FinishedRunInformerOptions) {
     this.#opts = opts;
     const custom = kc.makeApiClient(CustomObjectsApi);
-    const list = async () => custom.listClusterCustomObject({ group: 'tekton.dev', version: 'v1', plural: 'pipelineruns' });
+    const list = async () =>
+      custom.listClusterCustomObject({ group: 'tekton.dev', version: 'v1', plural: 'pipelineruns' });
     this.#informer = makeInformer<PipelineRun>(kc, '/apis/tekton.dev/v1/pipelineruns', list as never);
     this.#informer.on('add', (run) => this.#check(run));
     this.#informer.on('update', (run) => this.#check(run));
@@ -66,7 +67,12 @@ export class FinishedRunInformer {
     const succeeded = run.status?.conditions?.find((c) => c.type === 'Succeeded');
     if (succeeded === undefined || succeeded.status === 'Unknown' || this.#reported.has(uid)) return;
     this.#reported.add(uid);
-    this.#opts.onFinished({ namespace: run.metadata?.namespace ?? '', name: run.metadata?.name ?? '', uid, succeeded: succeeded.status === 'True' });
+    this.#opts.onFinished({
+      namespace: run.metadata?.namespace ?? '',
+      name: run.metadata?.name ?? '',
+      uid,
+      succeeded: succeeded.status === 'True',
+    });
   }
 
   #onError(err: unknown): void {

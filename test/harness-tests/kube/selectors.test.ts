@@ -19,7 +19,8 @@ test('label selector grammar: equality, sets, existence, qualified keys, whitesp
     ['app=web,tier=back', false],
     ['', true],
   ];
-  for (const [selector, want] of cases) assert.equal(matchesRequirements(labels, parseLabelSelector(selector)), want, selector);
+  for (const [selector, want] of cases)
+    assert.equal(matchesRequirements(labels, parseLabelSelector(selector)), want, selector);
   assert.equal(matchesRequirements(undefined, parseLabelSelector('app')), false);
 });
 

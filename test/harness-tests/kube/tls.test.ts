@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { _forgeCertForTests, servingCert } from '../../harness/kube/tls.ts';
 
-for (const [label, make] of [['openssl (default)', servingCert], ['node-forge fallback', async () => _forgeCertForTests()]] as const) {
+for (const [label, make] of [
+  ['openssl (default)', servingCert],
+  ['node-forge fallback', async () => _forgeCertForTests()],
+] as const) {
   test(`serving cert via ${label}: self-signed CA for 127.0.0.1 and localhost, key matches`, async () => {
     const { certPem, keyPem } = await make();
     const cert = new X509Certificate(certPem);

@@ -12,7 +12,8 @@ export function checkDepth(value: unknown): void {
   while (stack.length > 0) {
     const [v, depth] = stack.pop() as [unknown, number];
     if (typeof v !== 'object' || v === null) continue;
-    if (depth > MAX_BODY_DEPTH) throw badRequest(`the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
+    if (depth > MAX_BODY_DEPTH)
+      throw badRequest(`the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
     for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
 }

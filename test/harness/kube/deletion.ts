@@ -12,7 +12,12 @@ import { hasFinalizers, isBeingDeleted, timestamp } from './write-rules.ts';
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
 /** Marks or removes `live`; returns what was stored and whether it is gone. */
-export function deleteObject(store: ObjectStore, storage: string, live: StoredObject, policy: PropagationPolicy = 'Background'): { object: StoredObject; gone: boolean } {
+export function deleteObject(
+  store: ObjectStore,
+  storage: string,
+  live: StoredObject,
+  policy: PropagationPolicy = 'Background',
+): { object: StoredObject; gone: boolean } {
   if (hasFinalizers(live)) {
     if (isBeingDeleted(live)) return { object: live, gone: false };
     const next = structuredClone(live);
@@ -26,7 +31,11 @@ export function deleteObject(store: ObjectStore, storage: string, live: StoredOb
 }
 
 /** Called after an object is gone: deletes (or orphans) what it owned. Bounded by the store size. */
-export function collectDependents(store: ObjectStore, ownerUid: string, policy: PropagationPolicy = 'Background'): void {
+export function collectDependents(
+  store: ObjectStore,
+  ownerUid: string,
+  policy: PropagationPolicy = 'Background',
+): void {
   const everything = store.all();
   const alive = new Set(everything.map((e) => e.object.metadata.uid));
   for (const { storage, object } of everything) {

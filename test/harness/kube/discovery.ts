@@ -36,7 +36,9 @@ export function discoveryDocument(table: ResourceTable, path: string): unknown {
   if (parts[0] === 'api' && parts.length === 2 && parts[1] === 'v1') return resourceList(table, '', 'v1');
   if (parts[0] === 'apis' && parts.length === 2) {
     const versions = groups.get(parts[1] ?? '');
-    return versions === undefined ? undefined : { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(parts[1] ?? '', versions) };
+    return versions === undefined
+      ? undefined
+      : { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(parts[1] ?? '', versions) };
   }
   if (parts[0] === 'apis' && parts.length === 3) return resourceList(table, parts[1] ?? '', parts[2] ?? '');
   return undefined;
@@ -46,9 +48,27 @@ function resourceList(table: ResourceTable, group: string, version: string): unk
   const defs = table.inGroupVersion(group, version);
   if (defs.length === 0) return undefined;
   const resources = defs.flatMap((d) => {
-    const main = { name: d.resource, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: VERBS, ...(d.shortNames ? { shortNames: d.shortNames } : {}) };
-    const status = { name: `${d.resource}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] };
+    const main = {
+      name: d.resource,
+      singularName: d.singular,
+      namespaced: d.namespaced,
+      kind: d.kind,
+      verbs: VERBS,
+      ...(d.shortNames ? { shortNames: d.shortNames } : {}),
+    };
+    const status = {
+      name: `${d.resource}/status`,
+      singularName: '',
+      namespaced: d.namespaced,
+      kind: d.kind,
+      verbs: ['get', 'patch', 'update'],
+    };
     return d.statusSubresource ? [main, status] : [main];
   });
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group === '' ? version : `${group}/${version}`, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group === '' ? version : `${group}/${version}`,
+    resources,
+  };
 }

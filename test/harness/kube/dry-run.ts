@@ -6,7 +6,8 @@ import { hasFinalizers, isBeingDeleted, timestamp } from './write-rules.ts';
 /** `dryRun=All`: validate and answer as if written, store nothing. Other values are 400. */
 export function isDryRun(query: URLSearchParams): boolean {
   const values = query.getAll('dryRun').filter((v) => v !== '');
-  for (const v of values) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  for (const v of values)
+    if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
   return values.length > 0;
 }
 

@@ -64,7 +64,9 @@ function matches(m: RequestMatch, r: FaultRequest): boolean {
 }
 
 export class Faults {
-  readonly #fail = new Set<Rule<Required<Pick<FailOptions, 'status' | 'message'>> & { retryAfterSeconds?: number }>>();
+  readonly #fail = new Set<
+    Rule<Required<Pick<FailOptions, 'status' | 'message'>> & { retryAfterSeconds?: number }>
+  >();
   readonly #latency = new Set<Rule<number>>();
   readonly #conflict = new Set<Rule<null>>();
   readonly #hub: WatchHub;
@@ -80,7 +82,8 @@ export class Faults {
     const status = opts.status ?? 503;
     const value: Required<Pick<FailOptions, 'status' | 'message'>> & { retryAfterSeconds?: number } = {
       status,
-      message: opts.message ?? (status === 429 ? 'Too many requests, please try again later.' : 'injected fault'),
+      message:
+        opts.message ?? (status === 429 ? 'Too many requests, please try again later.' : 'injected fault'),
     };
     if (opts.retryAfterSeconds !== undefined) value.retryAfterSeconds = opts.retryAfterSeconds;
     return this.#add(this.#fail, opts, n, value);
@@ -145,10 +148,14 @@ export class Faults {
   decide(req: FaultRequest): FaultDecision {
     const decision: FaultDecision = { delayMs: 0, conflict: false };
     if (this.#outage.answering503) {
-      decision.fail = { status: 503, message: 'the server is currently unable to handle the request (injected outage)' };
+      decision.fail = {
+        status: 503,
+        message: 'the server is currently unable to handle the request (injected outage)',
+      };
       return decision;
     }
-    for (const rule of this.#latency) if (this.#take(this.#latency, rule, req)) decision.delayMs += rule.value;
+    for (const rule of this.#latency)
+      if (this.#take(this.#latency, rule, req)) decision.delayMs += rule.value;
     for (const rule of this.#fail) {
       if (this.#take(this.#fail, rule, req)) {
         decision.fail = rule.value;

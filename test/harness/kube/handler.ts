@@ -34,7 +34,11 @@ export interface HandlerDeps {
 /** The RBAC verb of a resource request. */
 function verbOf(method: string, named: boolean, watch: boolean): string {
   if (method === 'GET') return watch ? 'watch' : named ? 'get' : 'list';
-  return { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: named ? 'delete' : 'deletecollection' }[method] ?? method.toLowerCase();
+  return (
+    { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: named ? 'delete' : 'deletecollection' }[
+      method
+    ] ?? method.toLowerCase()
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -44,7 +48,13 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new KubeApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`));
+        reject(
+          new KubeApiError(
+            413,
+            'RequestEntityTooLarge',
+            `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`,
+          ),
+        );
         req.destroy();
         return;
       }
@@ -67,9 +77,18 @@ function parseJson(raw: string): KubeObject | undefined {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -89,7 +108,16 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
     let fault: 'fail' | 'conflict' | 'latency' | undefined;
     let user: string | undefined;
     const record = (): void =>
-      deps.log.add({ at: started, method, url: url.pathname + url.search, status: res.statusCode, durationMs: Date.now() - started, watch: isWatch, ...(fault ? { fault } : {}), ...(user ? { user } : {}) });
+      deps.log.add({
+        at: started,
+        method,
+        url: url.pathname + url.search,
+        status: res.statusCode,
+        durationMs: Date.now() - started,
+        watch: isWatch,
+        ...(fault ? { fault } : {}),
+        ...(user ? { user } : {}),
+      });
     res.on('finish', record);
     res.on('close', () => {
       if (!res.writableFinished) record();
@@ -108,8 +136,18 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       if (decision.fail !== undefined) {
         fault = 'fail';
         const { status, message, retryAfterSeconds } = decision.fail;
-        const err = new KubeApiError(status, reasonForCode(status), message, retryAfterSeconds === undefined ? undefined : { retryAfterSeconds });
-        send(res, status, err.status, retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) });
+        const err = new KubeApiError(
+          status,
+          reasonForCode(status),
+          message,
+          retryAfterSeconds === undefined ? undefined : { retryAfterSeconds },
+        );
+        send(
+          res,
+          status,
+          err.status,
+          retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) },
+        );
         return;
       }
       if (identity === undefined) {
@@ -123,14 +161,22 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       const route = parseResourcePath(deps.table, url.pathname);
       if (route === undefined) {
         const doc = method === 'GET' ? discoveryDocument(deps.table, url.pathname) : undefined;
-        if (doc === undefined) throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+        if (doc === undefined)
+          throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource', {});
         send(res, 200, doc);
         return;
       }
       const { target } = route;
       const watchParam = url.searchParams.get('watch');
-      const watching = method === 'GET' && target.name === undefined && (route.watchPrefix || watchParam === 'true' || watchParam === '1');
-      const attrs: RequestAttributes = { verb: verbOf(method, target.name !== undefined, watching), group: target.def.group, resource: target.def.resource };
+      const watching =
+        method === 'GET' &&
+        target.name === undefined &&
+        (route.watchPrefix || watchParam === 'true' || watchParam === '1');
+      const attrs: RequestAttributes = {
+        verb: verbOf(method, target.name !== undefined, watching),
+        group: target.def.group,
+        resource: target.def.resource,
+      };
       if (target.subresource !== undefined) attrs.subresource = target.subresource;
       if (target.namespace !== undefined) attrs.namespace = target.namespace;
       if (target.name !== undefined) attrs.name = target.name;
@@ -148,7 +194,11 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       const raw = method === 'GET' ? '' : await readBody(req);
       switch (method) {
         case 'GET':
-          return send(res, 200, target.name === undefined ? deps.verbs.list(target, url.searchParams) : deps.verbs.get(target));
+          return send(
+            res,
+            200,
+            target.name === undefined ? deps.verbs.list(target, url.searchParams) : deps.verbs.get(target),
+          );
         case 'POST':
           if (target.name !== undefined) throw methodNotAllowed('POST is not allowed on a named resource');
           return send(res, 201, deps.verbs.create(target, parseJson(raw) ?? {}, ctx));
@@ -160,7 +210,8 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
           return send(res, existed ? 200 : 201, out);
         }
         case 'DELETE':
-          if (target.name === undefined) return send(res, 200, deps.verbs.deleteCollection(target, parseJson(raw), url.searchParams));
+          if (target.name === undefined)
+            return send(res, 200, deps.verbs.deleteCollection(target, parseJson(raw), url.searchParams));
           return send(res, 200, deps.verbs.delete(target, parseJson(raw), url.searchParams));
         default:
           throw methodNotAllowed(`method ${method} is not allowed`);
@@ -172,7 +223,10 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
         res.destroy();
         return;
       }
-      const apiErr = err instanceof KubeApiError ? err : new KubeApiError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
+      const apiErr =
+        err instanceof KubeApiError
+          ? err
+          : new KubeApiError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
       send(res, apiErr.code, apiErr.status);
     });
   };

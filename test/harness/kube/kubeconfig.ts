@@ -12,7 +12,12 @@ export interface KubeconfigFile {
   remove(): void;
 }
 
-export function writeKubeconfig(server: string, token: string, caPem: string | undefined, namespace: string): KubeconfigFile {
+export function writeKubeconfig(
+  server: string,
+  token: string,
+  caPem: string | undefined,
+  namespace: string,
+): KubeconfigFile {
   const dir = mkdtempSync(join(tmpdir(), 'kube-api-test-'));
   const path = join(dir, 'kubeconfig');
   const cluster: Record<string, string | boolean> = { server };

@@ -25,12 +25,19 @@ export function listObjects(store: ObjectStore, t: Target, query: URLSearchParam
   if (token !== null && token !== '') {
     const parsed = decodeContinue(token);
     if (parsed.rv < store.compactedResourceVersion) {
-      throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      throw expired(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
     }
     rv = parsed.rv;
     items = items.filter((o) => itemKey(o) > parsed.after);
   }
-  const list: ObjectList = { apiVersion: apiVersionOf(t.def), kind: `${t.def.kind}List`, metadata: { resourceVersion: String(rv) }, items };
+  const list: ObjectList = {
+    apiVersion: apiVersionOf(t.def),
+    kind: `${t.def.kind}List`,
+    metadata: { resourceVersion: String(rv) },
+    items,
+  };
   const limit = Number(query.get('limit') ?? '0');
   if (Number.isInteger(limit) && limit > 0 && items.length > limit) {
     list.items = items.slice(0, limit);
@@ -52,9 +59,12 @@ function encodeContinue(rv: number, after: string): string {
 function decodeContinue(token: string): { rv: number; after: string } {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (isPlainObject(parsed) && typeof parsed.rv === 'number' && typeof parsed.start === 'string') return { rv: parsed.rv, after: parsed.start };
+    if (isPlainObject(parsed) && typeof parsed.rv === 'number' && typeof parsed.start === 'string')
+      return { rv: parsed.rv, after: parsed.start };
   } catch {
     // fall through to the error below
   }
-  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  throw badRequest(
+    'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+  );
 }

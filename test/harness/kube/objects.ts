@@ -24,7 +24,8 @@ export class ObjectAccess {
   /** The resource definition for an apiVersion and a kind or plural resource name. */
   resource(apiVersion: string, kindOrResource: string): ResourceDef {
     const def = this.#table.find(apiVersion, kindOrResource);
-    if (def === undefined) throw new Error(`the test API server does not serve ${apiVersion} ${kindOrResource}`);
+    if (def === undefined)
+      throw new Error(`the test API server does not serve ${apiVersion} ${kindOrResource}`);
     return def;
   }
 
@@ -33,21 +34,43 @@ export class ObjectAccess {
     const def = this.resource(obj.apiVersion ?? '', obj.kind ?? '');
     const namespace = def.namespaced ? (obj.metadata?.namespace ?? 'default') : undefined;
     const live = this.#store.get(def.storage, namespace, obj.metadata?.name ?? '');
-    const fresh = prepareCreate(def, { ...obj, metadata: { ...obj.metadata, namespace } }, namespace, obj.apiVersion ?? apiVersionOf(def));
+    const fresh = prepareCreate(
+      def,
+      { ...obj, metadata: { ...obj.metadata, namespace } },
+      namespace,
+      obj.apiVersion ?? apiVersionOf(def),
+    );
     if (obj.status !== undefined) fresh.status = structuredClone(obj.status);
     if (live === undefined) return this.#store.commit('ADDED', def.storage, fresh) as T & StoredObject;
-    const next: StoredObject = { ...fresh, metadata: { ...fresh.metadata, uid: live.metadata.uid, creationTimestamp: live.metadata.creationTimestamp } };
+    const next: StoredObject = {
+      ...fresh,
+      metadata: {
+        ...fresh.metadata,
+        uid: live.metadata.uid,
+        creationTimestamp: live.metadata.creationTimestamp,
+      },
+    };
     if (def.crd) next.metadata.generation = (live.metadata.generation ?? 0) + 1;
     validate(def, next);
     return this.#store.commit('MODIFIED', def.storage, next, live) as T & StoredObject;
   }
 
-  get<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace: string | undefined, name: string): (T & StoredObject) | undefined {
+  get<T extends KubeObject = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): (T & StoredObject) | undefined {
     const def = this.resource(apiVersion, kind);
-    return this.#store.get(def.storage, def.namespaced ? namespace : undefined, name) as (T & StoredObject) | undefined;
+    return this.#store.get(def.storage, def.namespaced ? namespace : undefined, name) as
+      (T & StoredObject) | undefined;
   }
 
-  list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): Array<T & StoredObject> {
+  list<T extends KubeObject = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    namespace?: string,
+  ): Array<T & StoredObject> {
     const def = this.resource(apiVersion, kind);
     return this.#store.list(def.storage, def.namespaced ? namespace : undefined) as Array<T & StoredObject>;
   }

@@ -20,7 +20,10 @@ export interface ResourceDef {
   shortNames?: string[];
 }
 
-export type ResourceInit = Omit<ResourceDef, 'storage' | 'singular'> & { singular?: string; storage?: string };
+export type ResourceInit = Omit<ResourceDef, 'storage' | 'singular'> & {
+  singular?: string;
+  storage?: string;
+};
 
 export function defineResource(init: ResourceInit): ResourceDef {
   return {
@@ -35,7 +38,15 @@ function core(resource: string, kind: string, namespaced = true, statusSubresour
 }
 
 function rbac(resource: string, kind: string, namespaced: boolean): ResourceInit {
-  return { group: 'rbac.authorization.k8s.io', version: 'v1', resource, kind, namespaced, statusSubresource: false, crd: false };
+  return {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    resource,
+    kind,
+    namespaced,
+    statusSubresource: false,
+    crd: false,
+  };
 }
 
 function tekton(version: string, resource: string, kind: string, statusSubresource: boolean): ResourceInit {
@@ -43,7 +54,15 @@ function tekton(version: string, resource: string, kind: string, statusSubresour
 }
 
 function triggers(version: string, resource: string, kind: string, namespaced = true): ResourceInit {
-  return { group: 'triggers.tekton.dev', version, resource, kind, namespaced, statusSubresource: true, crd: true };
+  return {
+    group: 'triggers.tekton.dev',
+    version,
+    resource,
+    kind,
+    namespaced,
+    statusSubresource: true,
+    crd: true,
+  };
 }
 
 export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
@@ -54,13 +73,37 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
   core('serviceaccounts', 'ServiceAccount'),
   core('services', 'Service', true, true),
   core('persistentvolumeclaims', 'PersistentVolumeClaim', true, true),
-  { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, statusSubresource: true, crd: false },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments',
+    kind: 'Deployment',
+    namespaced: true,
+    statusSubresource: true,
+    crd: false,
+  },
   rbac('roles', 'Role', true),
   rbac('rolebindings', 'RoleBinding', true),
   rbac('clusterroles', 'ClusterRole', false),
   rbac('clusterrolebindings', 'ClusterRoleBinding', false),
-  { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true, statusSubresource: false, crd: false },
-  { group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', namespaced: true, statusSubresource: false, crd: false },
+  {
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    resource: 'leases',
+    kind: 'Lease',
+    namespaced: true,
+    statusSubresource: false,
+    crd: false,
+  },
+  {
+    group: 'events.k8s.io',
+    version: 'v1',
+    resource: 'events',
+    kind: 'Event',
+    namespaced: true,
+    statusSubresource: false,
+    crd: false,
+  },
   ...['v1', 'v1beta1'].flatMap((v) => [
     tekton(v, 'pipelineruns', 'PipelineRun', true),
     tekton(v, 'taskruns', 'TaskRun', true),
@@ -122,5 +165,7 @@ export function apiVersionOf(def: ResourceDef): string {
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }

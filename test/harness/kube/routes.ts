@@ -18,7 +18,10 @@ function notFoundPath(): KubeApiError {
 
 /** Parses a resource path, or returns undefined for paths that are not resource paths. */
 export function parseResourcePath(table: ResourceTable, pathname: string): ResourceRoute | undefined {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathname
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];

@@ -6,8 +6,7 @@ import { badRequest } from './status.ts';
 import type { KubeObject } from './types.ts';
 
 export type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 export type Selector = (obj: KubeObject) => boolean;
 
@@ -35,7 +34,11 @@ function parseTerm(term: string): Requirement {
   const setMatch = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
   if (setMatch !== null) {
     const [, k = '', op, values = ''] = setMatch;
-    return { key: checkKey(k, term), op: op === 'in' ? 'in' : 'notin', values: values.split(',').map((v) => v.trim()) };
+    return {
+      key: checkKey(k, term),
+      op: op === 'in' ? 'in' : 'notin',
+      values: values.split(',').map((v) => v.trim()),
+    };
   }
   const eq = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
   if (eq !== null) {
@@ -47,7 +50,8 @@ function parseTerm(term: string): Requirement {
 }
 
 function checkKey(key: string, term: string): string {
-  if (!KEY.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${term}"`);
+  if (!KEY.test(key))
+    throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${term}"`);
   return key;
 }
 
@@ -56,7 +60,10 @@ export function parseLabelSelector(text: string | null | undefined): Requirement
   return splitTerms(text).map(parseTerm);
 }
 
-export function matchesRequirements(labels: Record<string, string> | undefined, reqs: Requirement[]): boolean {
+export function matchesRequirements(
+  labels: Record<string, string> | undefined,
+  reqs: Requirement[],
+): boolean {
   return reqs.every((r) => {
     const has = labels !== undefined && Object.hasOwn(labels, r.key);
     const value = has ? labels[r.key] : undefined;

@@ -122,7 +122,10 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
   const identities = new Identities();
   identities.add(token, identityFor({ user: 'kube-test-admin', groups: ['system:masters'] }));
   const handler = createHandler({ table, verbs, hub, faults, log, identities, store });
-  const server: Server = cert === undefined ? createHttpServer(handler) : createHttpsServer({ key: cert.keyPem, cert: cert.certPem, minVersion: 'TLSv1.2' }, handler);
+  const server: Server =
+    cert === undefined
+      ? createHttpServer(handler)
+      : createHttpsServer({ key: cert.keyPem, cert: cert.certPem, minVersion: 'TLSv1.2' }, handler);
   server.on(useTls ? 'secureConnection' : 'connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -146,7 +149,14 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     kubeConfig: () => load(kubeconfig.path),
     kubeconfigFor: (subject) => {
       const minted = identities.mint(subject);
-      const file = writeKubeconfig(url, minted.token, cert?.certPem, 'serviceAccount' in subject ? (subject.serviceAccount.split('/')[0] ?? 'default') : (opts.namespace ?? 'default'));
+      const file = writeKubeconfig(
+        url,
+        minted.token,
+        cert?.certPem,
+        'serviceAccount' in subject
+          ? (subject.serviceAccount.split('/')[0] ?? 'default')
+          : (opts.namespace ?? 'default'),
+      );
       scoped.push(file);
       return { path: file.path, user: minted.identity.user, kubeConfig: () => load(file.path) };
     },

@@ -36,7 +36,15 @@ export class KubeApiError extends Error {
   constructor(code: number, reason: string, message: string, details?: StatusDetails) {
     super(message);
     this.name = 'KubeApiError';
-    this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+    this.status = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      code,
+    };
     if (details !== undefined) this.status.details = details;
   }
 
@@ -102,7 +110,11 @@ export function methodNotAllowed(message: string): KubeApiError {
 }
 
 export function unsupportedMediaType(contentType: string): KubeApiError {
-  return new KubeApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${contentType || 'none'})`);
+  return new KubeApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${contentType || 'none'})`,
+  );
 }
 
 /** Reason names the apiserver uses for the codes fault injection produces. */

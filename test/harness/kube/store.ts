@@ -60,12 +60,18 @@ export class ObjectStore {
   /** Every object with its storage key (for the garbage collector's owner scan). */
   all(): Array<{ storage: string; object: StoredObject }> {
     const out: Array<{ storage: string; object: StoredObject }> = [];
-    for (const [storage, bucket] of this.#objects) for (const object of bucket.values()) out.push({ storage, object: structuredClone(object) });
+    for (const [storage, bucket] of this.#objects)
+      for (const object of bucket.values()) out.push({ storage, object: structuredClone(object) });
     return out;
   }
 
   /** Writes `object` with the next resourceVersion, records the event and notifies watchers. */
-  commit(type: StoreEvent['type'], storage: string, object: StoredObject, previous?: StoredObject): StoredObject {
+  commit(
+    type: StoreEvent['type'],
+    storage: string,
+    object: StoredObject,
+    previous?: StoredObject,
+  ): StoredObject {
     this.#rv += 1;
     const stored = structuredClone(object);
     stored.metadata.resourceVersion = String(this.#rv);

@@ -23,18 +23,36 @@ const SUBJECT = 'kube-apiserver-test';
 
 function opensslCert(): Promise<ServingCert> {
   const args = [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', '/dev/stdout', '-out', '/dev/stdout', '-subj', `/CN=${SUBJECT}`, '-days', '2',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,digitalSignature,keyCertSign',
-    '-addext', 'extendedKeyUsage=serverAuth',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    '/dev/stdout',
+    '-out',
+    '/dev/stdout',
+    '-subj',
+    `/CN=${SUBJECT}`,
+    '-days',
+    '2',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,digitalSignature,keyCertSign',
+    '-addext',
+    'extendedKeyUsage=serverAuth',
   ];
   return new Promise((resolve, reject) => {
     execFile('openssl', args, { timeout: 10_000 }, (err, stdout) => {
       const key = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n?/.exec(stdout)?.[0];
       const cert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/.exec(stdout)?.[0];
-      if (err !== null || key === undefined || cert === undefined) reject(err ?? new Error('openssl printed no key or certificate'));
+      if (err !== null || key === undefined || cert === undefined)
+        reject(err ?? new Error('openssl printed no key or certificate'));
       else resolve({ keyPem: key, certPem: cert });
     });
   });
@@ -55,7 +73,13 @@ function forgeCert(): ServingCert {
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 7, ip: '127.0.0.1' },
+        { type: 2, value: 'localhost' },
+      ],
+    },
   ]);
   cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
   return { keyPem, certPem: forge.pki.certificateToPem(cert) };

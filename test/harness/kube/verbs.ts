@@ -13,7 +13,14 @@ import { alreadyExists, badRequest, conflict, invalid, KubeApiError, notFound } 
 import type { ObjectStore } from './store.ts';
 import type { KubeObject, StoredObject } from './types.ts';
 import { isPlainObject } from './types.ts';
-import { checkTypeMeta, hasFinalizers, isBeingDeleted, isNoop, prepareCreate, prepareUpdate } from './write-rules.ts';
+import {
+  checkTypeMeta,
+  hasFinalizers,
+  isBeingDeleted,
+  isNoop,
+  prepareCreate,
+  prepareUpdate,
+} from './write-rules.ts';
 import { collectDependents, deleteObject } from './deletion.ts';
 import { dryRunDelete, isDryRun } from './dry-run.ts';
 
@@ -33,7 +40,12 @@ export interface WriteContext {
 }
 
 function requireName(t: Target): string {
-  if (t.name === undefined) throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  if (t.name === undefined)
+    throw new KubeApiError(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    );
   return t.name;
 }
 
@@ -52,7 +64,12 @@ export class Verbs {
     const ns = this.#store.get('core/namespaces', undefined, t.namespace);
     if (ns === undefined) throw notFound('namespaces', '', t.namespace);
     if (ns.metadata.deletionTimestamp !== undefined) {
-      throw new KubeApiError(403, 'Forbidden', `${t.def.group === '' ? t.def.resource : `${t.def.resource}.${t.def.group}`} "${t.name ?? ''}" is forbidden: unable to create new content in namespace ${t.namespace} because it is being terminated`, { group: t.def.group, kind: t.def.resource });
+      throw new KubeApiError(
+        403,
+        'Forbidden',
+        `${t.def.group === '' ? t.def.resource : `${t.def.resource}.${t.def.group}`} "${t.name ?? ''}" is forbidden: unable to create new content in namespace ${t.namespace} because it is being terminated`,
+        { group: t.def.group, kind: t.def.resource },
+      );
     }
   }
 
@@ -72,7 +89,8 @@ export class Verbs {
   }
 
   create(t: Target, body: KubeObject, ctx: WriteContext): StoredObject {
-    if (t.def.namespaced && t.namespace === undefined) throw badRequest(`${t.def.resource} is namespaced: create it under /namespaces/<namespace>/`);
+    if (t.def.namespaced && t.namespace === undefined)
+      throw badRequest(`${t.def.resource} is namespaced: create it under /namespaces/<namespace>/`);
     checkTypeMeta(t.def, body);
     this.#requireNamespace(t);
     const obj = prepareCreate(t.def, body, t.namespace, apiVersionOf(t.def));
@@ -91,13 +109,21 @@ export class Verbs {
     const wanted = body.metadata?.resourceVersion;
     if (wanted === undefined || wanted === '') {
       if (t.def.crd) {
-        throw invalid(t.def.kind, t.def.group, live.metadata.name, [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
+        throw invalid(t.def.kind, t.def.group, live.metadata.name, [
+          {
+            reason: 'FieldValueInvalid',
+            field: 'metadata.resourceVersion',
+            message: 'Invalid value: 0x0: must be specified for an update',
+          },
+        ]);
       }
     } else if (wanted !== live.metadata.resourceVersion) {
       throw conflict(t.def.resource, t.def.group, live.metadata.name);
     }
     if (body.metadata?.name !== undefined && body.metadata.name !== live.metadata.name) {
-      throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${live.metadata.name})`);
+      throw badRequest(
+        `the name of the object (${body.metadata.name}) does not match the name on the URL (${live.metadata.name})`,
+      );
     }
     return this.#write(t, live, prepareUpdate(t.def, live, body, t.subresource), ctx);
   }
@@ -109,7 +135,10 @@ export class Verbs {
     const live = this.get(t);
     const patched = applyPatch(kind, live, body) as KubeObject;
     if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
-    if (patched.metadata?.resourceVersion !== undefined && patched.metadata.resourceVersion !== live.metadata.resourceVersion) {
+    if (
+      patched.metadata?.resourceVersion !== undefined &&
+      patched.metadata.resourceVersion !== live.metadata.resourceVersion
+    ) {
       throw conflict(t.def.resource, t.def.group, live.metadata.name);
     }
     return this.#write(t, live, prepareUpdate(t.def, live, patched, t.subresource), ctx);
@@ -119,22 +148,40 @@ export class Verbs {
   delete(t: Target, body: KubeObject | undefined, query?: URLSearchParams): StoredObject | KubeObject {
     const live = this.get(t);
     const pre = isPlainObject(body?.preconditions) ? body.preconditions : {};
-    if ((pre.resourceVersion !== undefined && pre.resourceVersion !== live.metadata.resourceVersion) || (pre.uid !== undefined && pre.uid !== live.metadata.uid)) {
+    if (
+      (pre.resourceVersion !== undefined && pre.resourceVersion !== live.metadata.resourceVersion) ||
+      (pre.uid !== undefined && pre.uid !== live.metadata.uid)
+    ) {
       throw conflict(t.def.resource, t.def.group, live.metadata.name);
     }
     const policy = body?.propagationPolicy ?? query?.get('propagationPolicy') ?? undefined;
     if (policy !== undefined && policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
-      throw badRequest(`propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`);
+      throw badRequest(
+        `propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`,
+      );
     }
     if (query !== undefined && isDryRun(query)) return dryRunDelete(live);
     const result = deleteObject(this.#store, t.def.storage, live, policy);
     if (!result.gone || t.def.crd) return result.object;
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: live.metadata.name, group: t.def.group, kind: t.def.resource, uid: live.metadata.uid } };
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name: live.metadata.name, group: t.def.group, kind: t.def.resource, uid: live.metadata.uid },
+    };
   }
 
   /** deletecollection: deletes every object the list selectors match; answers the list of them. */
   deleteCollection(t: Target, body: KubeObject | undefined, query: URLSearchParams): ObjectList {
-    const list = listObjects(this.#store, t, new URLSearchParams({ labelSelector: query.get('labelSelector') ?? '', fieldSelector: query.get('fieldSelector') ?? '' }));
+    const list = listObjects(
+      this.#store,
+      t,
+      new URLSearchParams({
+        labelSelector: query.get('labelSelector') ?? '',
+        fieldSelector: query.get('fieldSelector') ?? '',
+      }),
+    );
     list.items = list.items.map((o) => {
       const one: Target = { def: t.def, name: o.metadata.name };
       if (o.metadata.namespace !== undefined) one.namespace = o.metadata.namespace;
@@ -149,9 +196,18 @@ export class Verbs {
     const name = requireName(t);
     const live = this.#store.get(t.def.storage, t.namespace, name);
     if (live === undefined) this.#requireNamespace(t);
-    const plan = planApply({ def: t.def, namespace: t.namespace, name, live, body, query: ctx.query, subresource: t.subresource });
+    const plan = planApply({
+      def: t.def,
+      namespace: t.namespace,
+      name,
+      live,
+      body,
+      query: ctx.query,
+      subresource: t.subresource,
+    });
     if (isDryRun(ctx.query)) return plan.object;
-    if (plan.op === 'create' || live === undefined) return this.#store.commit('ADDED', t.def.storage, plan.object);
+    if (plan.op === 'create' || live === undefined)
+      return this.#store.commit('ADDED', t.def.storage, plan.object);
     if (isNoop(live, plan.object)) return live;
     return this.#commitUpdate(t, live, plan.object);
   }

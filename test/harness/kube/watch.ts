@@ -53,12 +53,19 @@ export class WatchHub {
     const selector = selectorFromQuery(query);
     const rvParam = query.get('resourceVersion') ?? '';
     const since = rvParam === '' || rvParam === '0' ? undefined : Number(rvParam);
-    if (since !== undefined && !Number.isSafeInteger(since)) throw badRequest(`invalid resource version: "${rvParam}"`);
+    if (since !== undefined && !Number.isSafeInteger(since))
+      throw badRequest(`invalid resource version: "${rvParam}"`);
     const storage = target.def.storage;
     const inScope = (o: StoredObject | undefined): boolean =>
-      o !== undefined && (target.namespace === undefined || o.metadata.namespace === target.namespace) && selector(o);
+      o !== undefined &&
+      (target.namespace === undefined || o.metadata.namespace === target.namespace) &&
+      selector(o);
 
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
     res.flushHeaders();
 
     let sent = 0;
@@ -98,7 +105,9 @@ export class WatchHub {
     if (since !== undefined) {
       const backlog = this.#store.eventsSince(storage, since);
       if (backlog === undefined) {
-        const err = expired(`too old resource version: ${since} (${this.#store.compactedResourceVersion + 1})`);
+        const err = expired(
+          `too old resource version: ${since} (${this.#store.compactedResourceVersion + 1})`,
+        );
         write('ERROR', err.status);
         stream.close();
         return;
@@ -113,7 +122,8 @@ export class WatchHub {
     unsubscribe = this.#store.subscribe(deliver);
 
     const timeout = Number(query.get('timeoutSeconds') ?? '0');
-    if (Number.isFinite(timeout) && timeout > 0) timers.push(setTimeout(() => stream.close(), timeout * 1000));
+    if (Number.isFinite(timeout) && timeout > 0)
+      timers.push(setTimeout(() => stream.close(), timeout * 1000));
     const bookmarks = query.get('allowWatchBookmarks') === 'true';
     if (bookmarks && this.#bookmarkIntervalMs > 0) {
       const tick = (): void => {
@@ -126,11 +136,18 @@ export class WatchHub {
 }
 
 function bookmark(target: Target, rv: number): Record<string, unknown> {
-  return { kind: target.def.kind, apiVersion: apiVersionOf(target.def), metadata: { resourceVersion: String(rv) } };
+  return {
+    kind: target.def.kind,
+    apiVersion: apiVersionOf(target.def),
+    metadata: { resourceVersion: String(rv) },
+  };
 }
 
 /** How a store event looks to a watcher with this scope (selector transitions included). */
-function translate(e: StoreEvent, inScope: (o: StoredObject | undefined) => boolean): WatchEventType | undefined {
+function translate(
+  e: StoreEvent,
+  inScope: (o: StoredObject | undefined) => boolean,
+): WatchEventType | undefined {
   const now = inScope(e.object);
   const before = inScope(e.previous);
   if (e.type === 'ADDED') return now ? 'ADDED' : undefined;

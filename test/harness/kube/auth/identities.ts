@@ -48,7 +48,8 @@ export class Identities {
 export function identityFor(subject: Subject): Identity {
   if ('serviceAccount' in subject) {
     const [namespace = '', name = ''] = subject.serviceAccount.split('/');
-    if (namespace === '' || name === '') throw new Error(`serviceAccount must be "namespace/name", got "${subject.serviceAccount}"`);
+    if (namespace === '' || name === '')
+      throw new Error(`serviceAccount must be "namespace/name", got "${subject.serviceAccount}"`);
     return {
       user: `system:serviceaccount:${namespace}:${name}`,
       groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],

@@ -36,7 +36,11 @@ function has(list: string[] | undefined, value: string): boolean {
 function ruleAllows(rule: PolicyRule, a: RequestAttributes): boolean {
   if (!has(rule.verbs, a.verb) || !has(rule.apiGroups, a.group)) return false;
   const resource = a.subresource === undefined ? a.resource : `${a.resource}/${a.subresource}`;
-  if (!has(rule.resources, resource) && !(a.subresource !== undefined && has(rule.resources, `*/${a.subresource}`))) return false;
+  if (
+    !has(rule.resources, resource) &&
+    !(a.subresource !== undefined && has(rule.resources, `*/${a.subresource}`))
+  )
+    return false;
   const names = rule.resourceNames ?? [];
   return names.length === 0 || (a.name !== undefined && names.includes(a.name));
 }
@@ -45,7 +49,11 @@ function boundTo(binding: StoredObject, id: Identity): boolean {
   const subjects = Array.isArray(binding.subjects) ? binding.subjects : [];
   return subjects.some((s: unknown) => {
     if (!isPlainObject(s)) return false;
-    if (s.kind === 'ServiceAccount') return id.user === `system:serviceaccount:${String(s.namespace ?? binding.metadata.namespace)}:${String(s.name)}`;
+    if (s.kind === 'ServiceAccount')
+      return (
+        id.user ===
+        `system:serviceaccount:${String(s.namespace ?? binding.metadata.namespace)}:${String(s.name)}`
+      );
     if (s.kind === 'User') return id.user === s.name;
     if (s.kind === 'Group') return id.groups.includes(String(s.name));
     return false;
@@ -54,9 +62,10 @@ function boundTo(binding: StoredObject, id: Identity): boolean {
 
 function rulesOf(store: ObjectStore, binding: StoredObject): PolicyRule[] {
   const ref = isPlainObject(binding.roleRef) ? binding.roleRef : {};
-  const role = ref.kind === 'ClusterRole'
-    ? store.get(`${RBAC}/clusterroles`, undefined, String(ref.name))
-    : store.get(`${RBAC}/roles`, binding.metadata.namespace, String(ref.name));
+  const role =
+    ref.kind === 'ClusterRole'
+      ? store.get(`${RBAC}/clusterroles`, undefined, String(ref.name))
+      : store.get(`${RBAC}/roles`, binding.metadata.namespace, String(ref.name));
   return Array.isArray(role?.rules) ? (role.rules as PolicyRule[]) : [];
 }
 
@@ -73,11 +82,17 @@ export function allowed(store: ObjectStore, id: Identity, a: RequestAttributes):
 export function forbidden(id: Identity, a: RequestAttributes): KubeApiError {
   const qualified = a.group === '' ? a.resource : `${a.resource}.${a.group}`;
   const subject = a.name === undefined ? qualified : `${qualified} "${a.name}"`;
-  const resource = a.subresource === undefined ? `resource "${a.resource}"` : `resource "${a.resource}/${a.subresource}"`;
+  const resource =
+    a.subresource === undefined ? `resource "${a.resource}"` : `resource "${a.resource}/${a.subresource}"`;
   const scope = a.namespace === undefined ? 'at the cluster scope' : `in the namespace "${a.namespace}"`;
-  return new KubeApiError(403, 'Forbidden', `${subject} is forbidden: User "${id.user}" cannot ${a.verb} ${resource} in API group "${a.group}" ${scope}`, {
-    ...(a.name === undefined ? {} : { name: a.name }),
-    group: a.group,
-    kind: a.resource,
-  });
+  return new KubeApiError(
+    403,
+    'Forbidden',
+    `${subject} is forbidden: User "${id.user}" cannot ${a.verb} ${resource} in API group "${a.group}" ${scope}`,
+    {
+      ...(a.name === undefined ? {} : { name: a.name }),
+      group: a.group,
+      kind: a.resource,
+    },
+  );
 }

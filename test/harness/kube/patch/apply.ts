@@ -29,14 +29,26 @@ export function planApply(req: ApplyRequest): ApplyPlan {
   const { def, live, body } = req;
   if (!isPlainObject(body)) throw badRequest('an apply patch must be an object');
   const fieldManager = req.query.get('fieldManager');
-  if (fieldManager === null || fieldManager === '') throw badRequest('PATCH with apply must have a fieldManager query parameter');
+  if (fieldManager === null || fieldManager === '')
+    throw badRequest('PATCH with apply must have a fieldManager query parameter');
   checkTypeMeta(def, body, live?.apiVersion);
   const apiVersion = apiVersionOf(def);
   const applied = structuredClone(body);
-  const ownership = takeApplyOwnership(live, applied, fieldManager, req.query.get('force') === 'true', apiVersion);
+  const ownership = takeApplyOwnership(
+    live,
+    applied,
+    fieldManager,
+    req.query.get('force') === 'true',
+    apiVersion,
+  );
   if (live === undefined) {
     const meta = isPlainObject(applied.metadata) ? applied.metadata : {};
-    const object = prepareCreate(def, { ...applied, metadata: { ...meta, name: req.name } }, req.namespace, apiVersion);
+    const object = prepareCreate(
+      def,
+      { ...applied, metadata: { ...meta, name: req.name } },
+      req.namespace,
+      apiVersion,
+    );
     ownership.entries(object);
     return { op: 'create', object };
   }

@@ -10,8 +10,17 @@ export type FieldPath = string[];
 
 /** Server-owned metadata that no manager owns. */
 const UNTRACKED_METADATA = new Set([
-  'name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
-  'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generateName',
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+  'generateName',
 ]);
 
 function tracked(path: FieldPath): boolean {

@@ -34,15 +34,18 @@ function resolveParent(doc: unknown, tokens: string[], pointer: string): { paren
     else if (isPlainObject(cur) && Object.hasOwn(cur, t)) cur = cur[t];
     else throw new JsonPatchError(`doc is missing path: "${pointer}"`);
   }
-  if (!Array.isArray(cur) && !isPlainObject(cur)) throw new JsonPatchError(`doc is missing path: "${pointer}"`);
+  if (!Array.isArray(cur) && !isPlainObject(cur))
+    throw new JsonPatchError(`doc is missing path: "${pointer}"`);
   return { parent: cur, last: tokens[tokens.length - 1] ?? '' };
 }
 
 function arrayIndex(arr: unknown[], token: string, pointer: string, forAdd: boolean): number {
   if (forAdd && token === '-') return arr.length;
-  if (!/^(0|[1-9][0-9]*)$/.test(token)) throw new JsonPatchError(`invalid array index "${token}" in "${pointer}"`);
+  if (!/^(0|[1-9][0-9]*)$/.test(token))
+    throw new JsonPatchError(`invalid array index "${token}" in "${pointer}"`);
   const i = Number(token);
-  if (i > arr.length || (!forAdd && i === arr.length)) throw new JsonPatchError(`array index out of bounds in "${pointer}"`);
+  if (i > arr.length || (!forAdd && i === arr.length))
+    throw new JsonPatchError(`array index out of bounds in "${pointer}"`);
   return i;
 }
 
