@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { SignedEventRecord } from '../event-record.ts';
@@ -32,7 +32,8 @@ export class SqliteEventStore implements EventStore {
   #pending: { record: SignedEventRecord; resolve: (r: SignedEventRecord) => void; reject: (e: unknown) => void }[] = [];
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const created = path !== ':memory:' && !existsSync(path);
+    if (created) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     try {
       this.#db = new DatabaseSync(path);
       this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
@@ -44,7 +45,8 @@ export class SqliteEventStore implements EventStore {
         err,
       );
     }
-    if (path !== ':memory:') chmodSync(path, 0o600);
+    // Only a file we created: a reader (verify-event) must not touch someone else's file.
+    if (created) chmodSync(path, 0o600);
     this.#insert = this.#db.prepare(
       'INSERT INTO events (event_id, digest, trigger_id, keyid, stored_at, record) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING',
     );
