@@ -6,20 +6,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { allowed, forbidden } from './auth/rbac.ts';
 import type { RequestAttributes } from './auth/rbac.ts';
 import type { Identities } from './auth/identities.ts';
-import { checkDepth } from './body-limits.ts';
+import { managerFor, parseJson, readBody, send } from './http-io.ts';
 import { discoveryDocument } from './discovery.ts';
 import type { Faults } from './faults.ts';
 import type { RequestLog } from './request-log.ts';
 import type { ResourceTable } from './resources.ts';
 import type { ObjectStore } from './store.ts';
 import { parseResourcePath } from './routes.ts';
-import { badRequest, conflict, KubeApiError, methodNotAllowed, reasonForCode } from './status.ts';
-import type { KubeObject } from './types.ts';
+import { conflict, KubeApiError, methodNotAllowed, reasonForCode } from './status.ts';
 import type { Verbs, WriteContext } from './verbs.ts';
 import type { WatchHub } from './watch.ts';
-
-/** The apiserver's default --max-request-body-bytes is 3 MiB. */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export interface HandlerDeps {
   table: ResourceTable;
@@ -39,64 +35,6 @@ function verbOf(method: string, named: boolean, watch: boolean): string {
       method
     ] ?? method.toLowerCase()
   );
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(
-          new KubeApiError(
-            413,
-            'RequestEntityTooLarge',
-            `the request body is larger than the limit of ${MAX_BODY_BYTES} bytes`,
-          ),
-        );
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(raw: string): KubeObject | undefined {
-  if (raw.trim() === '') return undefined;
-  try {
-    const parsed = JSON.parse(raw) as KubeObject;
-    checkDepth(parsed);
-    return parsed;
-  } catch (err) {
-    if (err instanceof KubeApiError) throw err;
-    throw badRequest(`error decoding request body: ${(err as Error).message}`);
-  }
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
-function managerFor(req: IncomingMessage, query: URLSearchParams): string {
-  const given = query.get('fieldManager');
-  if (given !== null && given !== '') return given;
-  const ua = req.headers['user-agent'] ?? '';
-  return ua.split('/')[0]?.trim() || 'unknown';
 }
 
 export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {

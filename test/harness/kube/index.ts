@@ -11,5 +11,5 @@ export type { ResourceDef, ResourceInit } from './resources.ts';
 export { DEFAULT_RESOURCES } from './resources.ts';
 export type { KubeObject, ObjectMeta, StoredObject, ManagedFieldsEntry } from './types.ts';
 export type { Status, StatusCause } from './status.ts';
-export { ANNOTATIONS_LIMIT_BYTES, SECRET_CONFIGMAP_LIMIT_BYTES } from './write-rules.ts';
+export { ANNOTATIONS_LIMIT_BYTES, SECRET_CONFIGMAP_LIMIT_BYTES } from './validation.ts';
 export { PATCH_TYPES } from './patch/index.ts';

@@ -8,7 +8,8 @@ import { apiVersionOf } from './resources.ts';
 import type { ObjectStore } from './store.ts';
 import type { KubeObject, StoredObject } from './types.ts';
 import type { Verbs } from './verbs.ts';
-import { prepareCreate, validate } from './write-rules.ts';
+import { validate } from './validation.ts';
+import { prepareCreate } from './write-rules.ts';
 
 export class ObjectAccess {
   readonly #table: ResourceTable;

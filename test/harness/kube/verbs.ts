@@ -13,14 +13,9 @@ import { alreadyExists, badRequest, conflict, invalid, KubeApiError, notFound } 
 import type { ObjectStore } from './store.ts';
 import type { KubeObject, StoredObject } from './types.ts';
 import { isPlainObject } from './types.ts';
-import {
-  checkTypeMeta,
-  hasFinalizers,
-  isBeingDeleted,
-  isNoop,
-  prepareCreate,
-  prepareUpdate,
-} from './write-rules.ts';
+import { admitNamespace } from './namespace-lifecycle.ts';
+import { checkTypeMeta } from './validation.ts';
+import { hasFinalizers, isBeingDeleted, isNoop, prepareCreate, prepareUpdate } from './write-rules.ts';
 import { collectDependents, deleteObject } from './deletion.ts';
 import { dryRunDelete, isDryRun } from './dry-run.ts';
 
@@ -58,19 +53,9 @@ export class Verbs {
     this.#requireNamespaces = opts.requireNamespaces ?? false;
   }
 
-  /** NamespaceLifecycle admission (opt-in): no creates into a missing or terminating namespace. */
+  /** NamespaceLifecycle admission, when enabled. */
   #requireNamespace(t: Target): void {
-    if (!this.#requireNamespaces || !t.def.namespaced || t.namespace === undefined) return;
-    const ns = this.#store.get('core/namespaces', undefined, t.namespace);
-    if (ns === undefined) throw notFound('namespaces', '', t.namespace);
-    if (ns.metadata.deletionTimestamp !== undefined) {
-      throw new KubeApiError(
-        403,
-        'Forbidden',
-        `${t.def.group === '' ? t.def.resource : `${t.def.resource}.${t.def.group}`} "${t.name ?? ''}" is forbidden: unable to create new content in namespace ${t.namespace} because it is being terminated`,
-        { group: t.def.group, kind: t.def.resource },
-      );
-    }
+    if (this.#requireNamespaces) admitNamespace(this.#store, t);
   }
 
   get(t: Target): StoredObject {
