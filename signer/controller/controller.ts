@@ -109,7 +109,10 @@ export class AttestationController {
   async #apply(config: ProvenanceConfig): Promise<void> {
     const signer = await this.#o.loadSigner(config);
     const registryCredentials = await readCredentials(this.#o.kc, this.#o.namespace, config.oci.credentialsSecret);
+    const previous = this.#storage;
     this.#storage = createStorage({ config, runs: this.#deps.api, ...(registryCredentials ? { registryCredentials } : {}) });
+    // In-flight reconciles keep their reference; closing the old sqlite handle a moment later is safe.
+    setTimeout(() => { for (const b of previous) (b as { close?: () => void }).close?.(); }, 30_000).unref();
     this.#signer = signer;
     this.#config = config;
   }
@@ -156,5 +159,6 @@ export class AttestationController {
     await this.#configWatch?.stop();
     await this.#elector?.stop();
     await this.#follow();
+    for (const b of this.#storage) (b as { close?: () => void }).close?.();
   }
 }

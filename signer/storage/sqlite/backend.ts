@@ -70,7 +70,8 @@ export class SqliteAttestationStorage implements AttestationStorage {
     return Number((this.#db.prepare('SELECT count(*) AS n FROM attestations').get() as { n: number }).n);
   }
 
+  /** Idempotent: a controller closes its backends on stop and on config reload. */
   close(): void {
-    this.#db.close();
+    if (this.#db.isOpen) this.#db.close();
   }
 }

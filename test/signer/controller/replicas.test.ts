@@ -42,7 +42,6 @@ test('two replicas at once: one Lease holder, every run attested exactly once; t
     await drive(w.kc, buildInput(w, 'rep-5', 'demo/replicas', digest));
     await assertAttestedOnce(w, await waitFinal(w, 'rep-5'), 'demo/replicas', digest);
   } finally {
-    await a.stop();
-    await b.stop();
+    await Promise.allSettled([a.stop(), b.stop()]);
   }
 });
