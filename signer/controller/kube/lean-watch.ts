@@ -35,9 +35,18 @@ export class LeanWatcher {
     this.#o = opts;
   }
 
-  /** Resolves after the first complete list (every existing object was handed over). */
+  /**
+   * Resolves after the first list attempt. If it failed (API down, or a 410 for a continue
+   * token that expired while the queue was already writing), the loop relists with backoff:
+   * start() never leaves a leader without watches.
+   */
   async start(): Promise<void> {
-    const rv = await this.#relist();
+    let rv: string | undefined;
+    try {
+      rv = await this.#relist();
+    } catch (err) {
+      this.#o.onError(err);
+    }
     this.#loop = this.#run(rv);
   }
 
@@ -66,7 +75,7 @@ export class LeanWatcher {
     return rv;
   }
 
-  async #run(startRv: string): Promise<void> {
+  async #run(startRv: string | undefined): Promise<void> {
     let rv: string | undefined = startRv;
     let backoff = 200;
     while (!this.#stopped) {

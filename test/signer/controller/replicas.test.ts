@@ -45,3 +45,19 @@ test('two replicas at once: one Lease holder, every run attested exactly once; t
     await Promise.allSettled([a.stop(), b.stop()]);
   }
 });
+
+test('the API refuses the first lists when a replica starts leading: it relists with backoff and attests', async () => {
+  const data = testConfig(w);
+  await writeConfig(w, data);
+  const fault = w.kube.faults.failNext(3, { status: 503, method: 'GET', path: /\/pipelineruns\?/ });
+  const c = await startController(w, data, { identity: 'replica-late' });
+  try {
+    assert.ok(await until(() => c.leading && fault.hits >= 3, 8000), 'leading, and the list failures were hit');
+    const digest = await pushSubjectImage(w, 'demo/relist', 'v1');
+    await drive(w.kc, buildInput(w, 'relist-1', 'demo/relist', digest));
+    await assertAttestedOnce(w, await waitFinal(w, 'relist-1'), 'demo/relist', digest);
+  } finally {
+    fault.clear();
+    await c.stop();
+  }
+});
