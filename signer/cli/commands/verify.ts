@@ -7,7 +7,6 @@ import { ProgressBar } from '../../verify/progress.ts';
 import { renderReport, reportsToJson } from '../../verify/report.ts';
 import { readAttestationPath, type LoadedAttestation } from '../../verify/sources/attestation-files.ts';
 import { readImageAttestations } from '../../verify/sources/image.ts';
-import { readPipelineRunAttestations } from '../../verify/sources/pipelinerun.ts';
 import { verifyAttestation, type VerifyOptions } from '../../verify/verify-attestation.ts';
 import type { VerificationReport } from '../../verify/check.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, type Command } from '../command.ts';
@@ -106,6 +105,8 @@ const command: Command = {
     } else if (pipelineRun) {
       const store = stringFlag(values, 'store');
       const kubeconfig = stringFlag(values, 'kubeconfig');
+      // Loaded on demand: the Kubernetes client costs more start-up than verifying hundreds of files.
+      const { readPipelineRunAttestations } = await import('../../verify/sources/pipelinerun.ts');
       attestations = await readPipelineRunAttestations(pipelineRun, { cwd: io.cwd, ...(store ? { store: path(store) } : {}), ...(kubeconfig ? { kubeconfig: path(kubeconfig) } : {}) });
     } else {
       for (const f of files) attestations.push(...(await readAttestationPath(path(f))));
