@@ -5,7 +5,9 @@ import type { ProvenanceConfig } from '../config/types.ts';
 import type { Signer } from '../keys/signer.ts';
 import type { Logger } from '../server/logger.ts';
 import type { AttestationStorage } from '../storage/backend.ts';
+import { storageError } from '../storage/errors.ts';
 import { parseDockerConfig, type CredentialMap } from '../storage/oci/credentials.ts';
+import { httpStatusOf } from './errors.ts';
 import { createStorage } from '../storage/registry.ts';
 import type { ReconcileDeps } from './deps.ts';
 import { reuseConnections } from './kube/connections.ts';
@@ -40,9 +42,15 @@ export interface ControllerOptions {
 
 async function readCredentials(kc: KubeConfig, namespace: string, secret: string | undefined): Promise<CredentialMap | undefined> {
   if (!secret) return undefined;
-  const s = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ name: secret, namespace });
-  const data = s.data?.['.dockerconfigjson'] ?? s.data?.['.dockercfg'];
-  return data ? parseDockerConfig(Buffer.from(data, 'base64').toString('utf8')) : undefined;
+  let data: string | undefined;
+  try {
+    const s = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ name: secret, namespace });
+    data = s.data?.['.dockerconfigjson'] ?? s.data?.['.dockercfg'];
+  } catch (err) {
+    throw storageError('STORAGE_MISCONFIGURED', `storage.oci.credentials-secret: cannot read Secret ${namespace}/${secret} (HTTP ${httpStatusOf(err) ?? 'error'})`, err);
+  }
+  if (!data) throw storageError('STORAGE_MISCONFIGURED', `storage.oci.credentials-secret: Secret ${namespace}/${secret} has no .dockerconfigjson`);
+  return parseDockerConfig(Buffer.from(data, 'base64').toString('utf8'));
 }
 
 /**

@@ -28,9 +28,9 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(opts: { registry?: boolean } = {}): Promise<World> {
+export async function startWorld(opts: { registry?: boolean; registryAuth?: { username: string; password: string } } = {}): Promise<World> {
   const kube = await startKubeApiServer({ namespace: CONTROLLER_NS });
-  const registry = opts.registry === false ? undefined : await startRegistry();
+  const registry = opts.registry === false ? undefined : await startRegistry(opts.registryAuth ? { auth: opts.registryAuth } : {});
   const dir = mkdtempSync(join(tmpdir(), 'tp-controller-'));
   const events = new SqliteEventStore(join(dir, 'events.db'));
   return {
