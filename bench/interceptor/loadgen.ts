@@ -80,7 +80,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 
 process.on('message', (spec: LoadSpec) => {
   void runLoad(spec).then((result) => {
-    process.send?.(result);
-    process.exit(0);
+    // Exit only once the (possibly large) result is written to the IPC channel.
+    process.send?.(result, () => process.exit(0));
   });
 });
