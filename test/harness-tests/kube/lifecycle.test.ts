@@ -46,3 +46,16 @@ test('many instances run in parallel on distinct ports with separate state', asy
     `# 8 parallel kube test servers: started, used and stopped in ${(performance.now() - t0).toFixed(1)} ms`,
   );
 });
+
+test('close() does not wait for a connection stuck before its TLS handshake', async () => {
+  const { connect } = await import('node:net');
+  const server = await startKubeApiServer();
+  const stuck = connect(server.port, '127.0.0.1');
+  await new Promise<void>((resolve) => stuck.once('connect', () => resolve()));
+  const closed = new Promise<void>((resolve) => stuck.once('close', () => resolve()));
+  const t0 = performance.now();
+  await server.close();
+  await closed;
+  console.log(`# close with a half-open TLS connection: ${(performance.now() - t0).toFixed(1)} ms`);
+  assert.equal(stuck.destroyed, true);
+});

@@ -126,7 +126,9 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     cert === undefined
       ? createHttpServer(handler)
       : createHttpsServer({ key: cert.keyPem, cert: cert.certPem, minVersion: 'TLSv1.2' }, handler);
-  server.on(useTls ? 'secureConnection' : 'connection', (s: Socket) => {
+  // Raw TCP sockets, also for HTTPS: a connection still in its TLS handshake must not keep
+  // close() or an outage waiting.
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
