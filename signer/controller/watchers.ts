@@ -17,16 +17,18 @@ const keyOf = (obj: KubeObject): string => `${obj.metadata?.namespace ?? ''}/${o
 export function startWatchers(kc: KubeConfig, api: TektonApi, namespaces: string[], queue: WorkQueue, metrics: ControllerMetrics): { started: Promise<void>; stop(): Promise<void> } {
   const scopes = namespaces.length > 0 ? namespaces : [undefined];
   const watchers: LeanWatcher[] = [];
+  const early: LeanWatcher[] = [];
+  const onRun = (type: string, obj: KubeObject): void => {
+    if (type === 'DELETED') return;
+    const d = decide(obj);
+    if (d.enqueue) queue.add(keyOf(obj), d.priority);
+  };
   for (const namespace of scopes) {
-    watchers.push(new LeanWatcher({
-      kc, api, plural: 'pipelineruns', ...(namespace ? { namespace } : {}),
-      onObject: (type, obj) => {
-        if (type === 'DELETED') return;
-        const d = decide(obj);
-        if (d.enqueue) queue.add(keyOf(obj), d.priority);
-      },
-      onError: (err) => metrics.error('watch', err),
-    }));
+    const scope = namespace ? { namespace } : {};
+    // While the first (paged) list of a big backlog runs, a live-only watch already feeds runs
+    // finishing now to the queue, so they need not wait for the last page; stopped after it.
+    early.push(new LeanWatcher({ kc, api, plural: 'pipelineruns', liveOnly: true, ...scope, onObject: onRun, onError: (err) => metrics.error('watch', err) }));
+    watchers.push(new LeanWatcher({ kc, api, plural: 'pipelineruns', ...scope, onObject: onRun, onError: (err) => metrics.error('watch', err) }));
     watchers.push(new LeanWatcher({
       kc, api, plural: 'taskruns', liveOnly: true, ...(namespace ? { namespace } : {}),
       onObject: (type, obj) => {
@@ -36,8 +38,13 @@ export function startWatchers(kc: KubeConfig, api: TektonApi, namespaces: string
       onError: (err) => metrics.error('watch', err),
     }));
   }
+  const started = (async () => {
+    await Promise.all(early.map((w) => w.start()));
+    await Promise.all(watchers.map((w) => w.start()));
+    await Promise.all(early.map((w) => w.stop()));
+  })();
   return {
-    started: Promise.all(watchers.map((w) => w.start())).then(() => undefined),
-    stop: async () => { await Promise.all(watchers.map((w) => w.stop())); },
+    started,
+    stop: async () => { await Promise.all([...early, ...watchers].map((w) => w.stop())); },
   };
 }
