@@ -12,7 +12,10 @@ export interface AttestOptions {
   formats: string[];
   signer: Signer;
   builderId?: string;
+  /** SLSA v1.0 buildType (`builddefinition.buildtype`: v1.0 formats only, as in Chains). */
   buildType?: string;
+  /** SLSA v0.2 buildType of the `in-toto` format. */
+  inTotoBuildType?: string;
   event: EventLink;
   now?: () => Date;
 }
@@ -26,6 +29,7 @@ export async function attestRun(run: TektonRun, opts: AttestOptions): Promise<Si
   const chosen = [...new Set(opts.formats)].map((name) => ({ name, format: formats.get(name) }));
   const ctx: FormatContext = { builderId: opts.builderId || DEFAULT_BUILDER_ID, event: opts.event };
   if (opts.buildType) ctx.buildType = opts.buildType;
+  if (opts.inTotoBuildType) ctx.inTotoBuildType = opts.inTotoBuildType;
   if (opts.now) ctx.now = opts.now;
   const out: SignedAttestation[] = [];
   for (const { name, format } of chosen) {

@@ -56,6 +56,7 @@ export const KEY_SPECS: readonly KeySpec[] = [
   { key: 'storage.sqlite.path', default: '/var/lib/tekton-provenance/attestations.db', chains: false, apply: (c, v) => { c.sqlite.path = v.trim(); } },
   { key: 'builder.id', default: 'https://tekton.dev/chains/v2', chains: true, apply: (c, v) => { c.builderId = v.trim(); } },
   { key: 'builddefinition.buildtype', default: '', chains: true, apply: (c, v) => { c.buildType = optional(v); } },
+  { key: 'artifacts.pipelinerun.in-toto.buildtype', default: '', chains: false, apply: (c, v) => { c.inTotoBuildType = optional(v); } },
   { key: 'controller.workers', default: '4', chains: false, apply: (c, v) => { c.controller.workers = parsePositiveInt('controller.workers', v, 64); } },
   { key: 'controller.max-retries', default: '5', chains: false, apply: (c, v) => { c.controller.maxRetries = parsePositiveInt('controller.max-retries', v, 100); } },
   { key: 'controller.backoff-base', default: '1s', chains: false, apply: (c, v) => { c.controller.backoffBaseMs = parseDuration('controller.backoff-base', v); } },

@@ -6,8 +6,10 @@ export interface ProvenanceConfig {
   storage: string[];
   signer: SignerConfig;
   builderId: string;
-  /** `builddefinition.buildtype`; undefined = each format's own default. */
+  /** `builddefinition.buildtype`: the SLSA v1.0 formats' buildType; undefined = their default. */
   buildType: string | undefined;
+  /** `artifacts.pipelinerun.in-toto.buildtype` (ours): the v0.2 buildType; undefined = TEP-0084's. */
+  inTotoBuildType: string | undefined;
   oci: OciConfig;
   tekton: { maxAnnotationBytes: number };
   sqlite: { path: string };

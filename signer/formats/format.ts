@@ -6,8 +6,13 @@ import type { JsonObject, TektonRun } from '../model/types.ts';
 export interface FormatContext {
   /** `builder.id` (default https://tekton.dev/chains/v2). */
   builderId: string;
-  /** Overrides the format's default buildType when set (`--build-type`, `builddefinition.buildtype`). */
+  /**
+   * SLSA v1.0 `buildDefinition.buildType` (Chains' `builddefinition.buildtype`, which only
+   * the v1.0 formats read); unset = the format's default.
+   */
   buildType?: string;
+  /** SLSA v0.2 `buildType` of the `in-toto` format (`artifacts.pipelinerun.in-toto.buildtype`); unset = TEP-0084's. */
+  inTotoBuildType?: string;
   event: EventLink;
   /** Reserved for formats that record attestation time; deterministic in tests when injected. */
   now?: () => Date;

@@ -55,7 +55,7 @@ export const slsaV02: AttestationFormat = {
       subject,
       predicate: {
         builder: { id: ctx.builderId },
-        buildType: ctx.buildType ?? PIPELINERUN_BUILD_TYPE,
+        buildType: ctx.inTotoBuildType ?? PIPELINERUN_BUILD_TYPE,
         invocation: invocation(pr.refSource, pr.params, pr.paramSpecs, pr.meta),
         buildConfig: { tasks: taskRecords(run), triggerEvent: triggerEvent(ctx.event), ...(incomplete.length > 0 ? { incompleteTasks: incomplete } : {}) },
         metadata: {

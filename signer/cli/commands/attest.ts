@@ -84,7 +84,7 @@ const command: Command = {
     const builderId = stringFlag(values, 'builder-id');
     const buildType = stringFlag(values, 'build-type');
     if (builderId) opts.builderId = builderId;
-    if (buildType) opts.buildType = buildType;
+    if (buildType) opts.buildType = opts.inTotoBuildType = buildType; // explicit: every chosen format
     const attestations = await attestRun(run, opts);
 
     const lines = attestations.map((a) => serializeEnvelope(a.envelope)).join('\n') + '\n';

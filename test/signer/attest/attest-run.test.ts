@@ -53,18 +53,27 @@ describe('attestRun: build -> serialise once -> sign', () => {
     }
   });
 
-  it('applies builder id and build type, and dedupes repeated formats', async () => {
+  it('applies builder id and each SLSA version its own build type, and dedupes repeated formats', async () => {
     const out = await attestRun(chainsRun(), {
-      formats: ['in-toto', 'in-toto'],
+      formats: ['in-toto', 'in-toto', 'slsa/v2alpha4'],
       signer,
       event: FOUND(),
       builderId: 'https://example.com/builder',
-      buildType: 'https://example.com/type',
+      buildType: 'https://tekton.dev/chains/v2/slsa-tekton',
+      inTotoBuildType: 'https://example.com/type',
     });
-    assert.equal(out.length, 1);
+    assert.equal(out.length, 2);
     const p = out[0]!.statement!.predicate as { builder: { id: string }; buildType: string };
     assert.equal(p.builder.id, 'https://example.com/builder');
     assert.equal(p.buildType, 'https://example.com/type');
+    const v1 = out[1]!.statement!.predicate as { buildDefinition: { buildType: string } };
+    assert.equal(v1.buildDefinition.buildType, 'https://tekton.dev/chains/v2/slsa-tekton');
+  });
+
+  it("Chains' builddefinition.buildtype (SLSA v1.0) does not change the in-toto (v0.2) buildType", async () => {
+    const [a] = await attestRun(chainsRun(), { formats: ['in-toto'], signer, event: FOUND(), buildType: 'https://tekton.dev/chains/v2/slsa' });
+    const p = a!.statement!.predicate as { buildType: string };
+    assert.equal(p.buildType, 'https://tekton.dev/attestations/chains/pipelinerun@v2');
   });
 
   it('is deterministic: the same run gives the same payload bytes', async () => {
