@@ -27,3 +27,16 @@ test('the TEP-0084 simple-build chain verifies end to end in both SLSA formats',
     assert.equal(report.checks.filter((c) => c.name.startsWith('binding ') && c.status === 'pass').length, 3, att.format);
   }
 });
+
+test('a run without images (no subjects) verifies as a run record, but never for an image', async () => {
+  const signer = newSigner();
+  const record = await signedEvent(signer);
+  const run = simpleBuild(record);
+  run.pipelineRun.results = run.pipelineRun.results.filter((r) => !/IMAGE_/.test(r.name));
+  const [att] = await attest(run, signer, { state: 'found', record }, ['in-toto']);
+  const asRecord = verifyAttestation('no-images', att!.envelope, { keys: [verifierOf(signer)], policy });
+  assert.deepEqual(asRecord.checks.filter((c) => c.status === 'fail'), []);
+  const forImage = verifyAttestation('no-images', att!.envelope, { keys: [verifierOf(signer)], policy, image: { repository: IMAGE, digest: IMAGE_DIGEST } });
+  assert.equal(forImage.ok, false);
+  assert.match(forImage.checks.find((c) => c.name === 'statement')!.message, /no subjects/);
+});
