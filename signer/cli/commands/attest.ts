@@ -14,6 +14,7 @@ import type { EventLink } from '../../attest/types.ts';
 import type { TektonRun } from '../../model/types.ts';
 import { formats } from '../../formats/registry.ts';
 import { loadSigner } from '../../keys/sources.ts';
+import { resolveKeyRef } from '../key-refs.ts';
 
 const HELP = `tkn-provenance attest: build and sign a PipelineRun attestation offline
 
@@ -79,7 +80,7 @@ const command: Command = {
 
     const run = runFromExports(await read(path(prFile)), await Promise.all(stringList(values, 'taskruns').map((f) => read(path(f)))));
     const event = await findEvent(run, stringFlag(values, 'event'), stringFlag(values, 'store'), path);
-    const signer = await loadSigner(keyRef.includes('://') ? keyRef : path(keyRef), { env: io.env });
+    const signer = await loadSigner(resolveKeyRef(keyRef, io.cwd), { env: io.env });
     const opts: Parameters<typeof attestRun>[1] = { formats: chosen, signer, event };
     const builderId = stringFlag(values, 'builder-id');
     const buildType = stringFlag(values, 'build-type');

@@ -6,6 +6,7 @@ import { createDsseBundle } from '../../bundle/create.ts';
 import { serializeEnvelope, signEnvelope } from '../../dsse/sign.ts';
 import { loadSigner } from '../../keys/sources.ts';
 import type { Signer } from '../../keys/signer.ts';
+import { resolveKeyRef } from '../key-refs.ts';
 
 const HELP = `tkn-provenance sign: sign a file as a DSSE envelope
 
@@ -54,7 +55,7 @@ const command: Command = {
     const { values, positionals } = parseFlags(argv, FLAGS);
     const file = resolve(io.cwd, onePositional(positionals, 'FILE to sign'));
     const payloadType = stringFlag(values, 'payload-type', true);
-    const keyRef = keyPath(stringFlag(values, 'key', true), io.cwd);
+    const keyRef = resolveKeyRef(stringFlag(values, 'key', true), io.cwd);
     const passwordFile = stringFlag(values, 'password-file');
     const payload = await readInput(file);
     const signer = await loadSigner(keyRef, {
@@ -79,11 +80,6 @@ const command: Command = {
     return EXIT_OK;
   },
 };
-
-/** KMS URIs pass through; paths resolve against the command's working directory. */
-function keyPath(ref: string, cwd: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) ? ref : resolve(cwd, ref);
-}
 
 async function readInput(path: string): Promise<Buffer> {
   try {

@@ -6,6 +6,7 @@ import { boolFlag, onePositional, parseFlags, stringFlag, stringList } from '../
 import { verifySignedDocument, type VerifiedDocument } from '../../bundle/verify-any.ts';
 import { isProvenanceError } from '../../errors.ts';
 import { loadVerifiers } from '../../keys/sources.ts';
+import { resolveKeyRef } from '../key-refs.ts';
 
 const HELP = `tkn-provenance verify-envelope: verify a DSSE envelope against public keys
 
@@ -55,7 +56,7 @@ const command: Command = {
       throw new UsageError('--key is required (a public key file, a directory of keys or awskms://...)');
     const threshold = parseThreshold(stringFlag(values, 'threshold'));
     const verifiers = await loadVerifiers(
-      keys.map((k) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(k) ? k : resolve(io.cwd, k))),
+      keys.map((k) => resolveKeyRef(k, io.cwd)),
       { env: io.env },
     );
     const text = await readDocument(file);

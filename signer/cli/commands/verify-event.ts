@@ -4,7 +4,7 @@ import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, type Command } from '../
 import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
 import { parseEnvelope } from '../../dsse/parse.ts';
 import type { DsseEnvelope } from '../../dsse/envelope.ts';
-import { loadVerifiers, sourceNameOf } from '../../keys/sources.ts';
+import { loadVerifiers } from '../../keys/sources.ts';
 import type { SignedEventRecord } from '../../events/event-record.ts';
 import { recordFromJson } from '../../events/record-codec.ts';
 import { checkPipelineRunLink, eventLinkOf } from '../../events/pipelinerun-link.ts';
@@ -14,6 +14,7 @@ import { KubernetesSecretsEventStore } from '../../events/stores/kubernetes-secr
 import type { EventStore } from '../../events/event-store.ts';
 import { KubeConfig } from '@kubernetes/client-node';
 import { verifyEvent, type EventCheck } from '../../events/verify-record.ts';
+import { resolveKeyRef } from '../key-refs.ts';
 
 const HELP = `tkn-provenance verify-event: verify a signed trigger event record offline
 
@@ -68,7 +69,7 @@ const command: Command = {
     const keys = stringList(values, 'key');
     if (keys.length === 0) throw new UsageError('--key is required');
     const verifiers = await loadVerifiers(
-      keys.map((k) => (sourceNameOf(k) === 'file' ? resolve(io.cwd, k) : k)),
+      keys.map((k) => resolveKeyRef(k, io.cwd)),
     );
     const payloadPath = stringFlag(values, 'payload');
     const payload = payloadPath ? readInput(resolve(io.cwd, payloadPath), '--payload') : undefined;

@@ -11,6 +11,7 @@ import { verifyAttestation, type VerifyOptions } from '../../verify/verify-attes
 import type { VerificationReport } from '../../verify/check.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, type Command } from '../command.ts';
 import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
+import { resolveKeyRef } from '../key-refs.ts';
 
 const HELP = `tkn-provenance verify: verify the whole chain, event -> PipelineRun -> tasks -> image
 
@@ -79,9 +80,9 @@ const command: Command = {
     const pipelineRun = stringFlag(values, 'pipelinerun');
     const sources = [files.length > 0, image !== undefined, pipelineRun !== undefined].filter(Boolean).length;
     if (sources !== 1) throw new UsageError('give exactly one of --attestation, --image, --pipelinerun');
-    const keyRefs = stringList(values, 'key').map((k) => (k.includes('://') ? k : path(k)));
+    const keyRefs = stringList(values, 'key').map((k) => resolveKeyRef(k, io.cwd));
     if (keyRefs.length === 0) throw new UsageError('--key is required (a public key, directory of keys or KMS URI)');
-    const eventKeyRefs = stringList(values, 'event-key').map((k) => (k.includes('://') ? k : path(k)));
+    const eventKeyRefs = stringList(values, 'event-key').map((k) => resolveKeyRef(k, io.cwd));
 
     const policy = await loadPolicy(values, path);
     const opts: VerifyOptions = {
