@@ -6,15 +6,14 @@ import { SIMPLE_BUILD_BUNDLES } from '../../harness/tekton/index.ts';
  * tasks pinned (bundle digest, cluster Task by name, git resolver source at a commit), the
  * controller's builder id and a freshness limit.
  */
-export function simpleBuildPolicy(builderId: string): string {
+export function simpleBuildPolicy(builderId: string, opts: { maxAge?: string } = { maxAge: '1h' }): string {
   return `apiVersion: tekton-provenance.dev/v1alpha1
 kind: VerificationPolicy
 metadata:
   name: simple-build
 spec:
   builderId: ${builderId}
-  maxAge: 1h
-  event:
+${opts.maxAge ? `  maxAge: ${opts.maxAge}\n` : ''}  event:
     required: true
     providers: [github]
   bindings:

@@ -14,6 +14,7 @@ import { buildEventStatement } from '../../../interceptor/record/statement.ts';
 import { fakeUid, simulatePipelineRun } from '../../harness/tekton/simulate.ts';
 import { simpleBuildBehaviour, simpleBuildRun } from '../../harness/tekton/pipelines/simple-build.ts';
 import type { RunInput } from '../../harness/tekton/types.ts';
+import { simpleBuildPolicy } from '../../e2e/support/policy.ts';
 
 export const COMMIT = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 export const IMAGE = 'registry.example.com/demo/app';
@@ -72,34 +73,5 @@ export async function attest(run: TektonRun, signer: LocalSigner, event: EventLi
   return attestRun(run, { formats, signer, event, now: () => new Date('2026-11-28T23:05:00Z') });
 }
 
-/** The policy an auditor of simple-build would write. */
-export const SIMPLE_BUILD_POLICY = `
-apiVersion: tekton-provenance.dev/v1alpha1
-kind: VerificationPolicy
-spec:
-  builderId: https://tekton.dev/chains/v2
-  event:
-    providers: [github]
-  bindings:
-    rules:
-      - param: repo-url
-        event: repository.clone_url
-        compare: git-url
-      - param: revision
-        event: after
-        compare: git-commit
-      - material: git-commit
-        event: after
-        compare: git-commit
-  trustedTasks:
-    allow:
-      - name: git-clone
-        bundle: gcr.io/tekton-releases/catalog/upstream/git-clone@sha256:0b7ba2fdd7f4b0e51ff2c32a8a2b5d0e3b5a3c9c26b7e1d4f0a6e8c2b1d3f5a7
-      - name: source-security-scan
-        kind: Task
-        pipelineTasks: [source-security-scan]
-      - source: git+https://github.com/tektoncd/catalog.git
-        sourceDigest: sha1:c7a3bd3f1f0b9c1cc6b8e1c1c2f23d7a5e8f0a91
-      - name: image-security-scan
-        bundle: quay.io/tekton-provenance-examples/image-security-scan@sha256:5d2a8c0e4b6f1a3c5e7d9b0f2a4c6e8d0b1f3a5c7e9d2b4f6a8c0e1d3b5f7a9c
-`;
+/** The e2e suite's simple-build policy, without a freshness limit (these runs have fixed past times). */
+export const SIMPLE_BUILD_POLICY = simpleBuildPolicy('https://tekton.dev/chains/v2', {});

@@ -24,7 +24,7 @@ test('the TEP-0084 simple-build chain verifies end to end in both SLSA formats',
       assert.ok(names.includes(n), `${att.format} reports ${n}`);
     }
     assert.equal(report.checks.filter((c) => c.name.startsWith('task ')).length, 4);
-    assert.equal(report.checks.filter((c) => c.name.startsWith('binding ') && c.status === 'pass').length, 3, att.format);
+    assert.equal(report.checks.filter((c) => c.name.startsWith('binding ') && c.status === 'pass').length, 4, att.format);
   }
 });
 
