@@ -47,6 +47,9 @@ export async function startInterceptor(opts: InterceptorOptions): Promise<Runnin
     logger.info('tls serving cert reloaded');
   });
   server.headersTimeout = 15_000;
+  // Idle keep-alive connections outlive Go's default IdleConnTimeout (90 s): the server must not
+  // close a connection the EventListener is about to reuse, because the EL never retries.
+  server.keepAliveTimeout = 95_000;
   await listen(server, opts.port ?? DEFAULT_PORT, opts.host ?? '0.0.0.0');
   const port = (server.address() as AddressInfo).port;
   const host = opts.host === undefined || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host;
