@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { IN_TOTO_PAYLOAD_TYPE } from '../../dsse/envelope.ts';
 import { verifyEnvelope } from '../../dsse/verify.ts';
 import { isProvenanceError } from '../../errors.ts';
-import { EVENT_PREDICATE_TYPE, type EventPredicate } from '../../events/event-record.ts';
+import type { EventPredicate } from '../../events/event-record.ts';
+import { validateEventStatement, type ValidatedEvent } from '../../events/validate-statement.ts';
 import type { Verifier } from '../../keys/signer.ts';
 import { fail, pass, type CheckResult } from '../check.ts';
 import type { EventPolicy } from '../policy/policy.ts';
@@ -32,19 +32,19 @@ export function checkEvent(event: EmbeddedEvent, keys: readonly Verifier[], poli
     return { results: [fail('event signature', `trigger event signature does not verify: ${why}`)] };
   }
   const results: CheckResult[] = [pass('event signature', 'trigger event is signed by a trusted key')];
-  const statement = parseEventStatement(payload);
-  if (typeof statement === 'string') return { results: [...results, fail('event record', statement)] };
-  const { predicate, subjectSha256 } = statement;
-
-  const bodyHash = createHash('sha256').update(predicate.body, 'utf8').digest('hex');
-  const boundHex = event.digest.replace(/^sha256:/, '');
-  if (bodyHash !== subjectSha256) {
-    results.push(fail('event digest', `event body hashes to sha256:${bodyHash} but the record's subject says sha256:${subjectSha256}`));
-  } else if (boundHex !== bodyHash) {
-    results.push(fail('event digest', `the attestation binds event ${event.digest} but the embedded event is sha256:${bodyHash}`));
-  } else {
-    results.push(pass('event digest', `event body sha256:${bodyHash} matches the attestation`));
+  // The same strict checks the signer applied before signing (shape, body hash = subject).
+  let validated: ValidatedEvent;
+  try {
+    validated = validateEventStatement(payload);
+  } catch (err) {
+    return { results: [...results, fail('event record', isProvenanceError(err) ? `${err.message} [${err.code}]` : String(err))] };
   }
+  const predicate = validated.statement.predicate;
+  results.push(
+    validated.digest === event.digest
+      ? pass('event digest', `event body ${validated.digest} matches the attestation`)
+      : fail('event digest', `the attestation binds event ${event.digest} but the embedded event is ${validated.digest}`),
+  );
   results.push(checkAuthenticity(predicate, policy));
 
   let body: unknown;
@@ -71,20 +71,4 @@ function checkAuthenticity(predicate: EventPredicate, policy: EventPolicy): Chec
     return pass(name, `authenticity checked by "${a.checkedBy}" before the interceptor (${a.method})`);
   }
   return pass(name, `${a.provider} webhook authenticated (${a.method}) by ${a.checkedBy}`);
-}
-
-function parseEventStatement(payload: Buffer): { predicate: EventPredicate; subjectSha256: string } | string {
-  let st: { predicateType?: unknown; subject?: { digest?: { sha256?: unknown } }[]; predicate?: Partial<EventPredicate> };
-  try {
-    st = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return 'trigger event payload is not JSON';
-  }
-  if (st.predicateType !== EVENT_PREDICATE_TYPE) return `trigger event has predicateType ${String(st.predicateType)}, expected ${EVENT_PREDICATE_TYPE}`;
-  const sha = st.subject?.[0]?.digest?.sha256;
-  const p = st.predicate;
-  if (typeof sha !== 'string' || !p || typeof p.body !== 'string' || typeof p.authenticity !== 'object' || p.authenticity === null) {
-    return 'trigger event record is missing its subject digest, body or authenticity';
-  }
-  return { predicate: { ...p, headers: p.headers ?? {} } as EventPredicate, subjectSha256: sha };
 }
