@@ -1,5 +1,5 @@
 import { modelError } from './errors.ts';
-import { isObj, obj, optArr, optObj, optStr, params, reqStr, strMap, type Obj } from './read.ts';
+import { isObj, obj, optArr, optObj, optStr, optTime, params, reqStr, strMap, type Obj } from './read.ts';
 import type { ObjectMeta, RefSource, RunStatus, TaskRef } from './types.ts';
 
 /** The Tekton API versions we read; v1beta1 fields are mapped onto v1 names. */
@@ -48,6 +48,18 @@ export function refSource(status: Obj, at: string): RefSource | undefined {
   const sat = `${at}.provenance.refSource`;
   const s = obj(src, sat);
   return { uri: optStr(s, 'uri', sat) ?? '', digest: strMap(s, 'digest', sat), entryPoint: optStr(s, 'entryPoint', sat) ?? '' };
+}
+
+/** What PipelineRuns and TaskRuns record alike about their execution: times and where the definition came from. */
+export function runExecution(status: Obj, at: string): { startTime?: string; completionTime?: string; refSource?: RefSource } {
+  const out: { startTime?: string; completionTime?: string; refSource?: RefSource } = {};
+  const startTime = optTime(status, 'startTime', at);
+  const completionTime = optTime(status, 'completionTime', at);
+  const src = refSource(status, at);
+  if (startTime) out.startTime = startTime;
+  if (completionTime) out.completionTime = completionTime;
+  if (src) out.refSource = src;
+  return out;
 }
 
 /**

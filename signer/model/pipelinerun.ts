@@ -1,5 +1,5 @@
-import { kubeObject, objectMeta, refSource, runStatus, taskRef } from './common.ts';
-import { obj, optArr, optObj, optStr, optTime, params, paramSpecs, reqStr, results, strList, toJsonObject, type Obj } from './read.ts';
+import { kubeObject, objectMeta, runExecution, runStatus, taskRef } from './common.ts';
+import { obj, optArr, optObj, optStr, params, paramSpecs, reqStr, results, strList, toJsonObject, type Obj } from './read.ts';
 import type { ChildReference, Param, PipelineRunInfo, PipelineTaskInfo } from './types.ts';
 
 /** Reads a PipelineRun (v1 or v1beta1) without its children. */
@@ -28,13 +28,7 @@ export function normalisePipelineRun(value: unknown): PipelineRunInfo {
   };
   const ref = taskRef(spec, 'pipelineRef', `${at}.spec`, 'Pipeline');
   if (ref) info.pipelineRef = ref;
-  const startTime = optTime(status, 'startTime', sat);
-  const completionTime = optTime(status, 'completionTime', sat);
-  if (startTime) info.startTime = startTime;
-  if (completionTime) info.completionTime = completionTime;
-  const src = refSource(status, sat);
-  if (src) info.refSource = src;
-  return info;
+  return { ...info, ...runExecution(status, sat) };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { kubeObject, objectMeta, refSource, runStatus, taskRef } from './common.ts';
-import { obj, optArr, optObj, optStr, optTime, params, paramSpecs, results, strList, toJsonObject, type Obj } from './read.ts';
+import { kubeObject, objectMeta, runExecution, runStatus, taskRef } from './common.ts';
+import { obj, optArr, optObj, optStr, params, paramSpecs, results, strList, toJsonObject, type Obj } from './read.ts';
 import type { StepInfo, TaskRunInfo } from './types.ts';
 
 const PIPELINE_TASK_LABEL = 'tekton.dev/pipelineTask';
@@ -31,13 +31,7 @@ export function normaliseTaskRun(value: unknown, pipelineTaskName?: string, what
   };
   const ref = taskRef(spec, 'taskRef', `${at}.spec`);
   if (ref) info.taskRef = ref;
-  const startTime = optTime(status, 'startTime', sat);
-  const completionTime = optTime(status, 'completionTime', sat);
-  if (startTime) info.startTime = startTime;
-  if (completionTime) info.completionTime = completionTime;
-  const src = refSource(status, sat);
-  if (src) info.refSource = src;
-  return info;
+  return { ...info, ...runExecution(status, sat) };
 }
 
 function resultsKey(status: Obj): string {
