@@ -160,6 +160,14 @@ async function verifyEvent(...argv: string[]): Promise<{ code: number; out: stri
   return { code, out };
 }
 
+/** verify-event, live from the API server + the SQLite store, against `body` as the payload. */
+async function verifyRunEvent(run: Obj, body: Buffer, file: string): Promise<{ code: number; out: string }> {
+  const payload = join(dir, file);
+  writeFileSync(payload, body);
+  const ref = `${run.metadata.namespace}/${run.metadata.name}`;
+  return verifyEvent('--key', keyPath, '--payload', payload, '--pipelinerun', ref, '--store', dbPath, '--kubeconfig', kube.kubeconfigPath);
+}
+
 const deliveries: Array<[string, string, () => WebhookDelivery]> = [
   [
     'github',
@@ -189,21 +197,7 @@ for (const [provider, triggerName, make] of deliveries) {
     assert.ok(annotations[EVENT_SIGNATURE_ANNOTATION]);
 
     // verify-event, live from the API server + the SQLite store, against the original bytes.
-    const payload = join(dir, `${provider}-body.json`);
-    writeFileSync(payload, delivery.body);
-    const ref = `${run.metadata.namespace}/${run.metadata.name}`;
-    const v = await verifyEvent(
-      '--key',
-      keyPath,
-      '--payload',
-      payload,
-      '--pipelinerun',
-      ref,
-      '--store',
-      dbPath,
-      '--kubeconfig',
-      kube.kubeconfigPath,
-    );
+    const v = await verifyRunEvent(run, delivery.body, `${provider}-body.json`);
     assert.equal(v.code, 0, v.out);
     for (const check of [
       'signature',
@@ -219,19 +213,7 @@ for (const [provider, triggerName, make] of deliveries) {
     assert.match(v.out, new RegExp(`PASS authenticity +${provider} `));
 
     // A tampered payload is caught.
-    writeFileSync(payload, Buffer.concat([delivery.body, Buffer.from(' ')]));
-    const tampered = await verifyEvent(
-      '--key',
-      keyPath,
-      '--payload',
-      payload,
-      '--pipelinerun',
-      ref,
-      '--store',
-      dbPath,
-      '--kubeconfig',
-      kube.kubeconfigPath,
-    );
+    const tampered = await verifyRunEvent(run, Buffer.concat([delivery.body, Buffer.from(' ')]), `${provider}-body.json`);
     assert.equal(tampered.code, 1);
   });
 }
@@ -302,21 +284,7 @@ test("chained: a GitHub check first (stand-in for Triggers' core github intercep
     const trigger = result.triggers[0];
     assert.equal(trigger?.continued, true, JSON.stringify(trigger?.stoppedBy ?? trigger?.error));
     const run = trigger?.created?.[0] as Obj;
-    const payload = join(dir, 'chained-body.json');
-    writeFileSync(payload, delivery.body);
-    const ref = `${run.metadata.namespace}/${run.metadata.name}`;
-    const v = await verifyEvent(
-      '--key',
-      keyPath,
-      '--payload',
-      payload,
-      '--pipelinerun',
-      ref,
-      '--store',
-      dbPath,
-      '--kubeconfig',
-      kube.kubeconfigPath,
-    );
+    const v = await verifyRunEvent(run, delivery.body, 'chained-body.json');
     assert.equal(v.code, 0, v.out);
     assert.match(
       v.out,
