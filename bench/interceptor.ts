@@ -16,7 +16,11 @@ import { join } from 'node:path';
 import type { LoadResult, LoadSpec } from './interceptor/loadgen.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '4');
-const SIZES: [string, number][] = [['2 KiB', 2048], ['30 KiB', 30 * 1024], ['1 MiB', 1024 * 1024]];
+const ALL_SIZES: [string, number][] = [['2 KiB', 2048], ['30 KiB', 30 * 1024], ['1 MiB', 1024 * 1024]];
+/** BENCH_SIZES=2048,30720 runs only those body sizes (quick iterations); default all three. */
+const SIZES = process.env.BENCH_SIZES ? ALL_SIZES.filter(([, b]) => process.env.BENCH_SIZES!.split(',').includes(String(b))) : ALL_SIZES;
+/** BENCH_RATE=0 skips the fixed-rate latency cases (quick throughput-only iterations). */
+const RATE_CASES = process.env.BENCH_RATE !== '0';
 const RATE = 500;
 /**
  * BENCH_PRIORITY=-10 (root only): runs the bench's processes at that nice level, so that on a
@@ -130,9 +134,11 @@ async function measure(kind: Kind): Promise<{ rows: Row[]; pinned: boolean }> {
   await load({ ...base, bodyBytes: 30 * 1024, mode: 'closed', durationMs: 1500, tag: `${kind}-warm` });
   const cases: [string, LoadSpec, (() => void)?][] = [
     ...SIZES.map(([label, bytes]): [string, LoadSpec] => [`throughput ${label}`, { ...base, bodyBytes: bytes, mode: 'closed', durationMs: SECONDS * 1000, tag: `${kind}-${bytes}` }]),
-    [`${RATE}/s 30 KiB`, { ...base, bodyBytes: 30 * 1024, mode: 'rate', concurrency: 64, durationMs: SECONDS * 1000, tag: `${kind}-rate` }],
   ];
-  if (sys.parts.length === 2) {
+  if (RATE_CASES) {
+    cases.push([`${RATE}/s 30 KiB`, { ...base, bodyBytes: 30 * 1024, mode: 'rate', concurrency: 64, durationMs: SECONDS * 1000, tag: `${kind}-rate` }]);
+  }
+  if (RATE_CASES && sys.parts.length === 2) {
     // In a pod the signer is its own container with its own CPU: the same rate with the signer
     // moved to the load generator's core (which the open loop at 500/s barely uses).
     const signerPid = sys.parts[1][1].pid;
@@ -166,17 +172,21 @@ async function measure(kind: Kind): Promise<{ rows: Row[]; pinned: boolean }> {
   return { rows, pinned: sys.pinned };
 }
 
-const bare = await measure('bare');
-const bareTls = await measure('bare-https');
-const full = await measure('interceptor');
-const memstore = await measure('interceptor-memstore');
+/** BENCH_SYSTEMS=bare-https,interceptor measures only those (others report as empty). */
+const only = process.env.BENCH_SYSTEMS?.split(',');
+const skip = { rows: [] as Row[], pinned: true };
+const run = (kind: Kind) => (only === undefined || only.includes(kind) ? measure(kind) : Promise.resolve(skip));
+const bare = await run('bare');
+const bareTls = await run('bare-https');
+const full = await run('interceptor');
+const memstore = await run('interceptor-memstore');
 const ratio = (a: number, b: number) => Math.round((a / (b || 1)) * 1000) / 1000;
-const ratios = bare.rows
+const ratios = bareTls.rows
   .filter((row) => row.case.startsWith('throughput'))
   .map((row, i) => ({
     case: row.case,
     'durable / bare-https (per core)': ratio(full.rows[i]?.perCoreCapacity ?? 0, bareTls.rows[i]?.perCoreCapacity ?? 0),
-    'durable / bare http (per core)': ratio(full.rows[i]?.perCoreCapacity ?? 0, row.perCoreCapacity),
+    'durable / bare http (per core)': ratio(full.rows[i]?.perCoreCapacity ?? 0, bare.rows[i]?.perCoreCapacity ?? 0),
     'no-fsync / bare-https (per core)': ratio(memstore.rows[i]?.perCoreCapacity ?? 0, bareTls.rows[i]?.perCoreCapacity ?? 0),
     'durable / bare-https (wall)': ratio(full.rows[i]?.eventsPerSec ?? 0, bareTls.rows[i]?.eventsPerSec ?? 0),
   }));
