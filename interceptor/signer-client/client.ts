@@ -1,10 +1,8 @@
 import type { SignedEventSummary } from '../../signer/server/post-event.ts';
+import { FrameKind } from '../../signer/protocol/frames.ts';
 import { interceptorError, type InterceptorErrorCode } from '../errors.ts';
 import type { EventStatement } from '../record/statement.ts';
-import { UdsTransport, UdsTransportError } from './uds-transport.ts';
-
-/** The signer's fast request form (signer/server/post-event.ts): raw statement bytes. */
-const STATEMENT_CONTENT_TYPE = 'application/vnd.in-toto+json';
+import { FrameTransport, UdsTransportError } from './frame-transport.ts';
 
 export const DEFAULT_SIGNER_SOCKET = '/var/run/tekton-provenance/signer.sock';
 /** Half the EventListener's 10 s budget, leaving room for everything else. */
@@ -27,41 +25,40 @@ const SIGNER_CODES: Record<string, InterceptorErrorCode> = {
 };
 
 /**
- * Client of the sidecar signer's `POST /v1/events`. A 200 means signed AND stored. The
- * answer is checked against what we sent (same digest and event id) so the extensions never
- * name another event's record. (A repeated event id with the same body may come back as the
- * first stored record: the store keeps one record per event.)
+ * Client of the sidecar signer's framed protocol (docs/signer.md): one SignEvent frame with the
+ * exact statement bytes, answered Signed only once signed AND stored. The answer is checked
+ * against what we sent (same digest and event id) so the extensions never name another
+ * event's record. (A repeated event id with the same body may come back as the first stored
+ * record: the store keeps one record per event.)
  */
 export class UdsEventSigner implements EventSigner {
-  readonly #transport: UdsTransport;
+  readonly #transport: FrameTransport;
   readonly #timeoutMs: number;
 
   constructor(socketPath: string, timeoutMs = DEFAULT_SIGNER_TIMEOUT_MS) {
-    this.#transport = new UdsTransport(socketPath);
+    this.#transport = new FrameTransport(socketPath);
     this.#timeoutMs = timeoutMs;
   }
 
   async signEvent(statement: EventStatement): Promise<SignedEvent> {
-    // The statement bytes as they are (no base64, no JSON around them); the answer is a summary.
-    const request = { type: STATEMENT_CONTENT_TYPE, bytes: statement.bytes };
-    const res = await this.#transport.exchange('POST', '/v1/events', request, this.#timeoutMs).catch((err: unknown) => {
+    const frame = await this.#transport.exchange(FrameKind.SignEvent, statement.bytes, this.#timeoutMs).catch((err: unknown) => {
       throw transportError(err);
     });
-    const answer = parseJson(res.body);
-    if (res.status !== 200) {
-      const error = (answer as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-      const code = typeof error?.code === 'string' ? error.code : `HTTP ${res.status}`;
+    const answer = parseJson(frame.payload);
+    if (frame.kind === FrameKind.Error) {
+      const error = answer as { code?: unknown; message?: unknown } | undefined;
+      const code = typeof error?.code === 'string' ? error.code : 'UNKNOWN';
       const message = typeof error?.message === 'string' ? error.message : 'no message';
       throw interceptorError(SIGNER_CODES[code] ?? 'SIGNER_REJECTED', `signer refused the event (${code}): ${message}`);
     }
-    const signed = (answer as { signed?: Partial<SignedEvent> } | undefined)?.signed;
+    const signed = frame.kind === FrameKind.Signed ? (answer as Partial<SignedEvent> | undefined) : undefined;
     checkSigned(signed, statement);
     return { eventId: signed.eventId, digest: signed.digest, keyid: signed.keyid, signature: signed.signature, storedAt: signed.storedAt };
   }
 
   async healthy(): Promise<boolean> {
     try {
-      return (await this.#transport.exchange('GET', '/v1/healthz', undefined, 1_000)).status === 200;
+      return (await this.#transport.exchange(FrameKind.Ping, Buffer.alloc(0), 1_000)).kind === FrameKind.Pong;
     } catch {
       return false;
     }
@@ -84,7 +81,7 @@ function checkSigned(
     signed.signature !== '' &&
     typeof signed.keyid === 'string' &&
     typeof signed.storedAt === 'string';
-  if (!ok) throw interceptorError('SIGNER_BAD_RESPONSE', 'signer answered 200 with a summary that is not this event');
+  if (!ok) throw interceptorError('SIGNER_BAD_RESPONSE', 'signer answered with a summary that is not this event');
 }
 
 function parseJson(body: Buffer): unknown {

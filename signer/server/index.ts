@@ -1,9 +1,12 @@
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import type { EventStore } from '../events/event-store.ts';
 import { serializeRecord } from '../events/record-codec.ts';
 import type { Signer } from '../keys/signer.ts';
+import { PREFACE } from '../protocol/frames.ts';
+import { serveFrames, type FramedConnection } from './frame-server.ts';
 import { ApiError, sendError, sendJson, toApiError } from './http.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { postEvent } from './post-event.ts';
@@ -37,14 +40,15 @@ export function signerSocketPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Serves the local signing API (HTTP/1.1 over a Unix domain socket, mode 0660) that the
- * interceptor calls; see docs/signer.md. Resolves once listening.
+ * Serves the local signing API on a Unix domain socket (mode 0660); see docs/signer.md. Each
+ * connection speaks either the framed protocol (what the interceptor uses, told apart by its
+ * preface) or HTTP/1.1 (tools, probes, curl). Resolves once listening.
  */
 export async function startSignerServer(opts: SignerServerOptions): Promise<SignerServer> {
   const log = opts.logger ?? jsonLogger('signer');
   const service = new EventSigningService(opts.signer, opts.store, log);
   const max = opts.maxRequestBytes ?? MAX_REQUEST_BYTES;
-  const server = createServer((req, res) => {
+  const http = createServer((req, res) => {
     route(req, res, { service, store: opts.store, max }).catch((err: unknown) => {
       const apiErr = toApiError(err);
       if (apiErr.code === 'INTERNAL' || apiErr.code === 'STORE_UNAVAILABLE') {
@@ -64,7 +68,22 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
       if (!res.headersSent) sendError(res, apiErr);
     });
   });
-  server.requestTimeout = 60_000;
+  http.requestTimeout = 60_000;
+  // `http` never listens: connections are handed to it after sniffing. Node starts its
+  // connection tracking (request timeouts, closeIdleConnections) on 'listening', so say it.
+  http.emit('listening');
+  const framed = new Set<FramedConnection>();
+  const frameDeps = { service, store: opts.store, log, maxRequestBytes: max };
+  const server = createNetServer((socket) =>
+    sniffProtocol(socket, {
+      http: () => http.emit('connection', socket),
+      frames: (rest) => {
+        const conn = serveFrames(socket, rest, frameDeps);
+        framed.add(conn);
+        socket.once('close', () => framed.delete(conn));
+      },
+    }),
+  );
   prepareSocketPath(opts.socketPath);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -79,10 +98,42 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
     socketPath: opts.socketPath,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
+        // HTTP connections still busy become idle later: closed as they do, as node:http's own close does.
+        const idle = setInterval(() => http.closeIdleConnections(), 100);
+        server.close(() => {
+          clearInterval(idle);
+          http.close(() => resolve()); // stops its connection tracking; it was never listening
+        });
+        http.closeIdleConnections();
+        for (const conn of framed) conn.drain();
       }),
   };
+}
+
+/**
+ * Reads just enough of a new connection to tell the framed protocol (PREFACE, starting with a
+ * NUL byte) from HTTP (a method name), then hands the socket over with the bytes already read
+ * put back (HTTP) or passed on (frames).
+ */
+function sniffProtocol(socket: Socket, to: { http: () => void; frames: (rest: Buffer) => void }): void {
+  let head: Buffer = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+    const n = Math.min(head.length, PREFACE.length);
+    if (head.subarray(0, n).equals(PREFACE.subarray(0, n))) {
+      if (head.length < PREFACE.length) return;
+      socket.off('data', onData);
+      to.frames(head.subarray(PREFACE.length));
+      return;
+    }
+    socket.off('data', onData);
+    socket.pause();
+    socket.unshift(head);
+    to.http();
+    socket.resume();
+  };
+  socket.on('data', onData);
+  socket.on('error', () => undefined); // a client gone before it said anything
 }
 
 interface RouteDeps {

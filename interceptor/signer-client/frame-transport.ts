@@ -1,0 +1,126 @@
+import { createConnection, type Socket } from 'node:net';
+import { CorkedWriter } from '../../signer/protocol/corked-writer.ts';
+import { FrameReader, frameHeader, PREFACE, type Frame, type FrameKind } from '../../signer/protocol/frames.ts';
+
+/** Transport failures, told apart so the client can name them (unreachable vs timed out). */
+export class UdsTransportError extends Error {
+  readonly kind: 'unreachable' | 'timeout' | 'broken';
+
+  constructor(kind: 'unreachable' | 'timeout' | 'broken', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.kind = kind;
+  }
+}
+
+/** Largest signer answer we read: answers are summaries or errors, a few hundred bytes. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+interface Pending {
+  resolve: (frame: Frame) => void;
+  reject: (err: UdsTransportError) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * One connection to the signer's Unix socket speaking the framed protocol
+ * (signer/protocol/frames.ts): every request in flight shares it, answers are matched by id.
+ * Connects on first use and again after the connection broke; a broken connection fails every
+ * request in flight on it (the signer acknowledges only what it stored, so nothing
+ * acknowledged is lost: those events are refused, and redelivery is the sender's choice).
+ */
+export class FrameTransport {
+  readonly #socketPath: string;
+  #conn: Connection | undefined;
+
+  constructor(socketPath: string) {
+    this.#socketPath = socketPath;
+  }
+
+  /** Sends one request frame and resolves with its answer frame, or rejects within `timeoutMs`. */
+  exchange(kind: FrameKind, payload: Buffer, timeoutMs: number): Promise<Frame> {
+    if (this.#conn === undefined || this.#conn.broken) this.#conn = new Connection(this.#socketPath);
+    return this.#conn.request(kind, payload, timeoutMs);
+  }
+
+  close(): void {
+    this.#conn?.destroy(new UdsTransportError('broken', 'signer client closed'));
+    this.#conn = undefined;
+  }
+}
+
+class Connection {
+  readonly #socketPath: string;
+  readonly #socket: Socket;
+  readonly #out: CorkedWriter;
+  readonly #reader = new FrameReader(MAX_ANSWER_BYTES);
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #connected = false;
+  broken = false;
+
+  constructor(socketPath: string) {
+    this.#socketPath = socketPath;
+    this.#socket = createConnection(socketPath);
+    this.#out = new CorkedWriter(this.#socket);
+    this.#out.write(PREFACE);
+    this.#socket.once('connect', () => {
+      this.#connected = true;
+    });
+    this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    this.#socket.on('error', (err) => this.destroy(this.#describe(err)));
+    this.#socket.on('close', () => this.destroy(new UdsTransportError('broken', 'signer closed the connection')));
+  }
+
+  request(kind: FrameKind, payload: Buffer, timeoutMs: number): Promise<Frame> {
+    const id = this.#nextId;
+    this.#nextId = this.#nextId === 0xffffffff ? 1 : this.#nextId + 1;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new UdsTransportError('timeout', `no answer from the signer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+      this.#out.write(frameHeader(kind, id, payload.length), payload);
+    });
+  }
+
+  /** Fails every request in flight with `err` and closes the socket (idempotent). */
+  destroy(err: UdsTransportError): void {
+    if (!this.broken) {
+      this.broken = true;
+      this.#socket.destroy();
+    }
+    for (const [id, p] of this.#pending) {
+      clearTimeout(p.timer);
+      this.#pending.delete(id);
+      p.reject(err);
+    }
+  }
+
+  #onData(chunk: Buffer): void {
+    let frames: Frame[];
+    try {
+      frames = this.#reader.push(chunk);
+    } catch (err) {
+      this.destroy(new UdsTransportError('broken', `signer answer is unreadable: ${(err as Error).message}`));
+      return;
+    }
+    for (const frame of frames) {
+      const p = this.#pending.get(frame.id);
+      if (p === undefined) continue; // timed out already
+      this.#pending.delete(frame.id);
+      clearTimeout(p.timer);
+      p.resolve(frame);
+    }
+  }
+
+  #describe(err: NodeJS.ErrnoException): UdsTransportError {
+    const code = err.code;
+    const unreachable = !this.#connected && (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES');
+    return new UdsTransportError(
+      unreachable ? 'unreachable' : 'broken',
+      unreachable ? `signer socket ${this.#socketPath} is not reachable (${code})` : `signer connection failed: ${err.message}`,
+      { cause: err },
+    );
+  }
+}
