@@ -8,6 +8,7 @@ import { SqliteEventStore } from '../../../../signer/events/stores/sqlite.ts';
 import { openEventStore, eventStores } from '../../../../signer/events/stores/index.ts';
 import type { SignedEventRecord } from '../../../../signer/events/event-record.ts';
 import { isProvenanceError } from '../../../../signer/errors.ts';
+import { parseRecord, serializeRecord } from '../../../../signer/events/record-codec.ts';
 
 function record(eventId: string, hex: string, storedAt = '2026-11-28T12:00:00.000Z'): SignedEventRecord {
   return {
@@ -69,6 +70,114 @@ test('stores are chosen by config name; unknown names list the known ones', asyn
     await assert.rejects(openEventStore('kubernetes-secrets', { stateDir: dir }), (e) =>
       isProvenanceError(e, 'STORE_CONFIG'),
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The table and INSERT every events.db had before the compact layout (one JSON record per row). */
+const LEGACY_SCHEMA = `
+CREATE TABLE events (
+  event_id   TEXT PRIMARY KEY,
+  digest     TEXT NOT NULL,
+  trigger_id TEXT NOT NULL,
+  keyid      TEXT NOT NULL,
+  stored_at  TEXT NOT NULL,
+  record     TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_by_digest ON events (digest);
+`;
+
+function legacyFile(path: string, records: SignedEventRecord[]): void {
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL;');
+  db.exec(LEGACY_SCHEMA);
+  const insert = db.prepare(
+    'INSERT INTO events (event_id, digest, trigger_id, keyid, stored_at, record) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  for (const r of records) insert.run(r.eventId, r.digest, r.triggerId, r.keyid, r.storedAt, serializeRecord(r));
+  db.close();
+}
+
+function rawRow(path: string, eventId: string): Record<string, unknown> | undefined {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    return db.prepare('SELECT * FROM events WHERE event_id = ?').get(eventId);
+  } finally {
+    db.close();
+  }
+}
+
+test('an events.db in the older JSON-record layout is read, and written in that layout', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tp-sqlite-'));
+  const path = join(dir, 'events.db');
+  try {
+    const old = [record('ev-old-1', 'a'), record('ev-old-2', 'a', '2026-11-28T12:00:01.000Z')];
+    old[1]!.envelope.payload = Buffer.from('{"_type":"x"}').toString('base64');
+    legacyFile(path, old);
+    const store = new SqliteEventStore(path);
+    assert.deepEqual(await store.getByEventId('ev-old-1'), old[0]);
+    assert.deepEqual(await store.getByDigest(old[0]!.digest), old);
+    const added = record('ev-new', 'b');
+    assert.deepEqual(await store.put(added, Buffer.from('{}')), added);
+    assert.deepEqual(await store.put({ ...old[0]!, storedAt: '2030-01-01T00:00:00.000Z' }), old[0]);
+    await assert.rejects(store.put(record('ev-old-1', 'c')), (e) => isProvenanceError(e, 'EVENT_CONFLICT'));
+    await store.close();
+    // Still the old layout, so an older signer or CLI keeps reading the file.
+    assert.deepEqual(parseRecord(rawRow(path, 'ev-new')!.record as string), added);
+    const reopened = new SqliteEventStore(path);
+    assert.deepEqual(await reopened.getByEventId('ev-new'), added);
+    await reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('new files keep the statement as raw bytes, and any other payload text verbatim', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tp-sqlite-'));
+  const path = join(dir, 'events.db');
+  try {
+    const statement = Buffer.from('{"_type":"https://in-toto.io/Statement/v1","body":"caf\u00e9 \\"q\\""}');
+    const signed = record('ev-bytes', 'a');
+    signed.envelope.payload = statement.toString('base64');
+    const decoded = record('ev-decoded', 'b'); // no bytes given: the store decodes the base64
+    decoded.envelope.payload = statement.toString('base64');
+    const urlSafe = record('ev-url', 'c'); // not canonical standard base64: kept as text
+    urlSafe.envelope.payload = Buffer.from([0xfb, 0xff]).toString('base64url');
+    const noKeyid = record('ev-nokeyid', 'd');
+    noKeyid.envelope.signatures = [{ sig: 'AAAA' }, { keyid: 'SHA256:other', sig: 'BBBB' }];
+    const store = new SqliteEventStore(path);
+    await Promise.all([store.put(signed, statement), store.put(decoded), store.put(urlSafe), store.put(noKeyid)]);
+    for (const r of [signed, decoded, urlSafe, noKeyid]) assert.deepEqual(await store.getByEventId(r.eventId), r);
+    await store.close();
+    const row = rawRow(path, 'ev-bytes')!;
+    assert.equal(row.record, undefined, 'no JSON record column');
+    assert.deepEqual(Buffer.from(row.payload as Uint8Array), statement);
+    assert.deepEqual(rawRow(path, 'ev-decoded')!.payload, row.payload, 'the same row with or without the bytes');
+    assert.equal(rawRow(path, 'ev-url')!.payload, urlSafe.envelope.payload);
+    const reopened = new SqliteEventStore(path);
+    assert.deepEqual(await reopened.getByDigest(signed.digest), [signed]);
+    await reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a damaged row reads as INVALID_EVENT_RECORD, like a damaged JSON record', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tp-sqlite-'));
+  const path = join(dir, 'events.db');
+  try {
+    const store = new SqliteEventStore(path);
+    await store.put(record('ev-1', 'a'));
+    await store.put(record('ev-2', 'b'));
+    const db = new DatabaseSync(path);
+    db.prepare("UPDATE events SET signatures = '[{' WHERE event_id = 'ev-1'").run();
+    db.prepare("UPDATE events SET signatures = '[{\"keyid\":1}]' WHERE event_id = 'ev-2'").run();
+    db.close();
+    await assert.rejects(store.getByEventId('ev-1'), (e) => isProvenanceError(e, 'INVALID_EVENT_RECORD'));
+    // The envelope checks of the DSSE parser, as for a JSON record.
+    await assert.rejects(store.getByEventId('ev-2'), (e) => isProvenanceError(e, 'MALFORMED_ENVELOPE'));
+    await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
