@@ -2,7 +2,7 @@ import type { SignedEventSummary } from '../../signer/server/post-event.ts';
 import { FrameKind } from '../../signer/protocol/frames.ts';
 import { interceptorError, type InterceptorErrorCode } from '../errors.ts';
 import type { EventStatement } from '../record/statement.ts';
-import { FrameTransport, UdsTransportError } from './frame-transport.ts';
+import { FrameTransport, SignerTransportError } from './frame-transport.ts';
 
 export const DEFAULT_SIGNER_SOCKET = '/var/run/tekton-provenance/signer.sock';
 /** Half the EventListener's 10 s budget, leaving room for everything else. */
@@ -93,7 +93,7 @@ function parseJson(body: Buffer): unknown {
 }
 
 function transportError(err: unknown) {
-  if (err instanceof UdsTransportError) {
+  if (err instanceof SignerTransportError) {
     return interceptorError(err.kind === 'timeout' ? 'SIGNER_TIMEOUT' : 'SIGNER_UNAVAILABLE', err.message, err);
   }
   return interceptorError('SIGNER_UNAVAILABLE', `signer call failed: ${String(err)}`, err);

@@ -3,7 +3,7 @@ import { CorkedWriter } from '../../signer/protocol/corked-writer.ts';
 import { FrameReader, frameHeader, PREFACE, type Frame, type FrameKind } from '../../signer/protocol/frames.ts';
 
 /** Transport failures, told apart so the client can name them (unreachable vs timed out). */
-export class UdsTransportError extends Error {
+export class SignerTransportError extends Error {
   readonly kind: 'unreachable' | 'timeout' | 'broken';
 
   constructor(kind: 'unreachable' | 'timeout' | 'broken', message: string, options?: { cause?: unknown }) {
@@ -17,7 +17,7 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 
 interface Pending {
   resolve: (frame: Frame) => void;
-  reject: (err: UdsTransportError) => void;
+  reject: (err: SignerTransportError) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -43,7 +43,7 @@ export class FrameTransport {
   }
 
   close(): void {
-    this.#conn?.destroy(new UdsTransportError('broken', 'signer client closed'));
+    this.#conn?.destroy(new SignerTransportError('broken', 'signer client closed'));
     this.#conn = undefined;
   }
 }
@@ -68,7 +68,7 @@ class Connection {
     });
     this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     this.#socket.on('error', (err) => this.destroy(this.#describe(err)));
-    this.#socket.on('close', () => this.destroy(new UdsTransportError('broken', 'signer closed the connection')));
+    this.#socket.on('close', () => this.destroy(new SignerTransportError('broken', 'signer closed the connection')));
   }
 
   request(kind: FrameKind, payload: Buffer, timeoutMs: number): Promise<Frame> {
@@ -77,7 +77,7 @@ class Connection {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new UdsTransportError('timeout', `no answer from the signer within ${timeoutMs} ms`));
+        reject(new SignerTransportError('timeout', `no answer from the signer within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
       this.#out.write(frameHeader(kind, id, payload.length), payload);
@@ -85,7 +85,7 @@ class Connection {
   }
 
   /** Fails every request in flight with `err` and closes the socket (idempotent). */
-  destroy(err: UdsTransportError): void {
+  destroy(err: SignerTransportError): void {
     if (!this.broken) {
       this.broken = true;
       this.#socket.destroy();
@@ -102,7 +102,7 @@ class Connection {
     try {
       frames = this.#reader.push(chunk);
     } catch (err) {
-      this.destroy(new UdsTransportError('broken', `signer answer is unreadable: ${(err as Error).message}`));
+      this.destroy(new SignerTransportError('broken', `signer answer is unreadable: ${(err as Error).message}`));
       return;
     }
     for (const frame of frames) {
@@ -114,10 +114,10 @@ class Connection {
     }
   }
 
-  #describe(err: NodeJS.ErrnoException): UdsTransportError {
+  #describe(err: NodeJS.ErrnoException): SignerTransportError {
     const code = err.code;
     const unreachable = !this.#connected && (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES');
-    return new UdsTransportError(
+    return new SignerTransportError(
       unreachable ? 'unreachable' : 'broken',
       unreachable ? `signer socket ${this.#socketPath} is not reachable (${code})` : `signer connection failed: ${err.message}`,
       { cause: err },
