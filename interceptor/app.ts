@@ -1,10 +1,12 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from '../signer/registry.ts';
+import { interceptorError, type InterceptorError } from './errors.ts';
 import { handleInterceptorRequest, type HandlerDeps } from './handler.ts';
 import { noEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
 import { jsonLogger, type Logger } from './observe/logger.ts';
 import { InterceptorMetrics } from './observe/metrics.ts';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from './protocol/body.ts';
+import { readRequestBody } from './protocol/request-body.ts';
 import type { SecretResolver } from './secrets/resolver.ts';
 import type { EventSigner } from './signer-client/client.ts';
 import { defaultWebhookProviders } from './webhooks/index.ts';
@@ -43,14 +45,19 @@ export function createInterceptorApp(deps: InterceptorAppDeps): Express {
     limits: deps.limits ?? DEFAULT_BODY_LIMITS,
     now: deps.now ?? (() => new Date()),
   };
+  const maxRequestBytes = deps.maxRequestBytes ?? MAX_REQUEST_BYTES;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // Raw bytes: we check UTF-8 and nesting ourselves before JSON.parse, and hash exact bytes.
-  const raw = express.raw({ type: () => true, limit: deps.maxRequestBytes ?? MAX_REQUEST_BYTES, inflate: false });
-
-  app.post('/', raw, async (req: Request, res: Response) => {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  // The event route first: it is nearly every request, so routing tries it before the probes.
+  app.post('/', async (req: Request, res: Response) => {
+    let body: Buffer;
+    try {
+      // Raw bytes: we check UTF-8 and nesting ourselves before JSON.parse, and hash exact bytes.
+      body = await readRequestBody(req, maxRequestBytes);
+    } catch (err) {
+      return answerUnreadable(err as InterceptorError, req, res);
+    }
     const result = await handleInterceptorRequest(body, handlerDeps);
     // Straight to node:http (what res.json does, minus its per-call content-type lookups).
     const text = JSON.stringify(result.body);
@@ -69,15 +76,14 @@ export function createInterceptorApp(deps: InterceptorAppDeps): Express {
   });
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    const type = (err as { type?: string }).type;
-    const code = type === 'entity.too.large' ? 'REQUEST_TOO_LARGE' : 'MALFORMED_REQUEST';
-    const message =
-      type === 'entity.too.large'
-        ? `InterceptorRequest is over the ${deps.maxRequestBytes ?? MAX_REQUEST_BYTES} byte limit`
-        : `unusable request: ${(err as Error).message ?? 'unreadable body'}`;
-    handlerDeps.metrics.rejected.inc({ reason: code, provider: 'unknown' });
-    handlerDeps.logger.info('event rejected', { reason: code, message, path: req.path });
-    res.status(400).json({ error: { code, message } });
+    answerUnreadable(interceptorError('MALFORMED_REQUEST', `unusable request: ${(err as Error).message ?? 'unreadable body'}`), req, res);
   });
   return app;
+
+  /** A request that could not be read as an InterceptorRequest: 400, counted and logged. */
+  function answerUnreadable(err: InterceptorError, req: Request, res: Response): void {
+    handlerDeps.metrics.rejected.inc({ reason: err.code, provider: 'unknown' });
+    handlerDeps.logger.info('event rejected', { reason: err.code, message: err.message, path: req.path });
+    res.status(400).json({ error: { code: err.code, message: err.message } });
+  }
 }

@@ -6,6 +6,7 @@ import { triggerNamespace } from './protocol/request.ts';
 import type { InterceptorRequest } from './protocol/types.ts';
 import { buildEventStatement } from './record/statement.ts';
 import type { SecretResolver } from './secrets/resolver.ts';
+import type { WebhookSecret } from './secrets/webhook-secret.ts';
 import type { EventSigner, SignedEvent } from './signer-client/client.ts';
 import { INTERCEPTOR_NAME, INTERCEPTOR_VERSION } from './version.ts';
 import { HeaderView } from './webhooks/headers.ts';
@@ -64,7 +65,7 @@ async function resolveSecret(
   req: InterceptorRequest,
   params: InterceptorParams,
   secrets: SecretResolver | undefined,
-): Promise<Buffer> {
+): Promise<WebhookSecret> {
   const ref = params.secretRef;
   if (ref === undefined) throw interceptorError('INVALID_PARAMS', `provider "${params.provider}" needs param "secretRef"`);
   const namespace = triggerNamespace(req.context.trigger_id);

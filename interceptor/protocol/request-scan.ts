@@ -8,6 +8,8 @@ export interface RequestScan {
    * re-escaping a body of up to 25 MiB when the statement is built.
    */
   bodyJson?: string;
+  /** Where `bodyJson` starts in the scanned text (a character index). */
+  bodyAt?: number;
 }
 
 /**
@@ -53,5 +55,5 @@ export function scanRequest(text: string, limit: number): RequestScan {
       expectKey = true;
     }
   }
-  return plainKeys && start >= 0 ? { tooDeep: false, bodyJson: text.slice(start, end) } : { tooDeep: false };
+  return plainKeys && start >= 0 ? { tooDeep: false, bodyJson: text.slice(start, end), bodyAt: start } : { tooDeep: false };
 }

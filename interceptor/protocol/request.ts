@@ -31,12 +31,27 @@ export function parseInterceptorRequest(raw: Buffer): InterceptorRequest {
   }
   return {
     body: value.body,
-    ...(scan.bodyJson !== undefined && scan.bodyJson.length >= value.body.length + 2 ? { bodyJson: scan.bodyJson } : {}),
+    ...(scan.bodyJson !== undefined && scan.bodyAt !== undefined && scan.bodyJson.length >= value.body.length + 2
+      ? { bodyJson: textBytes(raw, text, scan.bodyAt, scan.bodyJson) }
+      : {}),
     header: parseHeader(value.header),
     extensions: optionalObject(value.extensions, 'extensions'),
     interceptor_params: optionalObject(value.interceptor_params, 'interceptor_params'),
     context: parseContext(value.context),
   };
+}
+
+/**
+ * The bytes of `part`, found at character index `at` of `text` (which was decoded from the
+ * valid UTF-8 `raw`): a view into `raw`, so a body of up to 25 MiB is not encoded again.
+ * Same bytes as Buffer.from(part): `at` and the end of `part` are quote characters, never
+ * inside a surrogate pair, so character and byte boundaries line up.
+ */
+export function textBytes(raw: Buffer, text: string, at: number, part: string): Buffer {
+  // Equal lengths: every character is one byte (ASCII), character indexes are byte offsets.
+  if (raw.length === text.length) return raw.subarray(at, at + part.length);
+  const from = Buffer.byteLength(text.slice(0, at), 'utf8');
+  return raw.subarray(from, from + Buffer.byteLength(part, 'utf8'));
 }
 
 /** The signer refuses records with more headers or longer context strings (docs/signer.md). */

@@ -12,10 +12,11 @@ export interface InterceptorRequest {
   /** The webhook body as ONE string, byte-exact (sha256 of its UTF-8 bytes is the event digest). */
   body: string;
   /**
-   * `body` as the JSON string literal it was sent as (quotes, escapes), when located; the
-   * statement reuses it instead of escaping the body again (see request-scan.ts).
+   * `body` as the JSON string literal it was sent as (quotes, escapes), when located: its
+   * exact bytes in the request. The statement reuses them instead of escaping and encoding
+   * the body again (see request-scan.ts).
    */
-  bodyJson?: string;
+  bodyJson?: Buffer;
   /** Go-canonicalised header names; look them up case-insensitively. */
   header: Record<string, string[]>;
   extensions: Record<string, unknown>;

@@ -14,8 +14,8 @@ export interface EventStatementInput {
   /** The webhook body as received and its exact UTF-8 bytes (already checked). */
   body: string;
   bodyBytes: Buffer;
-  /** `body` as the JSON string literal it arrived as, when known: spliced in, not re-escaped. */
-  bodyJson?: string;
+  /** The UTF-8 bytes of `body` as the JSON string literal it arrived as, when known: spliced in, not re-escaped. */
+  bodyJson?: Buffer;
   header: Record<string, string[]>;
   context: TriggerContext;
   receivedAt: Date;
@@ -54,8 +54,8 @@ export function buildEventStatement(input: EventStatementInput): EventStatement 
     predicateType: EVENT_PREDICATE_TYPE,
     predicate,
   };
-  const text = input.bodyJson === undefined ? JSON.stringify(statement) : spliceBody(statement, input.bodyJson);
-  return { bytes: Buffer.from(text, 'utf8'), digest: `sha256:${hex}`, eventId: input.context.event_id };
+  const bytes = input.bodyJson === undefined ? Buffer.from(JSON.stringify(statement), 'utf8') : spliceBody(statement, input.bodyJson);
+  return { bytes, digest: `sha256:${hex}`, eventId: input.context.event_id };
 }
 
 /**
@@ -64,8 +64,13 @@ export function buildEventStatement(input: EventStatementInput): EventStatement 
  * (e.g. Go's \u003c). Parsing it gives the same statement; the signer checks the body against
  * the subject digest, so a literal that did not decode to the body could not be signed.
  */
-function spliceBody(statement: Statement<EventPredicate>, bodyJson: string): string {
+function spliceBody(statement: Statement<EventPredicate>, bodyJson: Buffer): Buffer {
   const { predicate, ...head } = statement;
   const { body: _body, ...rest } = predicate;
-  return `${JSON.stringify(head).slice(0, -1)},"predicate":{"body":${bodyJson},${JSON.stringify(rest).slice(1)}}`;
+  // Joined as bytes: encoding one string of head + body + rest would copy the body twice more.
+  return Buffer.concat([
+    Buffer.from(`${JSON.stringify(head).slice(0, -1)},"predicate":{"body":`, 'utf8'),
+    bodyJson,
+    Buffer.from(`,${JSON.stringify(rest).slice(1)}}`, 'utf8'),
+  ]);
 }

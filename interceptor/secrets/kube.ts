@@ -3,6 +3,7 @@ import { interceptorError } from '../errors.ts';
 import type { SecretRef } from '../protocol/params.ts';
 import type { SecretResolver } from './resolver.ts';
 import { TtlCache } from './ttl-cache.ts';
+import { WebhookSecret } from './webhook-secret.ts';
 
 export interface KubeSecretResolverOptions {
   /** How long a read Secret is reused (default 10 s: rotations apply quickly). */
@@ -13,26 +14,28 @@ export interface KubeSecretResolverOptions {
 /**
  * Reads webhook secrets from Secrets in the trigger's namespace (RBAC: get secrets). Whole
  * Secrets are cached, so the keys of one Secret cost one read; concurrent misses share it.
+ * Each key is decoded once per read into a WebhookSecret (with its HMAC key), so a cached
+ * Secret costs no key import per event; a rotation is seen when the entry expires.
  */
 export class KubeSecretResolver implements SecretResolver {
   readonly #api: CoreV1Api;
-  readonly #cache: TtlCache<Promise<Record<string, string>>>;
+  readonly #cache: TtlCache<Promise<Map<string, WebhookSecret>>>;
 
   constructor(kubeConfig: KubeConfig, opts: KubeSecretResolverOptions = {}) {
     this.#api = kubeConfig.makeApiClient(CoreV1Api);
     this.#cache = new TtlCache(opts.ttlMs ?? 10_000, opts.maxEntries ?? 256);
   }
 
-  async resolve(namespace: string, ref: SecretRef): Promise<Buffer> {
+  async resolve(namespace: string, ref: SecretRef): Promise<WebhookSecret> {
     const data = await this.#secretData(namespace, ref.secretName);
-    const value = data[ref.secretKey];
+    const value = data.get(ref.secretKey);
     if (value === undefined) {
       throw interceptorError('SECRET_KEY_MISSING', `Secret ${namespace}/${ref.secretName} has no key "${ref.secretKey}"`);
     }
-    return Buffer.from(value, 'base64');
+    return value;
   }
 
-  #secretData(namespace: string, name: string): Promise<Record<string, string>> {
+  #secretData(namespace: string, name: string): Promise<Map<string, WebhookSecret>> {
     const key = `${namespace}/${name}`;
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached;
@@ -43,7 +46,11 @@ export class KubeSecretResolver implements SecretResolver {
     return pending;
   }
 
-  async #read(namespace: string, name: string): Promise<Record<string, string>> {
+  async #read(namespace: string, name: string): Promise<Map<string, WebhookSecret>> {
+    return decodeSecretData(await this.#readData(namespace, name));
+  }
+
+  async #readData(namespace: string, name: string): Promise<Record<string, string>> {
     try {
       const secret = await this.#api.readNamespacedSecret({ name, namespace });
       return secret.data ?? {};
@@ -57,4 +64,9 @@ export class KubeSecretResolver implements SecretResolver {
       throw interceptorError('SECRET_LOOKUP_FAILED', `reading Secret ${namespace}/${name} failed`, err);
     }
   }
+}
+
+/** A Secret's base64 `data`, each key decoded once into a WebhookSecret. */
+function decodeSecretData(data: Record<string, string>): Map<string, WebhookSecret> {
+  return new Map(Object.entries(data).map(([key, value]) => [key, new WebhookSecret(Buffer.from(value, 'base64'))]));
 }

@@ -1,4 +1,5 @@
 import type { SecretRef } from '../protocol/params.ts';
+import type { WebhookSecret } from './webhook-secret.ts';
 
 /**
  * Where webhook secrets come from: the Kubernetes API in a cluster, a static map or mounted
@@ -6,5 +7,5 @@ import type { SecretRef } from '../protocol/params.ts';
  * SECRET_KEY_MISSING or SECRET_LOOKUP_FAILED; it never puts the value in a message.
  */
 export interface SecretResolver {
-  resolve(namespace: string, ref: SecretRef): Promise<Buffer>;
+  resolve(namespace: string, ref: SecretRef): Promise<WebhookSecret>;
 }

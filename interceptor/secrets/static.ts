@@ -3,19 +3,21 @@ import { join } from 'node:path';
 import { interceptorError } from '../errors.ts';
 import type { SecretRef } from '../protocol/params.ts';
 import type { SecretResolver } from './resolver.ts';
+import { WebhookSecret } from './webhook-secret.ts';
 
 /**
  * No-cluster secrets (for `tkn-provenance serve`): a map `"<secretName>/<secretKey>"` ->
- * value, shared by every namespace. Values are kept as Buffers and never printed.
+ * value, shared by every namespace. Values are kept as WebhookSecrets (one HMAC key each) and
+ * never printed.
  */
 export class StaticSecretResolver implements SecretResolver {
-  readonly #values: Map<string, Buffer>;
+  readonly #values: Map<string, WebhookSecret>;
 
   constructor(values: Record<string, string | Buffer>) {
-    this.#values = new Map(Object.entries(values).map(([k, v]) => [k, Buffer.from(v)]));
+    this.#values = new Map(Object.entries(values).map(([k, v]) => [k, new WebhookSecret(v)]));
   }
 
-  async resolve(_namespace: string, ref: SecretRef): Promise<Buffer> {
+  async resolve(_namespace: string, ref: SecretRef): Promise<WebhookSecret> {
     const value = this.#values.get(`${ref.secretName}/${ref.secretKey}`);
     if (value === undefined) {
       throw interceptorError('SECRET_NOT_FOUND', `no static webhook secret ${ref.secretName}/${ref.secretKey}`);
@@ -35,12 +37,12 @@ export class DirectorySecretResolver implements SecretResolver {
     this.#dir = dir;
   }
 
-  async resolve(_namespace: string, ref: SecretRef): Promise<Buffer> {
+  async resolve(_namespace: string, ref: SecretRef): Promise<WebhookSecret> {
     if (ref.secretName.includes('..') || ref.secretKey.includes('..')) {
       throw interceptorError('SECRET_NOT_FOUND', `invalid secret reference ${ref.secretName}/${ref.secretKey}`);
     }
     try {
-      return await readFile(join(this.#dir, ref.secretName, ref.secretKey));
+      return new WebhookSecret(await readFile(join(this.#dir, ref.secretName, ref.secretKey)));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {

@@ -1,5 +1,5 @@
 import { interceptorError } from '../errors.ts';
-import { verifyHmacHeader, type HmacAlgorithm } from './compare.ts';
+import { hmacKeyOf, verifyHmacHeader, type HmacAlgorithm } from './compare.ts';
 import { SELF_CHECKER, type AuthenticityInput, type WebhookProvider } from './provider.ts';
 
 /**
@@ -16,7 +16,7 @@ export const bitbucketProvider: WebhookProvider = {
       throw interceptorError('MISSING_SIGNATURE', 'no X-Hub-Signature header: the Bitbucket webhook has no secret');
     }
     const allowed: HmacAlgorithm[] = params.allowSha1 ? ['sha256', 'sha1'] : ['sha256'];
-    const algo = verifyHmacHeader('X-Hub-Signature', value, allowed, body, secret ?? Buffer.alloc(0));
+    const algo = verifyHmacHeader('X-Hub-Signature', value, allowed, body, hmacKeyOf(secret));
     return { provider: 'bitbucket', verified: true, method: `hmac-${algo} X-Hub-Signature`, checkedBy: SELF_CHECKER };
   },
 };

@@ -1,5 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { interceptorError } from '../errors.ts';
+import type { WebhookSecret } from '../secrets/webhook-secret.ts';
 
 /**
  * Constant-time equality of two secrets of any length: both are hashed first, so the
@@ -13,19 +14,28 @@ export function secretsEqual(a: Buffer, b: Buffer): boolean {
 
 export type HmacAlgorithm = 'sha256' | 'sha1';
 
+/** An empty key: what a missing secret was before (the pipeline refuses empty secrets first). */
+const NO_SECRET_KEY = createSecretKey(Buffer.alloc(0));
+
+/** The HMAC key of a resolved secret (imported once per secret, see WebhookSecret). */
+export function hmacKeyOf(secret: WebhookSecret | undefined): KeyObject {
+  return secret?.hmacKey() ?? NO_SECRET_KEY;
+}
+
 const HEX_LENGTH: Record<HmacAlgorithm, number> = { sha256: 64, sha1: 40 };
 
 /**
  * Checks a `<algo>=<hex>` signature header against the HMAC of the exact body bytes.
  * MALFORMED_SIGNATURE when the header is not of that form, SIGNATURE_MISMATCH when the HMAC
  * differs (wrong secret or altered body). The header value is never echoed in messages.
+ * `secret` is the imported key (WebhookSecret#hmacKey): the same HMAC as with its bytes.
  */
 export function verifyHmacHeader(
   headerName: string,
   value: string,
   allowed: readonly HmacAlgorithm[],
   body: Buffer,
-  secret: Buffer,
+  secret: KeyObject,
 ): HmacAlgorithm {
   const eq = value.indexOf('=');
   const algo = value.slice(0, eq) as HmacAlgorithm;

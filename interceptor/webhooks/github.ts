@@ -1,5 +1,5 @@
 import { interceptorError } from '../errors.ts';
-import { verifyHmacHeader } from './compare.ts';
+import { hmacKeyOf, verifyHmacHeader } from './compare.ts';
 import { SELF_CHECKER, type AuthenticityInput, type WebhookProvider } from './provider.ts';
 
 /**
@@ -15,12 +15,12 @@ export const githubProvider: WebhookProvider = {
   authenticate({ body, headers, params, secret }: AuthenticityInput) {
     const sha256 = headers.first('X-Hub-Signature-256');
     if (sha256 !== undefined) {
-      verifyHmacHeader('X-Hub-Signature-256', sha256, ['sha256'], body, secret ?? Buffer.alloc(0));
+      verifyHmacHeader('X-Hub-Signature-256', sha256, ['sha256'], body, hmacKeyOf(secret));
       return { provider: 'github', verified: true, method: 'hmac-sha256 X-Hub-Signature-256', checkedBy: SELF_CHECKER };
     }
     const sha1 = headers.first('X-Hub-Signature');
     if (params.allowSha1 && sha1 !== undefined) {
-      verifyHmacHeader('X-Hub-Signature', sha1, ['sha1'], body, secret ?? Buffer.alloc(0));
+      verifyHmacHeader('X-Hub-Signature', sha1, ['sha1'], body, hmacKeyOf(secret));
       return { provider: 'github', verified: true, method: 'hmac-sha1 X-Hub-Signature', checkedBy: SELF_CHECKER };
     }
     throw interceptorError(

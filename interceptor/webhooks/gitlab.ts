@@ -15,7 +15,7 @@ export const gitlabProvider: WebhookProvider = {
     if (token === undefined) {
       throw interceptorError('MISSING_SIGNATURE', 'no X-Gitlab-Token header: the GitLab webhook has no secret token');
     }
-    if (!secretsEqual(Buffer.from(token, 'utf8'), secret ?? Buffer.alloc(0))) {
+    if (!secretsEqual(Buffer.from(token, 'utf8'), secret?.bytes() ?? Buffer.alloc(0))) {
       throw interceptorError('TOKEN_MISMATCH', 'X-Gitlab-Token does not match the configured secret');
     }
     return { provider: 'gitlab', verified: true, method: 'shared-token X-Gitlab-Token', checkedBy: SELF_CHECKER };

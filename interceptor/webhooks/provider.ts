@@ -1,5 +1,6 @@
 import type { EventPredicate, WebhookProviderName } from '../../signer/events/event-record.ts';
 import type { InterceptorParams } from '../protocol/params.ts';
+import type { WebhookSecret } from '../secrets/webhook-secret.ts';
 import type { HeaderView } from './headers.ts';
 
 export type Authenticity = EventPredicate['authenticity'];
@@ -13,7 +14,7 @@ export interface AuthenticityInput {
   headers: HeaderView;
   params: InterceptorParams;
   /** The webhook secret from `secretRef`; present whenever `needsSecret`. */
-  secret?: Buffer;
+  secret?: WebhookSecret;
 }
 
 /**

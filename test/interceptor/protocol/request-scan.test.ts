@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { exceedsJsonDepth } from '../../../interceptor/protocol/json-depth.ts';
 import { scanRequest } from '../../../interceptor/protocol/request-scan.ts';
-import { parseInterceptorRequest } from '../../../interceptor/protocol/request.ts';
+import { parseInterceptorRequest, textBytes } from '../../../interceptor/protocol/request.ts';
 import { buildEventStatement } from '../../../interceptor/record/statement.ts';
 
 const tricky = fc.string({ unit: fc.constantFrom('[', ']', '{', '}', '"', '\\', ',', ':', 'a', 'body', ' ', '\u2028', 'é', '\n', '<') });
@@ -86,4 +86,34 @@ test('a spliced statement is byte-identical to JSON.stringify when the sender es
   assert.notDeepEqual(goSpliced.statement.bytes, reference.bytes);
   assert.deepEqual(JSON.parse(goSpliced.statement.bytes.toString()), JSON.parse(reference.bytes.toString()));
   assert.equal(goSpliced.statement.digest, reference.digest);
+});
+
+test('the body literal handed to the statement is exactly the bytes of the located literal (ASCII and non-ASCII requests)', () => {
+  const text = fc.string({ unit: fc.constantFrom('a', '"', '\\', '{', '}', 'é', '€', '😀', '\u2028', '<', '\n') });
+  fc.assert(
+    fc.property(text, text, fc.boolean(), fc.boolean(), (body, headerValue, bodyFirst, go) => {
+      const header = JSON.stringify({ 'X-Note': [headerValue] });
+      const context = '{"event_id":"ev-1","event_url":"/","trigger_id":"namespaces/ci/triggers/t"}';
+      const members = [`"body":${JSON.stringify(body)}`, `"header":${header}`, `"context":${context}`];
+      let requestText = `{${(bodyFirst ? members : [members[1], members[2], members[0]]).join(',')}}`;
+      if (go) requestText = goEscape(requestText);
+      const req = parseInterceptorRequest(Buffer.from(requestText));
+      const literal = scanRequest(requestText, 32).bodyJson;
+      assert.notEqual(literal, undefined);
+      assert.deepEqual(req.bodyJson, Buffer.from(literal!, 'utf8'));
+      assert.equal(JSON.parse(req.bodyJson!.toString('utf8')), body);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('textBytes: a view into the request bytes, equal to encoding the part again', () => {
+  for (const requestText of ['{"a":"x","body":"\\"b\\""}', '{"a":"é😀","body":"\\"€\\""}', '{"body":"😀"}']) {
+    const raw = Buffer.from(requestText);
+    const at = requestText.indexOf('"body":') + 7;
+    const part = requestText.slice(at, -1);
+    const bytes = textBytes(raw, requestText, at, part);
+    assert.deepEqual(bytes, Buffer.from(part));
+    assert.equal(bytes.buffer, raw.buffer, 'no copy');
+  }
 });

@@ -28,13 +28,16 @@ test('reads the Secret in the trigger namespace, caches it briefly, and sees a r
   const resolver = new KubeSecretResolver(kube.kubeConfig(), { ttlMs: 2_000 });
   kube.requests.clear();
   const [a, b] = await Promise.all([resolver.resolve('ci', ref), resolver.resolve('ci', ref)]);
-  assert.equal(a.toString(), 'first-value');
-  assert.equal(b.toString(), 'first-value');
-  assert.equal((await resolver.resolve('ci', ref)).toString(), 'first-value');
+  assert.equal(a.bytes().toString(), 'first-value');
+  assert.equal(b.bytes().toString(), 'first-value');
+  assert.equal((await resolver.resolve('ci', ref)).bytes().toString(), 'first-value');
   assert.equal(reads(), 1, 'concurrent and repeated lookups share one read');
+  assert.equal(a, b, 'one WebhookSecret (one imported HMAC key) per cached value');
   putSecret('rotated-value');
   await sleep(2_100);
-  assert.equal((await resolver.resolve('ci', ref)).toString(), 'rotated-value');
+  const rotated = await resolver.resolve('ci', ref);
+  assert.equal(rotated.bytes().toString(), 'rotated-value');
+  assert.notEqual(rotated.hmacKey(), a.hmacKey(), 'a rotated secret brings its own HMAC key');
   assert.equal(reads(), 2);
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseParams } from '../../../interceptor/protocol/params.ts';
+import { WebhookSecret } from '../../../interceptor/secrets/webhook-secret.ts';
 import { defaultWebhookProviders, HeaderView } from '../../../interceptor/webhooks/index.ts';
 import { hmac } from '../helpers/requests.ts';
 
@@ -17,7 +18,7 @@ function check(provider: string, headers: Record<string, string[]>, body: string
     body: Buffer.from(body),
     headers: new HeaderView(headers),
     params: parseParams({ provider, secretRef: ref, ...extra }),
-    secret: Buffer.from(secret),
+    secret: new WebhookSecret(secret),
   });
 }
 
