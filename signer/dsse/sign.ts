@@ -1,6 +1,6 @@
 import type { Signer } from '../keys/signer.ts';
 import { encodeBase64 } from './base64.ts';
-import type { DsseEnvelope, DsseSignature } from './envelope.ts';
+import type { DsseEnvelope } from './envelope.ts';
 import { dsseError } from './errors.ts';
 import { pae } from './pae.ts';
 
@@ -13,16 +13,6 @@ export async function signEnvelope(
   payload: Buffer,
   signers: readonly Signer[],
 ): Promise<DsseEnvelope> {
-  const signatures = await dsseSignatures(payloadType, payload, signers);
-  return { payloadType, payload: encodeBase64(payload), signatures };
-}
-
-/** The signatures signEnvelope puts in the envelope, for callers that build it themselves. */
-export async function dsseSignatures(
-  payloadType: string,
-  payload: Buffer,
-  signers: readonly Signer[],
-): Promise<DsseSignature[]> {
   if (signers.length === 0) throw dsseError('NO_SIGNERS', 'signEnvelope needs at least one signer');
   const message = pae(payloadType, payload);
   // Remote signers (KMS) sign in parallel; the common single local key skips the fan-out.
@@ -30,7 +20,8 @@ export async function dsseSignatures(
     signers.length === 1
       ? [await signers[0]!.sign(message)]
       : await Promise.all(signers.map((s) => s.sign(message)));
-  return signers.map((s, i) => ({ keyid: s.keyid, sig: encodeBase64(sigs[i]!) }));
+  const signatures = signers.map((s, i) => ({ keyid: s.keyid, sig: encodeBase64(sigs[i]!) }));
+  return { payloadType, payload: encodeBase64(payload), signatures };
 }
 
 /** The envelope as written to disk or the wire: compact JSON, fixed field order. */
