@@ -180,15 +180,17 @@ const bare = await run('bare');
 const bareTls = await run('bare-https');
 const full = await run('interceptor');
 const memstore = await run('interceptor-memstore');
-const ratio = (a: number, b: number) => Math.round((a / (b || 1)) * 1000) / 1000;
-const ratios = bareTls.rows
+/** a/b, or 'n/a' when either system was not measured in this run (BENCH_SYSTEMS). */
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? 'n/a' : Math.round((a / (b || 1)) * 1000) / 1000;
+const ratios = (bareTls.rows.length > 0 ? bareTls.rows : bare.rows)
   .filter((row) => row.case.startsWith('throughput'))
   .map((row, i) => ({
     case: row.case,
-    'durable / bare-https (per core)': ratio(full.rows[i]?.perCoreCapacity ?? 0, bareTls.rows[i]?.perCoreCapacity ?? 0),
-    'durable / bare http (per core)': ratio(full.rows[i]?.perCoreCapacity ?? 0, bare.rows[i]?.perCoreCapacity ?? 0),
-    'no-fsync / bare-https (per core)': ratio(memstore.rows[i]?.perCoreCapacity ?? 0, bareTls.rows[i]?.perCoreCapacity ?? 0),
-    'durable / bare-https (wall)': ratio(full.rows[i]?.eventsPerSec ?? 0, bareTls.rows[i]?.eventsPerSec ?? 0),
+    'durable / bare-https (per core)': ratio(full.rows[i]?.perCoreCapacity, bareTls.rows[i]?.perCoreCapacity),
+    'durable / bare http (per core)': ratio(full.rows[i]?.perCoreCapacity, bare.rows[i]?.perCoreCapacity),
+    'no-fsync / bare-https (per core)': ratio(memstore.rows[i]?.perCoreCapacity, bareTls.rows[i]?.perCoreCapacity),
+    'durable / bare-https (wall)': ratio(full.rows[i]?.eventsPerSec, bareTls.rows[i]?.eventsPerSec),
   }));
 const at500 = (rows: Row[], split = false) => rows.find((r) => r.case.startsWith(`${RATE}/s`) && r.case.includes('signer on') === split);
 const describe500 = (r: Row | undefined) => (r ? `p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failed} failed, ${r.eventsPerSec}/s answered` : 'n/a');
