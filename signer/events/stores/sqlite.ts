@@ -145,7 +145,8 @@ export class SqliteEventStore implements EventStore {
    * so throughput is not capped at one event per fsync. Each put still resolves only after
    * the COMMIT that holds its row returned (durable), exactly as with one commit per put.
    * `payloadBytes`, when the caller has them (the signer), MUST be the bytes
-   * `r.envelope.payload` encodes in standard base64: they are stored instead of decoding it.
+   * `r.envelope.payload` encodes in standard base64, unchanged until the put settles (the row
+   * is written at the next group commit): they are stored instead of decoding the base64.
    */
   put(r: SignedEventRecord, payloadBytes?: Buffer): Promise<SignedEventRecord> {
     if (this.#closed) return Promise.reject(eventError('STORE_UNAVAILABLE', 'the SQLite event store is closed'));

@@ -144,16 +144,21 @@ test('new files keep the statement as raw bytes, and any other payload text verb
     decoded.envelope.payload = statement.toString('base64');
     const urlSafe = record('ev-url', 'c'); // not canonical standard base64: kept as text
     urlSafe.envelope.payload = Buffer.from([0xfb, 0xff]).toString('base64url');
+    const inChunk = record('ev-view', 'e'); // the bytes as a view into a bigger read buffer
+    inChunk.envelope.payload = statement.toString('base64');
+    const chunk = Buffer.concat([Buffer.from('HEAD'), statement, Buffer.from('TAIL')]);
+    const view = chunk.subarray(4, 4 + statement.length);
     const noKeyid = record('ev-nokeyid', 'd');
     noKeyid.envelope.signatures = [{ sig: 'AAAA' }, { keyid: 'SHA256:other', sig: 'BBBB' }];
     const store = new SqliteEventStore(path);
-    await Promise.all([store.put(signed, statement), store.put(decoded), store.put(urlSafe), store.put(noKeyid)]);
-    for (const r of [signed, decoded, urlSafe, noKeyid]) assert.deepEqual(await store.getByEventId(r.eventId), r);
+    await Promise.all([store.put(signed, statement), store.put(decoded), store.put(urlSafe), store.put(noKeyid), store.put(inChunk, view)]);
+    for (const r of [signed, decoded, urlSafe, noKeyid, inChunk]) assert.deepEqual(await store.getByEventId(r.eventId), r);
     await store.close();
     const row = rawRow(path, 'ev-bytes')!;
     assert.equal(row.record, undefined, 'no JSON record column');
     assert.deepEqual(Buffer.from(row.payload as Uint8Array), statement);
     assert.deepEqual(rawRow(path, 'ev-decoded')!.payload, row.payload, 'the same row with or without the bytes');
+    assert.deepEqual(rawRow(path, 'ev-view')!.payload, row.payload, 'only the bytes of the view');
     assert.equal(rawRow(path, 'ev-url')!.payload, urlSafe.envelope.payload);
     const reopened = new SqliteEventStore(path);
     assert.deepEqual(await reopened.getByDigest(signed.digest), [signed]);
