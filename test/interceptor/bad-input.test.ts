@@ -168,6 +168,14 @@ describe('unusable InterceptorRequests: HTTP 400, nothing stored', () => {
     await unusable(JSON.stringify(req), 'MALFORMED_REQUEST');
   });
 
+  test('a compressed request is never inflated: refused like any unreadable body', async () => {
+    const before = fx.storedCount();
+    const res = await request(app).post('/').set('content-type', 'application/json').set('content-encoding', 'gzip').send(JSON.stringify(githubRequest()));
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body, { error: { code: 'MALFORMED_REQUEST', message: 'unusable request: content encoding unsupported' } });
+    assert.equal(fx.storedCount(), before, 'nothing is stored');
+  });
+
   test('a request over the outer size limit', async () => {
     const small = createInterceptorApp({ signer: client, maxRequestBytes: 1024, logger: memoryLogger() });
     const msg = await unusable(JSON.stringify(githubRequest()), 'REQUEST_TOO_LARGE', small);
