@@ -99,6 +99,15 @@ function legacyFile(path: string, records: SignedEventRecord[]): void {
   db.close();
 }
 
+function pageSize(path: string): number {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    return Number((db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size);
+  } finally {
+    db.close();
+  }
+}
+
 function rawRow(path: string, eventId: string): Record<string, unknown> | undefined {
   const db = new DatabaseSync(path, { readOnly: true });
   try {
@@ -123,8 +132,9 @@ test('an events.db in the older JSON-record layout is read, and written in that 
     assert.deepEqual(await store.put({ ...old[0]!, storedAt: '2030-01-01T00:00:00.000Z' }), old[0]);
     await assert.rejects(store.put(record('ev-old-1', 'c')), (e) => isProvenanceError(e, 'EVENT_CONFLICT'));
     await store.close();
-    // Still the old layout, so an older signer or CLI keeps reading the file.
+    // Still the old layout (and pages), so an older signer or CLI keeps reading the file.
     assert.deepEqual(parseRecord(rawRow(path, 'ev-new')!.record as string), added);
+    assert.equal(pageSize(path), 4096);
     const reopened = new SqliteEventStore(path);
     assert.deepEqual(await reopened.getByEventId('ev-new'), added);
     await reopened.close();
@@ -160,6 +170,7 @@ test('new files keep the statement as raw bytes, and any other payload text verb
     assert.deepEqual(rawRow(path, 'ev-decoded')!.payload, row.payload, 'the same row with or without the bytes');
     assert.deepEqual(rawRow(path, 'ev-view')!.payload, row.payload, 'only the bytes of the view');
     assert.equal(rawRow(path, 'ev-url')!.payload, urlSafe.envelope.payload);
+    assert.equal(pageSize(path), 16384, 'records span pages: bigger pages, fewer overflow pages and WAL frames');
     const reopened = new SqliteEventStore(path);
     assert.deepEqual(await reopened.getByDigest(signed.digest), [signed]);
     await reopened.close();
