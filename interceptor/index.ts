@@ -9,6 +9,7 @@ export type { InterceptorOptions, InterceptorTlsOptions, InterceptorKubeOptions 
 export { SIGNER_SOCKET_ENV, DEFAULT_PORT } from './options.ts';
 export { UdsEventSigner, DEFAULT_SIGNER_SOCKET, type EventSigner } from './signer-client/client.ts';
 export { StaticSecretResolver, DirectorySecretResolver } from './secrets/static.ts';
+export { WebhookSecret } from './secrets/webhook-secret.ts';
 export { KubeSecretResolver } from './secrets/kube.ts';
 export type { SecretResolver } from './secrets/resolver.ts';
 export { jsonLogger, memoryLogger, type Logger } from './observe/logger.ts';

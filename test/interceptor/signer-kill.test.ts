@@ -71,7 +71,8 @@ test('SIGKILL of the signer process mid-traffic: every continue:true event is st
         if (killed) afterKill++;
       }
     });
-    await sleep(400);
+    // Kill mid-traffic, once some events are acknowledged (bounded: a loaded machine may be slow to start).
+    for (const deadline = Date.now() + 30_000; signed.length < 5 && Date.now() < deadline; ) await sleep(20);
     signer.kill('SIGKILL');
     killed = true;
     await Promise.all(clients);
