@@ -9,7 +9,12 @@ import type { SignedEventRecord } from './event-record.ts';
  * Errors are ProvenanceErrors with EventErrorCode codes (signer/events/errors.ts).
  */
 export interface EventStore {
-  put(record: SignedEventRecord): Promise<SignedEventRecord | void>;
+  /**
+   * `payloadBytes`, when given, are the statement bytes the envelope's base64 payload encodes
+   * (the signer has them): a store that keeps bytes (SqliteEventStore) need not decode the
+   * base64 again; others ignore them. They must stay unchanged until the put settles.
+   */
+  put(record: SignedEventRecord, payloadBytes?: Buffer): Promise<SignedEventRecord | void>;
   getByEventId(eventId: string): Promise<SignedEventRecord | undefined>;
   getByDigest(digest: string): Promise<SignedEventRecord[]>;
   /** Optional readiness probe: rejects when the store cannot serve (used by /v1/healthz). */

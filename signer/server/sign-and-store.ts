@@ -7,15 +7,6 @@ import { validateEventStatement } from '../events/validate-statement.ts';
 import type { Logger } from './logger.ts';
 
 /**
- * The event store as the signer uses it: `put` may also be given the statement bytes the
- * envelope's base64 payload encodes, so a store that keeps bytes (SqliteEventStore) need not
- * decode them again. Any EventStore fits: one that takes only the record ignores them.
- */
-export interface SigningEventStore extends EventStore {
-  put(record: SignedEventRecord, payloadBytes?: Buffer): Promise<SignedEventRecord | void>;
-}
-
-/**
  * The signer's one job, as named steps: validate -> (already stored?) -> sign -> store.
  * The answer is what the store holds, so a redelivered event gets the signature stamped the
  * first time. Requests for the same eventId are serialised in-process so two concurrent
@@ -23,11 +14,11 @@ export interface SigningEventStore extends EventStore {
  */
 export class EventSigningService {
   readonly #signer: Signer;
-  readonly #store: SigningEventStore;
+  readonly #store: EventStore;
   readonly #log: Logger;
   readonly #inFlight = new Map<string, Promise<unknown>>();
 
-  constructor(signer: Signer, store: SigningEventStore, log: Logger) {
+  constructor(signer: Signer, store: EventStore, log: Logger) {
     this.#signer = signer;
     this.#store = store;
     this.#log = log;
