@@ -4,7 +4,15 @@ import type { EventStore } from '../events/event-store.ts';
 import { eventError } from '../events/errors.ts';
 import { signEvent } from '../events/sign-event.ts';
 import { validateEventStatement } from '../events/validate-statement.ts';
+import { ByteBudget } from './byte-budget.ts';
 import type { Logger } from './logger.ts';
+
+/**
+ * Statement bytes worked on at once (ByteBudget): with the Deployment's 256 MiB heap cap this
+ * leaves room for the few copies each statement needs. One 25 MiB webhook (at most ~64 MiB of
+ * statement) is always admitted, alone.
+ */
+export const DEFAULT_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
 /**
  * The signer's one job, as named steps: validate -> (already stored?) -> sign -> store.
@@ -17,14 +25,25 @@ export class EventSigningService {
   readonly #store: EventStore;
   readonly #log: Logger;
   readonly #inFlight = new Map<string, Promise<unknown>>();
+  readonly #budget: ByteBudget;
 
-  constructor(signer: Signer, store: EventStore, log: Logger) {
+  constructor(signer: Signer, store: EventStore, log: Logger, inFlightBytes = DEFAULT_IN_FLIGHT_BYTES) {
     this.#signer = signer;
     this.#store = store;
     this.#log = log;
+    this.#budget = new ByteBudget(inFlightBytes);
   }
 
   async signAndStore(statementBytes: Buffer): Promise<{ record: SignedEventRecord; created: boolean }> {
+    const release = await this.#budget.acquire(statementBytes.length);
+    try {
+      return await this.#signAndStore(statementBytes);
+    } finally {
+      release();
+    }
+  }
+
+  async #signAndStore(statementBytes: Buffer): Promise<{ record: SignedEventRecord; created: boolean }> {
     const event = validateEventStatement(statementBytes);
     const previous = this.#inFlight.get(event.eventId) ?? Promise.resolve();
     const mine = previous

@@ -69,3 +69,30 @@ test('a store that takes only the record is used as it is', async () => {
   assert.equal(records.get('ev-plain'), record);
   assert.equal(Buffer.from(record.envelope.payload, 'base64').equals(bytes), true);
 });
+
+test('statements over the in-flight byte budget are worked on one after another, and all are signed and stored', async () => {
+  await withStore(async (store) => {
+    let concurrent = 0;
+    let peak = 0;
+    // Counts puts in progress: with a budget smaller than one statement, never more than one.
+    const counting: EventStore = {
+      put: async (record, bytes) => {
+        peak = Math.max(peak, ++concurrent);
+        try {
+          return await store.put(record, bytes);
+        } finally {
+          concurrent--;
+        }
+      },
+      getByEventId: (id) => store.getByEventId(id),
+      getByDigest: (d) => store.getByDigest(d),
+      close: async () => undefined,
+    };
+    const service = new EventSigningService(signer, counting, silentLogger, 1);
+    const all = [1, 2, 3, 4].map((n) => statementBytes(eventStatement(`{"n":${n}}`, { eventId: `ev-budget-${n}` })));
+    const results = await Promise.all(all.map((b) => service.signAndStore(b)));
+    assert.deepEqual(results.map((r) => r.created), [true, true, true, true]);
+    assert.equal(peak, 1);
+    for (const n of [1, 2, 3, 4]) assert.ok(await store.getByEventId(`ev-budget-${n}`));
+  });
+});
