@@ -124,6 +124,8 @@ interface Row {
   /** 1000 / cpuPerEventMs: events one fully used core could sign (ignores time blocked in fsync). */
   perCoreCapacity: number;
   rssMiB: string;
+  /** The load generator's own event-loop delay p99 / max (ms): the floor under p99 in this run. */
+  loadgenStallMs: string;
 }
 
 async function measure(kind: Kind): Promise<{ rows: Row[]; pinned: boolean }> {
@@ -165,6 +167,7 @@ async function measure(kind: Kind): Promise<{ rows: Row[]; pinned: boolean }> {
       ...(cpuMs.length === 2 ? { interceptorCpuMs: r3(cpuMs[0]! / n), signerCpuMs: r3(cpuMs[1]! / n) } : {}),
       perCoreCapacity: Math.round((1000 * n) / Math.max(total, 1e-3)),
       rssMiB: after.map((a) => mib(a.rss)).join(' + '),
+      loadgenStallMs: r.loadgenDelayMs ? `${r.loadgenDelayMs.p99} / ${r.loadgenDelayMs.max}` : 'n/a',
     });
   }
   for (const [, p] of sys.parts) await p.stop();
@@ -193,7 +196,8 @@ const ratios = (bareTls.rows.length > 0 ? bareTls.rows : bare.rows)
     'durable / bare-https (wall)': ratio(full.rows[i]?.eventsPerSec, bareTls.rows[i]?.eventsPerSec),
   }));
 const at500 = (rows: Row[], split = false) => rows.find((r) => r.case.startsWith(`${RATE}/s`) && r.case.includes('signer on') === split);
-const describe500 = (r: Row | undefined) => (r ? `p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failed} failed, ${r.eventsPerSec}/s answered` : 'n/a');
+const describe500 = (r: Row | undefined) =>
+  r ? `p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.failed} failed, ${r.eventsPerSec}/s answered (load generator's own stalls p99/max ${r.loadgenStallMs} ms)` : 'n/a';
 const summary = {
   node: process.version,
   pinnedToOneCore: bare.pinned && bareTls.pinned && full.pinned && memstore.pinned,

@@ -2,6 +2,7 @@
 // core than the server): closed loop (N in flight, as fast as answered) or open loop at a
 // fixed rate, latency measured from the INTENDED send time (no coordinated omission).
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { requestFactory, webhookBody } from './payloads.ts';
 
@@ -21,6 +22,12 @@ export interface LoadResult {
   failed: number;
   elapsedMs: number;
   latenciesMs: number[];
+  /**
+   * The load generator's OWN event-loop delay while it ran (p99 and max, ms). Latency is
+   * measured from the intended send time, so a stall here shows up as server latency: a p99
+   * near these figures says more about the measuring process than about the server.
+   */
+  loadgenDelayMs?: { p99: number; max: number };
 }
 
 function client(spec: LoadSpec) {
@@ -49,6 +56,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let completed = 0;
   let failed = 0;
   let seq = 0;
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
   const start = performance.now();
   const deadline = start + spec.durationMs;
   const one = async (intended: number) => {
@@ -75,7 +84,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     }
     await Promise.all(inflight);
   }
-  return { completed, failed, elapsedMs: performance.now() - start, latenciesMs };
+  delay.disable();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  return { completed, failed, elapsedMs: performance.now() - start, latenciesMs, loadgenDelayMs: { p99: ms(delay.percentile(99)), max: ms(delay.max) } };
 }
 
 process.on('message', (spec: LoadSpec) => {
