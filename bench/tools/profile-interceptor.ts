@@ -1,9 +1,9 @@
-// Where the interceptor's and the signer's CPU goes: starts the bench's real servers (signer +
-// interceptor, or any roles of bench/interceptor/servers.ts) under --cpu-prof, drives the same
+// Not a benchmark (`npm run bench` runs bench/*.ts only): where the interceptor's and the
+// signer's CPU goes. Starts the bench's real servers (signer + interceptor, or any roles of bench/interceptor/servers.ts) under --cpu-prof, drives the same
 // closed-loop load as bench/interceptor.ts for a few seconds, and prints each process's top
 // functions by self and inclusive time (wall-clock samples, startup included: read the shape,
 // not the absolute numbers). Bounded; profiles are kept under --out for Chrome DevTools.
-//   npx node bench/profile-interceptor.ts [--bytes 2048] [--roles signer,interceptor]
+//   npx node bench/tools/profile-interceptor.ts [--bytes 2048] [--roles signer,interceptor]
 //     [--seconds 6] [--out /tmp/tp-profile] [--top 30] [--memstore]
 import { fork, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { LoadResult } from './interceptor/loadgen.ts';
+import type { LoadResult } from '../interceptor/loadgen.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -50,12 +50,12 @@ let target: { url: string; ca?: string } = { url: '' };
 for (const role of args.roles.split(',')) {
   const dir = join(args.out, role);
   mkdirSync(dir, { recursive: true });
-  const child = fork(new URL('./interceptor/servers.ts', import.meta.url), [role], { env, execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  const child = fork(new URL('../interceptor/servers.ts', import.meta.url), [role], { env, execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   children.push([role, child]);
   target = await message<{ url: string; ca?: string }>(child, 'ready');
 }
 
-const loadgen = fork(new URL('./interceptor/loadgen.ts', import.meta.url));
+const loadgen = fork(new URL('../interceptor/loadgen.ts', import.meta.url));
 loadgen.send({ url: target.url, ca: target.ca, bodyBytes: Number(args.bytes), mode: 'closed', concurrency: 16, rate: 500, durationMs: Number(args.seconds) * 1000, tag: 'profile' });
 const result = await new Promise<LoadResult>((resolve) => loadgen.once('message', (m) => resolve(m as LoadResult)));
 loadgen.kill();
