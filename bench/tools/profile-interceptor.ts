@@ -1,6 +1,7 @@
 // Not a benchmark (`npm run bench` runs bench/*.ts only): where the interceptor's and the
-// signer's CPU goes. Starts the bench's real servers (signer + interceptor, or any roles of bench/interceptor/servers.ts) under --cpu-prof, drives the same
-// closed-loop load as bench/interceptor.ts for a few seconds, and prints each process's top
+// signer's CPU goes. Starts the bench's real servers (signer + interceptor, or any roles of
+// bench/interceptor/servers.ts) under --cpu-prof, drives the same closed-loop load as
+// bench/interceptor.ts for a few seconds, and prints each process's top
 // functions by self and inclusive time (wall-clock samples, startup included: read the shape,
 // not the absolute numbers). Bounded; profiles are kept under --out for Chrome DevTools.
 //   npx node bench/tools/profile-interceptor.ts [--bytes 2048] [--roles signer,interceptor]
