@@ -31,7 +31,10 @@ export function serveFrames(socket: Socket, rest: Buffer, deps: FrameServerDeps)
   let inFlight = 0;
   let draining = false;
   const endIfDrained = () => {
-    if (draining && inFlight === 0) socket.end();
+    if (!draining || inFlight > 0) return;
+    socket.end();
+    // A peer that never closes its side must not hold the signer's shutdown open.
+    setTimeout(() => socket.destroy(), 5_000).unref();
   };
   const onData = (chunk: Buffer) => {
     let frames: Frame[];

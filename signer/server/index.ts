@@ -73,17 +73,24 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
   // connection tracking (request timeouts, closeIdleConnections) on 'listening', so say it.
   http.emit('listening');
   const framed = new Set<FramedConnection>();
+  const sniffing = new Set<Socket>();
   const frameDeps = { service, store: opts.store, log, maxRequestBytes: max };
-  const server = createNetServer((socket) =>
+  const server = createNetServer((socket) => {
+    sniffing.add(socket);
     sniffProtocol(socket, {
-      http: () => http.emit('connection', socket),
+      http: () => {
+        sniffing.delete(socket);
+        http.emit('connection', socket);
+      },
       frames: (rest) => {
+        sniffing.delete(socket);
         const conn = serveFrames(socket, rest, frameDeps);
         framed.add(conn);
         socket.once('close', () => framed.delete(conn));
       },
-    }),
-  );
+    });
+    socket.once('close', () => sniffing.delete(socket));
+  });
   prepareSocketPath(opts.socketPath);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -106,9 +113,13 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
         });
         http.closeIdleConnections();
         for (const conn of framed) conn.drain();
+        for (const socket of sniffing) socket.destroy(); // connected but said nothing yet
       }),
   };
 }
+
+/** A connection that has not said which protocol it speaks within this time is dropped. */
+const SNIFF_TIMEOUT_MS = 15_000;
 
 /**
  * Reads just enough of a new connection to tell the framed protocol (PREFACE, starting with a
@@ -117,15 +128,19 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
  */
 function sniffProtocol(socket: Socket, to: { http: () => void; frames: (rest: Buffer) => void }): void {
   let head: Buffer = Buffer.alloc(0);
+  const silent = setTimeout(() => socket.destroy(), SNIFF_TIMEOUT_MS);
+  socket.once('close', () => clearTimeout(silent));
   const onData = (chunk: Buffer) => {
     head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
     const n = Math.min(head.length, PREFACE.length);
     if (head.subarray(0, n).equals(PREFACE.subarray(0, n))) {
       if (head.length < PREFACE.length) return;
+      clearTimeout(silent);
       socket.off('data', onData);
       to.frames(head.subarray(PREFACE.length));
       return;
     }
+    clearTimeout(silent);
     socket.off('data', onData);
     socket.pause();
     socket.unshift(head);

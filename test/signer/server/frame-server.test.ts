@@ -141,3 +141,22 @@ test('close() ends framed connections once their answers are written', async () 
     rmSync(ownDir, { recursive: true, force: true });
   }
 });
+
+test('close() does not wait for a client that connected and never said anything', async () => {
+  const ownDir = mkdtempSync(join(tmpdir(), 'tp-frames-silent-'));
+  const ownSocket = join(ownDir, 'signer.sock');
+  const ownStore = new SqliteEventStore(join(ownDir, 'events.db'));
+  const own = await startSignerServer({ socketPath: ownSocket, signer, store: ownStore, logger: silentLogger });
+  const silent = createConnection(ownSocket);
+  silent.on('error', () => undefined);
+  try {
+    await new Promise((r) => silent.once('connect', r));
+    const closedBy = await Promise.race([own.close().then(() => 'close'), new Promise((r) => setTimeout(() => r('timeout'), 5_000))]);
+    assert.equal(closedBy, 'close');
+  } finally {
+    silent.destroy();
+    await own.close();
+    await ownStore.close();
+    rmSync(ownDir, { recursive: true, force: true });
+  }
+});
