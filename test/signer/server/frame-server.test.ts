@@ -1,34 +1,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSignerServer, silentLogger, type SignerServer } from '../../../signer/server/index.ts';
-import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
 import { verifyEnvelope } from '../../../signer/dsse/verify.ts';
 import { PublicKeyVerifier } from '../../../signer/keys/local.ts';
 import { encodeFrame, frameHeader, FrameKind, FrameReader, PREFACE, type Frame } from '../../../signer/protocol/frames.ts';
 import { eventStatement, p256Signer, statementBytes } from '../events/event-fixture.ts';
+import { startTestSigner, type TestSigner } from './signer-fixture.ts';
 import { postRawStatement, udsRequest } from './uds-client.ts';
 
 // The real signer on its real socket, spoken to with raw frames (what the interceptor's client
 // sends) and with HTTP on the same socket (tools), to show the two are told apart per connection.
-const dir = mkdtempSync(join(tmpdir(), 'tp-frames-'));
-const socketPath = join(dir, 'signer.sock');
 const signer = p256Signer();
-let store: SqliteEventStore;
-let server: SignerServer;
+let fx: TestSigner;
+let socketPath: string;
 
 before(async () => {
-  store = new SqliteEventStore(join(dir, 'events.db'));
-  server = await startSignerServer({ socketPath, signer, store, logger: silentLogger, maxRequestBytes: 1 << 20 });
+  fx = await startTestSigner(signer, { prefix: 'tp-frames-', maxRequestBytes: 1 << 20 });
+  socketPath = fx.socketPath;
 });
-after(async () => {
-  await server.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => fx.stop());
 
 /** A raw framed connection: send frames, collect answers, see when the signer hangs up. */
 function connect(): Promise<{ socket: Socket; frames: Frame[]; next: (n: number) => Promise<Frame[]>; closed: Promise<void> }> {
@@ -65,7 +55,7 @@ test('events sent back to back on one connection are each answered Signed by id,
     const summary = JSON.parse(a.payload.toString()) as { eventId: string; signature: string; created: boolean };
     assert.equal(summary.eventId, st.predicate.context.eventId);
     assert.equal(summary.created, true);
-    const stored = await store.getByEventId(summary.eventId);
+    const stored = await fx.store.getByEventId(summary.eventId);
     assert.ok(stored, 'stored before the answer');
     assert.equal(stored.envelope.signatures[0]?.sig, summary.signature);
     assert.deepEqual(verifyEnvelope(stored.envelope, [new PublicKeyVerifier(signer.publicKey)]).payload, statementBytes(st));
@@ -117,12 +107,9 @@ test('an unknown frame kind is an Error frame naming it', async () => {
 });
 
 test('close() ends framed connections once their answers are written', async () => {
-  const ownDir = mkdtempSync(join(tmpdir(), 'tp-frames-close-'));
-  const ownSocket = join(ownDir, 'signer.sock');
-  const ownStore = new SqliteEventStore(join(ownDir, 'events.db'));
-  const own = await startSignerServer({ socketPath: ownSocket, signer, store: ownStore, logger: silentLogger });
+  const own = await startTestSigner(signer, { prefix: 'tp-frames-close-' });
   try {
-    const socket = createConnection(ownSocket);
+    const socket = createConnection(own.socketPath);
     await new Promise((r) => socket.once('connect', r));
     const reader = new FrameReader(1 << 20);
     const frames: Frame[] = [];
@@ -131,32 +118,25 @@ test('close() ends framed connections once their answers are written', async () 
     const st = eventStatement('{"in":"flight"}');
     socket.write(Buffer.concat([PREFACE, encodeFrame(FrameKind.SignEvent, 1, statementBytes(st))]));
     // Close as soon as the signer has read the frame: its answer must still come.
-    while (!(await ownStore.getByEventId(st.predicate.context.eventId)) && frames.length === 0) await new Promise((r) => setImmediate(r));
-    await own.close();
+    while (!(await own.store.getByEventId(st.predicate.context.eventId)) && frames.length === 0) await new Promise((r) => setImmediate(r));
+    await own.server.close();
     await closed;
     assert.deepEqual(frames.map((f) => [f.kind, f.id]), [[FrameKind.Signed, 1]]);
   } finally {
-    await own.close();
-    await ownStore.close();
-    rmSync(ownDir, { recursive: true, force: true });
+    await own.stop();
   }
 });
 
 test('close() does not wait for a client that connected and never said anything', async () => {
-  const ownDir = mkdtempSync(join(tmpdir(), 'tp-frames-silent-'));
-  const ownSocket = join(ownDir, 'signer.sock');
-  const ownStore = new SqliteEventStore(join(ownDir, 'events.db'));
-  const own = await startSignerServer({ socketPath: ownSocket, signer, store: ownStore, logger: silentLogger });
-  const silent = createConnection(ownSocket);
+  const own = await startTestSigner(signer, { prefix: 'tp-frames-silent-' });
+  const silent = createConnection(own.socketPath);
   silent.on('error', () => undefined);
   try {
     await new Promise((r) => silent.once('connect', r));
-    const closedBy = await Promise.race([own.close().then(() => 'close'), new Promise((r) => setTimeout(() => r('timeout'), 5_000))]);
+    const closedBy = await Promise.race([own.server.close().then(() => 'close'), new Promise((r) => setTimeout(() => r('timeout'), 5_000))]);
     assert.equal(closedBy, 'close');
   } finally {
     silent.destroy();
-    await own.close();
-    await ownStore.close();
-    rmSync(ownDir, { recursive: true, force: true });
+    await own.stop();
   }
 });

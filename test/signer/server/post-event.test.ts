@@ -1,33 +1,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { IN_TOTO_PAYLOAD_TYPE } from '../../../signer/dsse/envelope.ts';
 import { verifyEnvelope } from '../../../signer/dsse/verify.ts';
-import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
 import { PublicKeyVerifier } from '../../../signer/keys/local.ts';
-import { silentLogger, startSignerServer, type SignedEventSummary, type SignerServer } from '../../../signer/server/index.ts';
+import type { SignedEventSummary } from '../../../signer/server/index.ts';
 import { eventStatement, p256Signer, statementBytes } from '../events/event-fixture.ts';
+import { startTestSigner, type TestSigner } from './signer-fixture.ts';
 import { postRawStatement } from './uds-client.ts';
 
 // POST /v1/events in its fast form: raw statement bytes (application/vnd.in-toto+json) in,
 // a short summary out. Same checks, same durability as the legacy base64-in-JSON form.
-const dir = mkdtempSync(join(tmpdir(), 'tp-signer-raw-'));
-const socketPath = join(dir, 'signer.sock');
 const signer = p256Signer();
-let store: SqliteEventStore;
-let server: SignerServer;
+let fx: TestSigner;
+let socketPath: string;
 
 before(async () => {
-  store = new SqliteEventStore(join(dir, 'events.db'));
-  server = await startSignerServer({ socketPath, signer, store, logger: silentLogger });
+  fx = await startTestSigner(signer, { prefix: 'tp-signer-raw-' });
+  socketPath = fx.socketPath;
 });
-after(async () => {
-  await server.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => fx.stop());
 
 const summaryOf = (json: unknown) => (json as { signed: SignedEventSummary }).signed;
 
@@ -39,7 +30,7 @@ test('raw statement bytes: signed and stored before a summary answer that matche
   const signed = summaryOf(res.json);
   assert.equal(signed.created, true);
   assert.ok(!JSON.stringify(res.json).includes('RAW-BODY-MARKER'), 'the answer never carries the payload back');
-  const stored = await store.getByEventId(st.predicate.context.eventId);
+  const stored = await fx.store.getByEventId(st.predicate.context.eventId);
   assert.ok(stored, 'stored before the answer');
   assert.deepEqual(
     { eventId: signed.eventId, digest: signed.digest, keyid: signed.keyid, signature: signed.signature, storedAt: signed.storedAt },
@@ -75,5 +66,5 @@ test('raw form refuses what is not a well-formed event statement, and stores not
     assert.equal(res.status, 400, what);
     assert.equal((res.json as { error: { code: string } }).error.code, 'INVALID_EVENT_RECORD', what);
   }
-  for (const st of [wrongDigest, secretHeader]) assert.equal(await store.getByEventId(st.predicate.context.eventId), undefined);
+  for (const st of [wrongDigest, secretHeader]) assert.equal(await fx.store.getByEventId(st.predicate.context.eventId), undefined);
 });
