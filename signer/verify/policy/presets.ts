@@ -7,28 +7,25 @@ import type { BindingRule } from './policy.ts';
  * name only some of them; a preset still fails when a present value disagrees.
  */
 export const BINDING_PRESETS: Record<string, BindingRule[]> = {
-  'github-push': [
-    rule('param git-url = repository.clone_url', { kind: 'param', name: 'git-url' }, 'repository.clone_url', 'git-url'),
-    rule('param git-repo = repository.clone_url', { kind: 'param', name: 'git-repo' }, 'repository.clone_url', 'git-url'),
-    rule('param git-revision = after', { kind: 'param', name: 'git-revision' }, 'after', 'git-commit'),
-    rule('material git-url = repository.clone_url', { kind: 'material', name: 'git-url' }, 'repository.clone_url', 'git-url'),
-    rule('material git-commit = after', { kind: 'material', name: 'git-commit' }, 'after', 'git-commit'),
-  ],
-  'github-pull-request': [
-    rule('param git-url = pull_request.head.repo.clone_url', { kind: 'param', name: 'git-url' }, 'pull_request.head.repo.clone_url', 'git-url'),
-    rule('param git-repo = pull_request.head.repo.clone_url', { kind: 'param', name: 'git-repo' }, 'pull_request.head.repo.clone_url', 'git-url'),
-    rule('param git-revision = pull_request.head.sha', { kind: 'param', name: 'git-revision' }, 'pull_request.head.sha', 'git-commit'),
-    rule('material git-url = pull_request.head.repo.clone_url', { kind: 'material', name: 'git-url' }, 'pull_request.head.repo.clone_url', 'git-url'),
-    rule('material git-commit = pull_request.head.sha', { kind: 'material', name: 'git-commit' }, 'pull_request.head.sha', 'git-commit'),
-  ],
-  'gitlab-push': [
-    rule('param git-url = project.git_http_url', { kind: 'param', name: 'git-url' }, 'project.git_http_url', 'git-url'),
-    rule('param git-repo = project.git_http_url', { kind: 'param', name: 'git-repo' }, 'project.git_http_url', 'git-url'),
-    rule('param git-revision = checkout_sha', { kind: 'param', name: 'git-revision' }, 'checkout_sha', 'git-commit'),
-    rule('material git-url = project.git_http_url', { kind: 'material', name: 'git-url' }, 'project.git_http_url', 'git-url'),
-    rule('material git-commit = checkout_sha', { kind: 'material', name: 'git-commit' }, 'checkout_sha', 'git-commit'),
-  ],
+  'github-push': gitBindings('repository.clone_url', 'after'),
+  'github-pull-request': gitBindings('pull_request.head.repo.clone_url', 'pull_request.head.sha'),
+  'gitlab-push': gitBindings('project.git_http_url', 'checkout_sha'),
 };
+
+/**
+ * The five rules every preset has: the catalog's repository params (`git-url`, `git-repo`)
+ * and Chains' git-url material bind to the event's clone URL; `git-revision` and the
+ * git-commit material bind to its commit.
+ */
+function gitBindings(repoUrl: string, commit: string): BindingRule[] {
+  return [
+    rule(`param git-url = ${repoUrl}`, { kind: 'param', name: 'git-url' }, repoUrl, 'git-url'),
+    rule(`param git-repo = ${repoUrl}`, { kind: 'param', name: 'git-repo' }, repoUrl, 'git-url'),
+    rule(`param git-revision = ${commit}`, { kind: 'param', name: 'git-revision' }, commit, 'git-commit'),
+    rule(`material git-url = ${repoUrl}`, { kind: 'material', name: 'git-url' }, repoUrl, 'git-url'),
+    rule(`material git-commit = ${commit}`, { kind: 'material', name: 'git-commit' }, commit, 'git-commit'),
+  ];
+}
 
 function rule(name: string, run: BindingRule['run'], event: string, compare: BindingRule['compare']): BindingRule {
   return { name, run, event, compare, optional: true };
