@@ -50,34 +50,27 @@ export function recordSecret(
   digest: string,
   data: Record<string, string>,
 ): V1Secret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: SECRET_TYPE,
-    metadata: {
-      name,
-      labels: {
-        ...MANAGED_BY,
-        [PART_LABEL]: 'event-record',
-        [EVENT_ID_LABEL]: eventId,
-        [DIGEST_LABEL]: digestLabelValue(digest),
-      },
-      annotations: { [DIGEST_ANNOTATION]: digest },
-    },
-    data,
-  };
+  const labels = { [PART_LABEL]: 'event-record', [EVENT_ID_LABEL]: eventId, [DIGEST_LABEL]: digestLabelValue(digest) };
+  return ownedSecret(name, labels, data, { [DIGEST_ANNOTATION]: digest });
 }
 
 export function chunkSecret(name: string, eventId: string, chunk: Buffer): V1Secret {
+  return ownedSecret(name, { [PART_LABEL]: 'event-record-chunk', [EVENT_ID_LABEL]: eventId }, { chunk: chunk.toString('base64') });
+}
+
+/** A Secret of our type, labelled as managed by us. */
+function ownedSecret(
+  name: string,
+  labels: Record<string, string>,
+  data: Record<string, string>,
+  annotations?: Record<string, string>,
+): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     type: SECRET_TYPE,
-    metadata: {
-      name,
-      labels: { ...MANAGED_BY, [PART_LABEL]: 'event-record-chunk', [EVENT_ID_LABEL]: eventId },
-    },
-    data: { chunk: chunk.toString('base64') },
+    metadata: { name, labels: { ...MANAGED_BY, ...labels }, ...(annotations ? { annotations } : {}) },
+    data,
   };
 }
 
