@@ -28,6 +28,8 @@ export function normalisePipelineRun(value: unknown): PipelineRunInfo {
   };
   const ref = taskRef(spec, 'pipelineRef', `${at}.spec`, 'Pipeline');
   if (ref) info.pipelineRef = ref;
+  const sa = optStr(optObj(spec, 'taskRunTemplate', `${at}.spec`), 'serviceAccountName', `${at}.spec.taskRunTemplate`) ?? optStr(spec, 'serviceAccountName', `${at}.spec`);
+  if (sa) info.serviceAccountName = sa;
   return { ...info, ...runExecution(status, sat) };
 }
 

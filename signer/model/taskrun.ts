@@ -1,6 +1,6 @@
-import { kubeObject, objectMeta, runExecution, runStatus, taskRef } from './common.ts';
+import { kubeObject, objectMeta, refSource, runExecution, runStatus, taskRef } from './common.ts';
 import { obj, optArr, optObj, optStr, params, paramSpecs, results, strList, toJsonObject, type Obj } from './read.ts';
-import type { StepInfo, TaskRunInfo } from './types.ts';
+import type { JsonObject, StepInfo, TaskRunInfo } from './types.ts';
 
 const PIPELINE_TASK_LABEL = 'tekton.dev/pipelineTask';
 
@@ -16,6 +16,8 @@ export function normaliseTaskRun(value: unknown, pipelineTaskName?: string, what
   const status = optObj(o, 'status', at);
   const sat = `${at}.status`;
   const taskSpec = optObj(status, 'taskSpec', sat);
+  // One copy of the object; the status is shared with it (both are read-only JSON).
+  const raw = toJsonObject(o);
   const info: TaskRunInfo = {
     apiVersion,
     meta,
@@ -27,7 +29,9 @@ export function normaliseTaskRun(value: unknown, pipelineTaskName?: string, what
     // v1 `results`; v1beta1 `taskResults` (Go field TaskRunResults, hence the older spelling).
     results: results(status, resultsKey(status), sat),
     status: runStatus(status, sat),
-    rawStatus: toJsonObject(status),
+    stepsMatchSpec: stepsMatchSpec(status, taskSpec, sat),
+    rawStatus: (raw['status'] ?? {}) as JsonObject,
+    raw,
   };
   const ref = taskRef(spec, 'taskRef', `${at}.spec`);
   if (ref) info.taskRef = ref;
@@ -49,13 +53,30 @@ function steps(status: Obj, taskSpec: Obj, at: string): StepInfo[] {
     const spec = specs.find((x) => x['name'] === name) ?? specs[i] ?? {};
     const pat = `${at}.taskSpec.steps[${i}]`;
     const script = optStr(spec, 'script', pat);
-    return {
+    const step: StepInfo = {
       name,
       entryPoint: script ? script : strList(spec, 'command', pat).join(' '),
       args: strList(spec, 'args', pat),
       container: optStr(state, 'container', sat) ?? (name ? `step-${name}` : ''),
       imageID: optStr(state, 'imageID', sat) ?? '',
       image: optStr(spec, 'image', pat) ?? '',
+      results: results(state, 'results', sat),
     };
+    const src = refSource(state, sat);
+    if (src) step.refSource = src;
+    return step;
+  });
+}
+
+/** Chains' pairing check (pipelinerun.go buildConfig): a taskSpec, equal step counts, no stray `unnamed-` step. */
+function stepsMatchSpec(status: Obj, taskSpec: Obj, at: string): boolean {
+  if (status['taskSpec'] === undefined || status['taskSpec'] === null) return false;
+  const specs = optArr(taskSpec, 'steps', `${at}.taskSpec`);
+  const states = optArr(status, 'steps', at);
+  if (specs.length !== states.length) return false;
+  return states.every((s, i) => {
+    const name = optStr(obj(s, `${at}.steps[${i}]`), 'name', `${at}.steps[${i}]`) ?? '';
+    const specName = optStr(obj(specs[i], `${at}.taskSpec.steps[${i}]`), 'name', `${at}.taskSpec.steps[${i}]`) ?? '';
+    return !(name.startsWith('unnamed-') && specName !== '');
   });
 }

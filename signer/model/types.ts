@@ -71,6 +71,10 @@ export interface StepInfo {
   imageID: string;
   /** The image as written in the spec (may be a tag or a param reference). */
   image: string;
+  /** StepAction results (`status.steps[].results`): Chains reads them with deep inspection. */
+  results: ResultValue[];
+  /** Where a remote StepAction came from (`status.steps[].provenance.refSource`). */
+  refSource?: RefSource;
 }
 
 /** A pipeline task as declared in the resolved pipeline spec (status.pipelineSpec). */
@@ -100,14 +104,24 @@ export interface TaskRunInfo {
   completionTime?: string;
   status: RunStatus;
   refSource?: RefSource;
+  /**
+   * Chains' rule for pairing status.steps with status.taskSpec.steps by index: same count and
+   * no `unnamed-` step against a named spec step. Chains leaves a TaskRun that fails it out of
+   * the v0.2 `buildConfig.tasks` (its steps cannot be described).
+   */
+  stepsMatchSpec: boolean;
   /** The TaskRun status verbatim (JSON), for the `tekton` format. */
   rawStatus: JsonObject;
+  /** The whole TaskRun verbatim (JSON): the `content` of slsa-tekton `pipelineTask` dependencies. */
+  raw: JsonObject;
 }
 
 export interface PipelineRunInfo {
   apiVersion: string;
   meta: ObjectMeta;
   pipelineRef?: TaskRef;
+  /** `spec.taskRunTemplate.serviceAccountName` (v1beta1 `spec.serviceAccountName`). */
+  serviceAccountName?: string;
   params: Param[];
   paramSpecs: ParamSpec[];
   tasks: PipelineTaskInfo[];

@@ -11,7 +11,7 @@ function v1Run(): TektonRun {
 
 /** Drops what legitimately differs between API versions (apiVersion and the verbatim JSON). */
 function comparable(run: TektonRun): unknown {
-  const strip = (x: { apiVersion: string; rawStatus: unknown }): object => ({ ...x, apiVersion: '', rawStatus: null });
+  const strip = (x: { apiVersion: string; rawStatus: unknown; raw?: unknown }): object => ({ ...x, apiVersion: '', rawStatus: null, ...(x.raw ? { raw: null } : {}) });
   return { ...run, pipelineRun: { ...strip(run.pipelineRun), rawSpec: null, childReferences: null }, taskRuns: run.taskRuns.map(strip) };
 }
 
@@ -48,8 +48,12 @@ describe('normaliseRun (tekton.dev/v1)', () => {
         container: 'step-step1',
         imageID: 'docker-pullable://gcr.io/test1/test1@sha256:d4b63d3e24d6eef04a6dc0795cf8a73470688803d97c52cffa3c8d4efd3397b6',
         image: '',
+        results: [],
       },
     ]);
+    assert.equal(clone.stepsMatchSpec, true);
+    assert.equal((clone.raw['metadata'] as { name: string }).name, clone.meta.name);
+    assert.deepEqual(run.pipelineRun.serviceAccountName, 'pipeline');
     assert.deepEqual(clone.paramSpecs.map((p) => [p.name, p.default]), [
       ['CHAINS-GIT_COMMIT', 'sha:taskdefault'],
       ['CHAINS-GIT_URL', 'https://git.test.com'],
