@@ -16,6 +16,8 @@ export interface AttestOptions {
   buildType?: string;
   /** SLSA v0.2 buildType of the `in-toto` format. */
   inTotoBuildType?: string;
+  /** `artifacts.pipelinerun.enable-deep-inspection` / `--deep-inspection`. */
+  deepInspection?: boolean;
   event: EventLink;
   now?: () => Date;
 }
@@ -31,6 +33,7 @@ export async function attestRun(run: TektonRun, opts: AttestOptions): Promise<Si
   if (opts.buildType) ctx.buildType = opts.buildType;
   if (opts.inTotoBuildType) ctx.inTotoBuildType = opts.inTotoBuildType;
   if (opts.now) ctx.now = opts.now;
+  if (opts.deepInspection) ctx.deepInspection = true;
   const out: SignedAttestation[] = [];
   for (const { name, format } of chosen) {
     const doc = format.build(run, ctx);
@@ -45,7 +48,7 @@ export async function attestRun(run: TektonRun, opts: AttestOptions): Promise<Si
       predicateType: format.predicateType,
       payload,
       envelope,
-      subjects: format.subjects(run),
+      subjects: format.subjects(run, ctx),
     };
     if (isStatement(doc)) attestation.statement = doc;
     out.push(attestation);

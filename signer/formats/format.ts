@@ -11,8 +11,10 @@ export interface FormatContext {
    * the v1.0 formats read); unset = the format's default.
    */
   buildType?: string;
-  /** SLSA v0.2 `buildType` of the `in-toto` format (`artifacts.pipelinerun.in-toto.buildtype`); unset = TEP-0084's. */
+  /** SLSA v0.2 `buildType` of the `in-toto` format (`artifacts.pipelinerun.in-toto.buildtype`); unset = Chains' `tekton.dev/v1/PipelineRun`. */
   inTotoBuildType?: string;
+  /** `artifacts.pipelinerun.enable-deep-inspection`: read the TaskRuns' results too, as Chains does. */
+  deepInspection?: boolean;
   event: EventLink;
   /** Reserved for formats that record attestation time; deterministic in tests when injected. */
   now?: () => Date;
@@ -28,7 +30,12 @@ export interface AttestationFormat {
   readonly payloadType: string;
   readonly predicateType: string;
   build(run: TektonRun, ctx: FormatContext): Statement | JsonObject;
-  subjects(run: TektonRun): Subject[];
+  subjects(run: TektonRun, opts: SubjectOptions): Subject[];
+}
+
+/** What subject detection depends on: deep inspection adds the TaskRuns' artifacts. */
+export interface SubjectOptions {
+  deepInspection?: boolean;
 }
 
 export const DEFAULT_BUILDER_ID = 'https://tekton.dev/chains/v2';

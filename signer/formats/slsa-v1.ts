@@ -1,81 +1,100 @@
 import { IN_TOTO_PAYLOAD_TYPE } from '../dsse/envelope.ts';
 import { serializeEnvelope } from '../dsse/sign.ts';
-import { STATEMENT_V1, type DigestSet, type Statement } from '../intoto/statement.ts';
+import { STATEMENT_V1, type Statement, type Subject } from '../intoto/statement.ts';
 import type { JsonValue, TektonRun } from '../model/types.ts';
 import type { AttestationFormat, FormatContext } from './format.ts';
 import { DSSE_MEDIA_TYPE, eventMaterial, triggerEvent } from './shared/event.ts';
-import { environment } from './shared/invocation.ts';
-import { materials } from './shared/materials.ts';
-import { isTypeHintResult, subjectsFromResults } from './shared/subjects.ts';
+import { ownStatusAnnotation } from './shared/invocation.ts';
+import { pipelineRunDependencies, type ResourceDescriptor } from './shared/resolved-dependencies.ts';
 import { incompleteTasks, taskRecords } from './shared/tasks.ts';
 
+export type { ResourceDescriptor } from './shared/resolved-dependencies.ts';
+
 export const SLSA_V1_PREDICATE = 'https://slsa.dev/provenance/v1';
-/** Chains' default `builddefinition.buildtype`; `.../slsa-tekton` adds labels and annotations. */
+/** Chains' default `builddefinition.buildtype`; `.../slsa-tekton` adds labels, annotations and TaskRun contents. */
 export const SLSA_BUILD_TYPE = 'https://tekton.dev/chains/v2/slsa';
 export const SLSA_TEKTON_BUILD_TYPE = 'https://tekton.dev/chains/v2/slsa-tekton';
-const JSON_MEDIA_TYPE = 'application/json';
-/** Media type of one `buildConfig.tasks[]` record carried as a byproduct. */
+/** Media type of one `buildConfig.tasks[]` record carried as a byproduct (ours). */
 export const TASK_RECORD_MEDIA_TYPE = 'application/vnd.tekton-provenance.task+json';
 
-/** SLSA v1.0 ResourceDescriptor (at least one of uri, digest, content). */
-export interface ResourceDescriptor {
-  name?: string;
-  uri?: string;
-  digest?: DigestSet;
-  content?: string;
-  mediaType?: string;
-}
-
-/** The SLSA v1.0 predicate as this format writes it (docs/formats.md). */
+/** The SLSA v1.0 predicate as these formats write it (docs/formats.md). */
 export interface SlsaV1Predicate {
   buildDefinition: {
     buildType: string;
-    externalParameters: { runSpec: JsonValue };
+    externalParameters: { buildConfigSource?: { ref: string; repository: string; path: string }; runSpec: JsonValue };
     internalParameters: Record<string, JsonValue>;
     resolvedDependencies: ResourceDescriptor[];
   };
   runDetails: {
     builder: { id: string };
-    metadata: { invocationID: string; startedOn?: string; finishedOn?: string };
+    metadata: { invocationId: string; startedOn?: string; finishedOn?: string };
     byproducts: ResourceDescriptor[];
   };
 }
 
 /**
- * `slsa/v2alpha4` (alias `slsa/v2alpha3`, same layout for runs without StepActions): SLSA
- * provenance v1.0 in a Statement v1, laid out as Chains' v2alpha4 PipelineRun format with
- * deep inspection. Our additions (trigger event, task records, completeness) are documented
- * field by field in docs/formats.md.
+ * What differs between Chains' v1.0 PipelineRun formats (v2alpha3, v2alpha4): subject rules,
+ * byproduct naming and selection, and whether StepActions are resolved. Everything else is
+ * this module, as Chains shares its `slsa/internal` packages.
  */
-export const slsaV1: AttestationFormat = {
-  name: 'slsa/v2alpha4',
-  payloadType: IN_TOTO_PAYLOAD_TYPE,
-  predicateType: SLSA_V1_PREDICATE,
-  subjects: (run) => subjectsFromResults(run.pipelineRun.results),
-  build(run: TektonRun, ctx: FormatContext): Statement<SlsaV1Predicate> {
-    const pr = run.pipelineRun;
-    const buildType = ctx.buildType ?? SLSA_BUILD_TYPE;
-    const metadata = {
-      invocationID: pr.meta.uid,
-      ...(pr.startTime ? { startedOn: pr.startTime } : {}),
-      ...(pr.completionTime ? { finishedOn: pr.completionTime } : {}),
-    };
-    return {
-      _type: STATEMENT_V1,
-      predicateType: SLSA_V1_PREDICATE,
-      subject: this.subjects(run),
-      predicate: {
-        buildDefinition: {
-          buildType,
-          externalParameters: { runSpec: pr.rawSpec },
-          internalParameters: internalParameters(run, ctx, buildType),
-          resolvedDependencies: resolvedDependencies(run, ctx),
+export interface SlsaV1Variant {
+  name: string;
+  subjects(run: TektonRun, deep: boolean): Subject[];
+  /** Chains' byproducts; our task records are appended by the shared builder. */
+  byproducts(run: TektonRun, deep: boolean): ResourceDescriptor[];
+  /** Chains' ResolveOptions.WithStepActionsResults. */
+  stepActions: boolean;
+}
+
+/**
+ * SLSA provenance v1.0 in a Statement v1, laid out as Chains' v1.0 PipelineRun formats. Our
+ * additions (trigger event, task records, completeness) are extra keys and list items, each
+ * documented in docs/formats.md.
+ */
+export function slsaV1Format(variant: SlsaV1Variant): AttestationFormat {
+  return {
+    name: variant.name,
+    payloadType: IN_TOTO_PAYLOAD_TYPE,
+    predicateType: SLSA_V1_PREDICATE,
+    subjects: (run, opts) => variant.subjects(run, opts.deepInspection === true),
+    build(run: TektonRun, ctx: FormatContext): Statement<SlsaV1Predicate> {
+      const pr = run.pipelineRun;
+      const deep = ctx.deepInspection === true;
+      const buildType = ctx.buildType ?? SLSA_BUILD_TYPE;
+      const metadata = {
+        invocationId: pr.meta.uid,
+        ...(pr.startTime ? { startedOn: pr.startTime } : {}),
+        ...(pr.completionTime ? { finishedOn: pr.completionTime } : {}),
+      };
+      const dependencies = pipelineRunDependencies(run, { deep, stepActions: variant.stepActions, taskContent: buildType === SLSA_TEKTON_BUILD_TYPE });
+      return {
+        _type: STATEMENT_V1,
+        predicateType: SLSA_V1_PREDICATE,
+        subject: variant.subjects(run, deep),
+        predicate: {
+          buildDefinition: {
+            buildType,
+            externalParameters: externalParameters(run),
+            internalParameters: internalParameters(run, ctx, buildType),
+            resolvedDependencies: [...dependencies, ...eventDependency(ctx)],
+          },
+          runDetails: { builder: { id: ctx.builderId }, metadata, byproducts: [...variant.byproducts(run, deep), ...taskByproducts(run)] },
         },
-        runDetails: { builder: { id: ctx.builderId }, metadata, byproducts: byproducts(run) },
-      },
-    };
-  },
-};
+      };
+    },
+  };
+}
+
+/** Chains' externalparameters.PipelineRun: `buildConfigSource` for remotely resolved pipelines, then the spec. */
+function externalParameters(run: TektonRun): SlsaV1Predicate['buildDefinition']['externalParameters'] {
+  const pr = run.pipelineRun;
+  const resolver = pr.pipelineRef?.resolver;
+  const src = pr.refSource;
+  if (src === undefined || resolver === undefined || resolver === '' || resolver === 'Cluster') return { runSpec: pr.rawSpec };
+  const alg = Object.keys(src.digest).sort()[0];
+  const ref = alg === undefined ? '' : `${alg}:${src.digest[alg] ?? ''}`;
+  return { buildConfigSource: { ref, repository: src.uri, path: src.entryPoint }, runSpec: pr.rawSpec };
+}
 
 function internalParameters(run: TektonRun, ctx: FormatContext, buildType: string): Record<string, JsonValue> {
   const pr = run.pipelineRun;
@@ -85,10 +104,11 @@ function internalParameters(run: TektonRun, ctx: FormatContext, buildType: strin
     out['tekton-pipelines-feature-flags'] = flags['featureFlags'];
   }
   if (buildType === SLSA_TEKTON_BUILD_TYPE) {
-    // Filtered as the v0.2 environment: status annotations written after signing stay out.
-    const env = environment(pr.meta);
-    out['labels'] = env?.labels ?? {};
-    out['annotations'] = env?.annotations ?? {};
+    // As Chains (Go nil maps are null), except signers' status annotations (Chains' and ours):
+    // they are written after signing, so a re-attested export would otherwise differ.
+    const annotations = Object.fromEntries(Object.entries(pr.meta.annotations).filter(([k]) => !ownStatusAnnotation(k) && !k.startsWith('chains.tekton.dev/')));
+    out['labels'] = Object.keys(pr.meta.labels).length > 0 ? pr.meta.labels : null;
+    out['annotations'] = Object.keys(annotations).length > 0 ? annotations : null;
   }
   out['tekton-provenance.dev/triggerEvent'] = eventSummary(ctx);
   const incomplete = incompleteTasks(run);
@@ -103,39 +123,14 @@ function eventSummary(ctx: FormatContext): JsonValue {
   return rest;
 }
 
-/** Chains' names: `pipeline`, `pipelineTask`, `inputs/result`; images unnamed; then the event. */
-function resolvedDependencies(run: TektonRun, ctx: FormatContext): ResourceDescriptor[] {
-  // URIs as Tekton wrote them (git resolver: `git+https://...`, bundles: the OCI repository).
-  const out: ResourceDescriptor[] = materials(run, { taskSourceFirst: true }).map((m) => ({ ...(m.kind ? { name: m.kind } : {}), uri: m.uri, digest: m.digest }));
+/** Ours: the signed event envelope as a dependency, when a record is known. */
+function eventDependency(ctx: FormatContext): ResourceDescriptor[] {
   const ev = eventMaterial(ctx.event);
-  if (ev) {
-    out.push({
-      name: 'triggerEvent',
-      uri: ev.uri,
-      digest: ev.digest,
-      content: Buffer.from(serializeEnvelope(ev.record.envelope)).toString('base64'),
-      mediaType: DSSE_MEDIA_TYPE,
-    });
-  }
-  return out;
+  if (!ev) return [];
+  return [{ name: 'triggerEvent', uri: ev.uri, digest: ev.digest, content: Buffer.from(serializeEnvelope(ev.record.envelope)).toString('base64'), mediaType: DSSE_MEDIA_TYPE }];
 }
 
-/**
- * Non-artifact PipelineRun results (`pipelineRunResults/<name>`), each TaskRun's results
- * (`taskRunResults/<task>/<name>`, deep inspection), then one task record per executed task
- * (`pipelineTask/<task>`): content is base64 JSON, as Chains encodes byproducts.
- */
-function byproducts(run: TektonRun): ResourceDescriptor[] {
-  const out: ResourceDescriptor[] = [];
-  const json = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64');
-  for (const r of run.pipelineRun.results) {
-    if (!isTypeHintResult(r.name)) out.push({ name: `pipelineRunResults/${r.name}`, content: json(r.value), mediaType: JSON_MEDIA_TYPE });
-  }
-  for (const tr of run.taskRuns) {
-    for (const r of tr.results) {
-      out.push({ name: `taskRunResults/${tr.pipelineTaskName}/${r.name}`, content: json(r.value), mediaType: JSON_MEDIA_TYPE });
-    }
-  }
-  for (const t of taskRecords(run)) out.push({ name: `pipelineTask/${t.name}`, content: json(t), mediaType: TASK_RECORD_MEDIA_TYPE });
-  return out;
+/** Ours: one task record per executed task (`pipelineTask/<task>`), as the v0.2 `buildConfig.tasks[]`. */
+function taskByproducts(run: TektonRun): ResourceDescriptor[] {
+  return taskRecords(run).map((t) => ({ name: `pipelineTask/${t.name}`, content: Buffer.from(JSON.stringify(t)).toString('base64'), mediaType: TASK_RECORD_MEDIA_TYPE }));
 }

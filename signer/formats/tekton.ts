@@ -1,6 +1,6 @@
 import type { JsonObject, TektonRun } from '../model/types.ts';
 import type { AttestationFormat } from './format.ts';
-import { subjectsFromResults } from './shared/subjects.ts';
+import { runSubjects } from './shared/subjects.ts';
 import { incompleteTasks } from './shared/tasks.ts';
 
 /** payloadType of the `tekton` format: a PipelineRun status document, not an in-toto Statement. */
@@ -15,7 +15,7 @@ export const tektonFormat: AttestationFormat = {
   name: 'tekton',
   payloadType: TEKTON_PAYLOAD_TYPE,
   predicateType: TEKTON_PREDICATE_TYPE,
-  subjects: (run) => subjectsFromResults(run.pipelineRun.results),
+  subjects: (run, opts) => runSubjects(run, opts.deepInspection === true),
   build(run: TektonRun): JsonObject {
     const pr = run.pipelineRun;
     return {

@@ -39,12 +39,16 @@ function configSource(source: RefSource | undefined): Invocation['configSource']
 export function environment(meta: ObjectMeta): Invocation['environment'] | undefined {
   const annotations: Record<string, string> = {};
   for (const [k, v] of Object.entries(meta.annotations)) {
-    if (k === LAST_APPLIED || k.startsWith('chains.tekton.dev/')) continue;
-    if (k.startsWith('tekton-provenance.dev/') && !KEPT_OWN_ANNOTATIONS.has(k)) continue;
+    if (k === LAST_APPLIED || k.startsWith('chains.tekton.dev/') || ownStatusAnnotation(k)) continue;
     annotations[k] = v;
   }
   const env: NonNullable<Invocation['environment']> = {};
   if (Object.keys(annotations).length > 0) env.annotations = annotations;
   if (Object.keys(meta.labels).length > 0) env.labels = meta.labels;
   return Object.keys(env).length > 0 ? env : undefined;
+}
+
+/** Our status annotations (signed, retries, ...): written after signing, so never signed. The stamped event annotations are not. */
+export function ownStatusAnnotation(key: string): boolean {
+  return key.startsWith('tekton-provenance.dev/') && !KEPT_OWN_ANNOTATIONS.has(key);
 }

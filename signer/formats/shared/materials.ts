@@ -1,87 +1,132 @@
 import type { DigestSet } from '../../intoto/statement.ts';
-import type { ParamValue, RefSource, TektonRun } from '../../model/types.ts';
-import { digestString } from './digest.ts';
-import { parseImageRef } from './image-ref.ts';
-import { artifactInputs } from './subjects.ts';
+import type { ParamValue, TaskRunInfo, TektonRun } from '../../model/types.ts';
+import { executedTaskRuns } from './executed.ts';
+import { ARTIFACT_INPUTS, chainsDigest, str, structuredTargets } from './type-hints.ts';
+import type { ResultValue } from '../../model/types.ts';
 
-/** A SLSA v0.2 material; SLSA v1.0 resolvedDependencies are built from the same list. */
+/** A SLSA v0.2 material; the v1.0 resolvedDependencies are built from the same blocks. */
 export interface Material {
   uri: string;
   digest: DigestSet;
-  /** Why it is a material (v1.0 `name`): pipeline, pipelineTask, inputs/result, or unset for images. */
-  kind?: 'pipeline' | 'pipelineTask' | 'inputs/result';
 }
 
 export const COMMIT_PARAM = 'CHAINS-GIT_COMMIT';
 export const URL_PARAM = 'CHAINS-GIT_URL';
 
 /**
- * Materials as Chains' PipelineMaterials builds them: the pipeline's refSource, then per
- * executed TaskRun its step (and sidecar) images as `oci://` and its task refSource (v1.0
- * resolvedDependencies put the task source first, as Chains does), then the pipeline's
- * CHAINS-GIT_URL/COMMIT and `*ARTIFACT_INPUTS`. Duplicates appear once.
+ * Chains' PipelineMaterials (slsa/internal/material), used by in-toto/slsa/v1: the pipeline's
+ * refSource, then per executed TaskRun (pipeline order) its step and sidecar images and its
+ * task refSource, then the pipeline's type-hinted inputs (`pipelineInputs`). Merged as
+ * Chains' AppendMaterials does.
  */
-export function materials(run: TektonRun, opts: { taskSourceFirst?: boolean } = {}): Material[] {
-  const pr = run.pipelineRun;
+export function pipelineMaterials(run: TektonRun, deep: boolean): Material[] {
   const out: Material[] = [];
-  if (pr.refSource) out.push(refSourceMaterial(pr.refSource, 'pipeline'));
-  for (const tr of run.taskRuns) {
-    const source = tr.refSource ? [refSourceMaterial(tr.refSource, 'pipelineTask')] : [];
-    const images: Material[] = [];
-    for (const imageID of [...tr.steps.map((s) => s.imageID), ...tr.sidecarImageIDs]) {
-      const m = imageMaterial(imageID);
-      if (m) images.push(m);
-    }
-    out.push(...(opts.taskSourceFirst ? [...source, ...images] : [...images, ...source]));
+  const src = run.pipelineRun.refSource;
+  if (src) appendMaterials(out, { uri: src.uri, digest: src.digest });
+  for (const tr of executedTaskRuns(run)) {
+    appendMaterials(out, ...imageMaterials(tr));
+    if (tr.refSource) appendMaterials(out, { uri: tr.refSource.uri, digest: tr.refSource.digest });
   }
+  return appendMaterials(out, ...pipelineInputs(run, deep));
+}
+
+/**
+ * Chains' FromPipelineParamsAndResults: `*ARTIFACT_INPUTS` results, then (deep inspection)
+ * each executed TaskRun's inputs (`taskInputs`), then CHAINS-GIT_URL/COMMIT from the pipeline
+ * param defaults, the PipelineRun params and its results (later wins).
+ */
+export function pipelineInputs(run: TektonRun, deep: boolean): Material[] {
+  const pr = run.pipelineRun;
+  const out = structuredInputs(pr.results);
+  if (deep) for (const tr of executedTaskRuns(run)) appendMaterials(out, ...taskInputs(tr));
   const git = gitMaterial(pr.paramSpecs.map((s) => ({ name: s.name, value: s.default })), pr.params, pr.results);
-  if (git) out.push(git);
-  for (const a of artifactInputs(pr.results)) out.push({ uri: a.name, digest: a.digest, kind: 'inputs/result' });
-  return dedupe(out);
+  return git ? appendMaterials(out, git) : out;
 }
 
-/** `oci://<repository>` + digest from a kubelet imageID; undefined when it carries no digest. */
-export function imageMaterial(imageID: string): Material | undefined {
-  const ref = parseImageRef(imageID);
-  if (ref?.digest === undefined) return undefined;
-  return { uri: `oci://${ref.repository}`, digest: ref.digest };
+/** Chains' FromTaskParamsAndResults: CHAINS-GIT_* from task param defaults, TaskRun params, results; then `*ARTIFACT_INPUTS`. */
+export function taskInputs(tr: TaskRunInfo): Material[] {
+  const git = gitMaterial(tr.paramSpecs.map((s) => ({ name: s.name, value: s.default })), tr.params, tr.results);
+  return appendMaterials(git ? [git] : [], ...structuredInputs(tr.results));
 }
 
-/** `oci://<repository>@<alg>:<hex>` for step environments; the raw imageID when unpinned. */
-export function pinnedImage(imageID: string): string {
-  const ref = parseImageRef(imageID);
-  return ref?.digest ? `oci://${ref.repository}@${digestString(ref.digest)}` : imageID;
+/** Chains' FromStepActionsResults (v2alpha4, deep inspection): CHAINS-GIT_* per step, then the steps' `*ARTIFACT_INPUTS`. */
+export function stepActionInputs(tr: TaskRunInfo): Material[] {
+  const out: Material[] = [];
+  for (const step of tr.steps) {
+    const git = gitMaterial(step.results);
+    if (git) appendMaterials(out, git);
+  }
+  return appendMaterials(out, ...structuredInputs(tr.steps.flatMap((s) => s.results)));
+}
+
+/** Step then sidecar images as `oci://<image>` + digest (Chains' FromStepImages, FromSidecarImages). */
+export function imageMaterials(tr: TaskRunInfo): Material[] {
+  const out: Material[] = [];
+  for (const id of [...tr.steps.map((s) => s.imageID), ...tr.sidecarImageIDs]) {
+    const m = imageIdMaterial(id);
+    if (m) appendMaterials(out, m);
+  }
+  return out;
+}
+
+/**
+ * Chains' fromImageID: `<image>@<alg>:<hex>` with `docker-pullable://` removed, kept as the
+ * kubelet wrote it (no name normalisation, as Chains). Chains fails the whole attestation on
+ * an imageID without a digest; such an image is left out here instead (docs/formats.md).
+ */
+export function imageIdMaterial(imageID: string): Material | undefined {
+  const parts = imageID.split('@');
+  const digest = (parts[1] ?? '').split(':');
+  if (parts.length !== 2 || digest.length !== 2) return undefined;
+  const uri = (parts[0] ?? '').replace(/^docker-pullable:\/\//, '');
+  return { uri: `oci://${uri}`, digest: { [digest[0] ?? '']: digest[1] ?? '' } };
+}
+
+/** `oci://<image>@<alg>:<hex>` for a step's environment (Chains' attest.Step). */
+export function stepImage(imageID: string): string {
+  return `oci://${imageID.replace(/^docker-pullable:\/\//, '')}`;
 }
 
 type Named = { name: string; value: ParamValue | undefined };
 
-/** CHAINS-GIT_URL/COMMIT: param defaults, then params, then results (later wins), as Chains. */
+/**
+ * CHAINS-GIT_URL/COMMIT, later sources winning: `{"uri": "git+<url>.git", "digest": {"sha1":
+ * <commit>}}` with the URL in SPDX form (`git+` and `.git` added only when missing, so a URL
+ * already starting with `git+` is not prefixed twice). Values are taken as written, as Chains.
+ */
 export function gitMaterial(...sources: readonly Named[][]): Material | undefined {
   let url = '';
   let commit = '';
   for (const list of sources) {
     for (const p of list) {
-      if (typeof p.value !== 'string') continue;
-      if (p.name === URL_PARAM) url = p.value.trim();
-      if (p.name === COMMIT_PARAM) commit = p.value.trim().toLowerCase();
+      if (p.name === URL_PARAM) url = str(p.value);
+      if (p.name === COMMIT_PARAM) commit = str(p.value);
     }
   }
   if (url === '' || commit === '') return undefined;
-  // Chains always appends `.git`; a URL that already ends in .git keeps one suffix.
-  const repo = url.endsWith('.git') ? url : `${url}.git`;
-  return { uri: `git+${repo}`, digest: { sha1: commit }, kind: 'inputs/result' };
+  return { uri: spdxGit(url), digest: { sha1: commit } };
 }
 
-function refSourceMaterial(src: RefSource, kind: 'pipeline' | 'pipelineTask'): Material {
-  return { uri: src.uri, digest: src.digest, kind };
+/** Chains' attest.SPDXGit without a revision. */
+export function spdxGit(url: string): string {
+  const prefixed = url.startsWith('git+') ? url : `git+${url}`;
+  return prefixed.endsWith('.git') ? prefixed : `${prefixed}.git`;
 }
 
-export function dedupe(list: Material[]): Material[] {
-  const seen = new Set<string>();
-  return list.filter((m) => {
-    const key = `${m.uri}@${JSON.stringify(m.digest)}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/** Chains' RetrieveMaterialsFromStructuredResults over `*ARTIFACT_INPUTS`. */
+export function structuredInputs(results: readonly ResultValue[]): Material[] {
+  return structuredTargets(results, ARTIFACT_INPUTS).map((t) => ({ uri: t.uri, digest: chainsDigest(t.digest) as DigestSet }));
+}
+
+/**
+ * Chains' AppendMaterials: an item with the URI of a listed material and at least one equal
+ * algorithm:hex merges its digests into it; others are appended. Mutates and returns `list`.
+ */
+export function appendMaterials(list: Material[], ...items: Material[]): Material[] {
+  for (const item of items) {
+    const same = list.find((m) => m.uri === item.uri && Object.entries(m.digest).some(([alg, hex]) => item.digest[alg] === hex));
+    if (same) same.digest = { ...same.digest, ...item.digest };
+    else list.push({ uri: item.uri, digest: { ...item.digest } });
+  }
+  return list;
 }

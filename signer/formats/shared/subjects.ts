@@ -1,80 +1,94 @@
-import type { Subject } from '../../intoto/statement.ts';
-import type { ParamValue, ResultValue } from '../../model/types.ts';
-import { digestString, parseDigest } from './digest.ts';
-import { parseImageRef } from './image-ref.ts';
+import type { DigestSet, Subject } from '../../intoto/statement.ts';
+import type { ResultValue, TektonRun } from '../../model/types.ts';
+import { executedTaskRuns } from './executed.ts';
+import { parseImageDigest } from './image-ref.ts';
+import { ARTIFACT_OUTPUTS, IMAGE_DIGEST, IMAGE_URL, IMAGES, buildArtifacts, chainsDigest, pairedTargets, str, structuredTargets, type Target } from './type-hints.ts';
 
 /**
- * Subjects from PipelineRun results by Chains type hinting:
- * `<prefix>IMAGE_URL` + `<prefix>IMAGE_DIGEST` (paired by prefix), `IMAGES` (comma/newline list
- * of digest references), `<prefix>ARTIFACT_URI` + `<prefix>ARTIFACT_DIGEST`, and object results
- * `<prefix>ARTIFACT_OUTPUTS` `{uri, digest}`. Values are trimmed, tags dropped from image names,
- * digests lowercased and validated; invalid pairs are skipped; duplicates appear once.
+ * Subjects as Chains finds them (tektoncd/chains pkg/chains/formats/slsa/extract). Two rule
+ * sets exist there and both are kept:
+ * - `typeHintSubjects` (extract.SubjectDigests: in-toto/slsa/v1, slsa/v2alpha3, tekton):
+ *   images, `*ARTIFACT_URI`/`*ARTIFACT_DIGEST` and every valid `*ARTIFACT_OUTPUTS`;
+ * - `buildArtifactSubjects` (SubjectsFromBuildArtifact: slsa/v2alpha4): `*ARTIFACT_OUTPUTS`
+ *   only with `isBuildArtifact: "true"`, then images.
+ * Images are `*IMAGE_URL`/`*IMAGE_DIGEST`, `IMAGES` and build-artifact outputs read as image
+ * references, named as go-containerregistry names them (`abc` -> `index.docker.io/library/abc`).
  */
-export function subjectsFromResults(results: readonly ResultValue[]): Subject[] {
-  const byName = new Map(results.map((r) => [r.name, r.value]));
-  const out = new SubjectList();
+export function typeHintSubjects(results: readonly ResultValue[]): Subject[] {
+  const out: Subject[] = [];
+  appendSubjects(out, ...ociImages(results));
+  for (const t of pairedTargets(results, 'ARTIFACT_URI', 'ARTIFACT_DIGEST')) {
+    if (chainsDigest(t.digest)) appendSubjects(out, targetSubject(t));
+  }
+  appendSubjects(out, ...structuredTargets(results, ARTIFACT_OUTPUTS).map(targetSubject));
+  return out;
+}
+
+export function buildArtifactSubjects(results: readonly ResultValue[]): Subject[] {
+  const out: Subject[] = [];
+  appendSubjects(out, ...buildArtifacts(results).map(targetSubject));
+  appendSubjects(out, ...ociImages(results));
+  return out;
+}
+
+/**
+ * A PipelineRun's subjects under `typeHintSubjects`. With deep inspection Chains reads every
+ * executed TaskRun first (pipeline order), then the PipelineRun's own results.
+ */
+export function runSubjects(run: TektonRun, deep: boolean): Subject[] {
+  const own = typeHintSubjects(run.pipelineRun.results);
+  if (!deep) return own;
+  const out: Subject[] = [];
+  for (const tr of executedTaskRuns(run)) appendSubjects(out, ...typeHintSubjects(tr.results));
+  return appendSubjects(out, ...own);
+}
+
+/** v2alpha4: the PipelineRun's build artifacts, then (deep) each executed TaskRun's step results and results. */
+export function runBuildArtifactSubjects(run: TektonRun, deep: boolean): Subject[] {
+  const out = buildArtifactSubjects(run.pipelineRun.results);
+  if (!deep) return out;
+  for (const tr of executedTaskRuns(run)) {
+    for (const step of tr.steps) appendSubjects(out, ...buildArtifactSubjects(step.results));
+    appendSubjects(out, ...buildArtifactSubjects(tr.results));
+  }
+  return out;
+}
+
+/**
+ * Chains' AppendSubjects: an item with the same name as a listed subject and at least one
+ * equal algorithm:hex merges its digests into it; others are appended. Mutates and returns `list`.
+ */
+export function appendSubjects(list: Subject[], ...items: Subject[]): Subject[] {
+  for (const item of items) {
+    const same = list.find((s) => s.name === item.name && Object.entries(s.digest).some(([alg, hex]) => item.digest[alg] === hex));
+    if (same) same.digest = { ...same.digest, ...item.digest };
+    else list.push({ name: item.name, digest: { ...item.digest } });
+  }
+  return list;
+}
+
+/** Chains' ExtractOCIImagesFromResults: each image once (by name@digest), in the order found. */
+function ociImages(results: readonly ResultValue[]): Subject[] {
+  const refs: string[] = pairedTargets(results, IMAGE_URL, IMAGE_DIGEST).map((t) => `${t.uri}@${t.digest}`);
   for (const r of results) {
-    if (r.name.endsWith('IMAGE_URL')) {
-      const prefix = r.name.slice(0, -'IMAGE_URL'.length);
-      imageSubject(out, str(r.value), str(byName.get(`${prefix}IMAGE_DIGEST`)));
-    } else if (r.name === 'IMAGES') {
-      for (const item of str(r.value).split(/[\n,]/)) imageSubject(out, item, undefined);
-    } else if (r.name.endsWith('ARTIFACT_URI')) {
-      const prefix = r.name.slice(0, -'ARTIFACT_URI'.length);
-      artifactSubject(out, str(r.value), str(byName.get(`${prefix}ARTIFACT_DIGEST`)));
-    } else if (r.name.endsWith('ARTIFACT_OUTPUTS') && isRecord(r.value)) {
-      artifactSubject(out, r.value['uri'] ?? '', r.value['digest'] ?? '');
-    }
+    if (r.name !== IMAGES) continue;
+    for (const item of str(r.value).split(/[\n,]/)) if (item.trim() !== '') refs.push(item.trim());
   }
-  return out.list;
-}
-
-/** `<prefix>ARTIFACT_INPUTS` object results `{uri, digest}`: inputs, used as materials. */
-export function artifactInputs(results: readonly ResultValue[]): Subject[] {
-  const out = new SubjectList();
-  for (const r of results) {
-    if (r.name.endsWith('ARTIFACT_INPUTS') && isRecord(r.value)) artifactSubject(out, r.value['uri'] ?? '', r.value['digest'] ?? '');
+  refs.push(...buildArtifacts(results).map((t) => `${t.uri}@${t.digest}`));
+  const seen = new Set<string>();
+  const out: Subject[] = [];
+  for (const ref of refs) {
+    const d = parseImageDigest(ref);
+    if (d === undefined) continue;
+    const key = `${d.repository}@sha256:${d.digest['sha256'] ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: d.repository, digest: d.digest });
   }
-  return out.list;
+  return out;
 }
 
-/** Every result name that is a type hint (so formats can tell subjects from byproducts). */
-export function isTypeHintResult(name: string): boolean {
-  return /(IMAGE_URL|IMAGE_DIGEST|ARTIFACT_URI|ARTIFACT_DIGEST|ARTIFACT_OUTPUTS|ARTIFACT_INPUTS)$/.test(name) || name === 'IMAGES';
-}
-
-function imageSubject(out: SubjectList, url: string, digest: string | undefined): void {
-  const ref = parseImageRef(url);
-  if (ref === undefined) return;
-  const d = digest !== undefined && digest.trim() !== '' ? parseDigest(digest) : ref.digest;
-  if (d === undefined) return;
-  out.add({ name: ref.repository, digest: d });
-}
-
-function artifactSubject(out: SubjectList, uri: string, digest: string): void {
-  const name = uri.trim();
-  const d = parseDigest(digest);
-  if (name === '' || d === undefined) return;
-  out.add({ name, digest: d });
-}
-
-/** Insertion-ordered, deduplicated by name + digest. */
-class SubjectList {
-  readonly list: Subject[] = [];
-  readonly #seen = new Set<string>();
-
-  add(s: Subject): void {
-    const key = `${s.name}@${digestString(s.digest)}`;
-    if (this.#seen.has(key)) return;
-    this.#seen.add(key);
-    this.list.push(s);
-  }
-}
-
-function str(v: ParamValue | undefined): string {
-  return typeof v === 'string' ? v : '';
-}
-
-function isRecord(v: ParamValue): v is Record<string, string> {
-  return typeof v === 'object' && !Array.isArray(v);
+/** `{uri, digest}` as a subject: the URI as written, the digest as Chains parses it. */
+function targetSubject(t: Target): Subject {
+  return { name: t.uri, digest: chainsDigest(t.digest) as DigestSet };
 }

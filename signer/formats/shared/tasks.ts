@@ -1,6 +1,6 @@
 import type { MissingChild, PipelineTaskInfo, ResultValue, RunStatus, TaskRef, TaskRunInfo, TektonRun } from '../../model/types.ts';
 import { invocation, type Invocation } from './invocation.ts';
-import { pinnedImage } from './materials.ts';
+import { stepImage } from './materials.ts';
 
 /**
  * One step as Chains' StepAttestation serialises it (null where Go emits null): `container` is
@@ -20,6 +20,8 @@ export interface TaskRecord {
   ref: TaskRef;
   startedOn?: string;
   finishedOn?: string;
+  /** The PipelineRun's `taskRunTemplate.serviceAccountName` (as Chains records it). */
+  serviceAccountName?: string;
   status: RunStatus;
   steps: StepRecord[];
   invocation: Invocation;
@@ -35,24 +37,25 @@ export interface IncompleteTask {
 }
 
 /**
- * The executed tasks in execution order (TektonRun keeps TaskRuns sorted by start time).
- * TaskRuns that never started are omitted (skipped tasks do not build anything). A finally
- * task without `after` ran after the last executed non-finally task, as Chains records it.
+ * The executed tasks in execution order (TektonRun keeps TaskRuns sorted by start time; Chains
+ * uses declaration order, TEP-0084 asks for execution order). As Chains: only TaskRuns that
+ * completed, and not those whose status steps cannot be paired with their spec steps. A
+ * finally task without `after` ran after the last executed non-finally task.
  */
 export function taskRecords(run: TektonRun): TaskRecord[] {
   const declared = new Map<string, PipelineTaskInfo>();
   for (const t of [...run.pipelineRun.tasks, ...run.pipelineRun.finallyTasks]) declared.set(t.name, t);
-  const executed = run.taskRuns.filter((tr) => tr.startTime !== undefined);
+  const executed = run.taskRuns.filter((tr) => tr.completionTime !== undefined && tr.stepsMatchSpec);
   const lastRegular = [...executed].reverse().find((tr) => declared.get(tr.pipelineTaskName)?.isFinally !== true);
   return executed.map((tr) => {
     const pt = declared.get(tr.pipelineTaskName);
     let after = pt?.after ?? [];
     if (after.length === 0 && pt?.isFinally && lastRegular) after = [lastRegular.pipelineTaskName];
-    return record(tr, pt, after);
+    return record(tr, pt, after, run.pipelineRun.serviceAccountName);
   });
 }
 
-function record(tr: TaskRunInfo, pt: PipelineTaskInfo | undefined, after: string[]): TaskRecord {
+function record(tr: TaskRunInfo, pt: PipelineTaskInfo | undefined, after: string[], serviceAccountName: string | undefined): TaskRecord {
   // Spreads keep Chains' field order while omitting empty optional fields.
   return {
     name: tr.pipelineTaskName,
@@ -60,11 +63,12 @@ function record(tr: TaskRunInfo, pt: PipelineTaskInfo | undefined, after: string
     ref: refOf(pt?.taskRef ?? tr.taskRef),
     ...(tr.startTime ? { startedOn: tr.startTime } : {}),
     ...(tr.completionTime ? { finishedOn: tr.completionTime } : {}),
+    ...(serviceAccountName ? { serviceAccountName } : {}),
     status: tr.status,
     steps: tr.steps.map((s) => ({
       entryPoint: s.entryPoint,
       arguments: s.args.length > 0 ? s.args : null,
-      environment: { container: s.name, image: pinnedImage(s.imageID) },
+      environment: { container: s.name, image: stepImage(s.imageID) },
       annotations: null,
     })),
     invocation: invocation(tr.refSource, tr.params, tr.paramSpecs, tr.meta),

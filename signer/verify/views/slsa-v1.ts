@@ -19,7 +19,8 @@ export function slsaV1View(statement: Statement): RunView {
   const results: Record<string, unknown> = {};
   for (const b of byproducts) {
     const name = str(b.name);
-    if (name?.startsWith('pipelineRunResults/')) results[name.slice(19)] = decode(b.content);
+    // v2alpha3 `pipelineRunResults/<result>`, v2alpha4 `pipelineRunResults/<run>/<result>` (result names have no '/').
+    if (name?.startsWith('pipelineRunResults/')) results[name.slice(name.lastIndexOf('/') + 1)] = decode(b.content);
   }
   const summary = obj(internal['tekton-provenance.dev/triggerEvent']);
   const eventDep = deps.find((d) => d.name === 'triggerEvent');

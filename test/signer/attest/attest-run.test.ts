@@ -73,7 +73,13 @@ describe('attestRun: build -> serialise once -> sign', () => {
   it("Chains' builddefinition.buildtype (SLSA v1.0) does not change the in-toto (v0.2) buildType", async () => {
     const [a] = await attestRun(chainsRun(), { formats: ['in-toto'], signer, event: FOUND(), buildType: 'https://tekton.dev/chains/v2/slsa' });
     const p = a!.statement!.predicate as { buildType: string };
-    assert.equal(p.buildType, 'https://tekton.dev/attestations/chains/pipelinerun@v2');
+    // Chains' default (the run's group/version/kind); it was TEP-0084's URI before, now opt-in below.
+    assert.equal(p.buildType, 'tekton.dev/v1/PipelineRun');
+  });
+
+  it('artifacts.pipelinerun.in-toto.buildtype sets the TEP-0084 value for the v0.2 format', async () => {
+    const [a] = await attestRun(chainsRun(), { formats: ['in-toto'], signer, event: FOUND(), inTotoBuildType: 'https://tekton.dev/attestations/chains/pipelinerun@v2' });
+    assert.equal((a!.statement!.predicate as { buildType: string }).buildType, 'https://tekton.dev/attestations/chains/pipelinerun@v2');
   });
 
   it('is deterministic: the same run gives the same payload bytes', async () => {
