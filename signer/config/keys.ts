@@ -57,6 +57,7 @@ export const KEY_SPECS: readonly KeySpec[] = [
   { key: 'builder.id', default: 'https://tekton.dev/chains/v2', chains: true, apply: (c, v) => { c.builderId = v.trim(); } },
   { key: 'builddefinition.buildtype', default: '', chains: true, apply: (c, v) => { c.buildType = optional(v); } },
   { key: 'artifacts.pipelinerun.in-toto.buildtype', default: '', chains: false, apply: (c, v) => { c.inTotoBuildType = optional(v); } },
+  { key: 'artifacts.pipelinerun.enable-deep-inspection', default: 'false', chains: true, apply: (c, v) => { c.deepInspection = parseBool('artifacts.pipelinerun.enable-deep-inspection', v); } },
   { key: 'controller.workers', default: '4', chains: false, apply: (c, v) => { c.controller.workers = parsePositiveInt('controller.workers', v, 64); } },
   { key: 'controller.max-retries', default: '5', chains: false, apply: (c, v) => { c.controller.maxRetries = parsePositiveInt('controller.max-retries', v, 100); } },
   { key: 'controller.backoff-base', default: '1s', chains: false, apply: (c, v) => { c.controller.backoffBaseMs = parseDuration('controller.backoff-base', v); } },
@@ -73,12 +74,12 @@ export const KEY_SPECS: readonly KeySpec[] = [
 
 /**
  * Chains keys accepted without effect: TaskRun and image (`artifacts.oci.*`) attestation are
- * Chains' job, not ours; deep inspection is always on (children are fetched from the API).
+ * Chains' job, not ours.
  */
 export const IGNORED_CHAINS_KEYS: readonly string[] = [
   'artifacts.taskrun.format', 'artifacts.taskrun.storage', 'artifacts.taskrun.signer',
   'artifacts.oci.format', 'artifacts.oci.storage', 'artifacts.oci.signer',
-  'artifacts.pipelinerun.enable-deep-inspection', 'transparency.url',
+  'transparency.url',
   'storage.gcs.bucket', 'storage.docdb.url', 'storage.docdb.mongo-server-url', 'storage.grafeas.projectid',
   'storage.grafeas.noteid', 'storage.grafeas.notehint', 'storage.archivista.url',
   'signers.x509.fulcio.enabled', 'signers.x509.fulcio.address', 'signers.x509.fulcio.issuer',

@@ -14,7 +14,7 @@ export interface ConfigSources {
 
 function emptyConfig(): ProvenanceConfig {
   return {
-    formats: [], storage: [], signer: { kind: 'x509', ref: '' }, builderId: '', buildType: undefined, inTotoBuildType: undefined,
+    formats: [], storage: [], signer: { kind: 'x509', ref: '' }, builderId: '', buildType: undefined, inTotoBuildType: undefined, deepInspection: false,
     oci: { repository: undefined, insecure: false, encoding: 'dsse', credentialsSecret: undefined },
     tekton: { maxAnnotationBytes: 0 }, sqlite: { path: '' },
     controller: { workers: 0, maxRetries: 0, backoffBaseMs: 0, backoffMaxMs: 0, childGraceMs: 0, namespaces: [] },

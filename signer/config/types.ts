@@ -10,6 +10,8 @@ export interface ProvenanceConfig {
   buildType: string | undefined;
   /** `artifacts.pipelinerun.in-toto.buildtype` (ours): the v0.2 buildType; undefined = TEP-0084's. */
   inTotoBuildType: string | undefined;
+  /** `artifacts.pipelinerun.enable-deep-inspection`: TaskRun results count as in Chains (subjects, inputs, byproducts). */
+  deepInspection: boolean;
   oci: OciConfig;
   tekton: { maxAnnotationBytes: number };
   sqlite: { path: string };

@@ -61,7 +61,7 @@ export async function reconcileRun(d: ReconcileDeps, key: string): Promise<Handl
     const event = await step('event', () => resolveEventLink(run, d.events.byId, d.events.byDigest));
     const cfg = d.config();
     const attestations = await step('sign', () => attestRun(run, {
-      formats: cfg.formats, signer: d.signer(), builderId: cfg.builderId, event,
+      formats: cfg.formats, signer: d.signer(), builderId: cfg.builderId, event, deepInspection: cfg.deepInspection,
       ...(cfg.buildType ? { buildType: cfg.buildType } : {}), ...(cfg.inTotoBuildType ? { inTotoBuildType: cfg.inTotoBuildType } : {}),
     }));
     const stored = await step('store', () => storeEverywhere(d, ref, attestations));

@@ -20,7 +20,8 @@ const HELP = `tkn-provenance attest: build and sign a PipelineRun attestation of
 
 Usage:
   tkn-provenance attest --pipelinerun FILE [--taskruns FILE...] [--event FILE | --store PATH] --key KEY
-                        [--format F...] [--builder-id ID] [--build-type T] [--out FILE] [--json]
+                        [--format F...] [--builder-id ID] [--build-type T] [--deep-inspection]
+                        [--out FILE] [--json]
 
 Reads what \`kubectl get -o json|yaml\` writes (single objects, Lists, multi-document YAML),
 pairs the TaskRuns with the PipelineRun's status.childReferences, finds the trigger event
@@ -39,6 +40,8 @@ Flags:
                        repeatable or comma-separated
   --builder-id ID      predicate builder id (default https://tekton.dev/chains/v2)
   --build-type T       override the format's default buildType
+  --deep-inspection    read the TaskRuns' results too (subjects, inputs, byproducts), as
+                       Chains' artifacts.pipelinerun.enable-deep-inspection does
   --out FILE           write the DSSE envelope(s) there, one JSON line per format
                        (default: stdout)
   --json               print a JSON summary (with envelopes unless --out) instead
@@ -61,6 +64,7 @@ const FLAGS = {
   format: { type: 'string', multiple: true },
   'builder-id': { type: 'string' },
   'build-type': { type: 'string' },
+  'deep-inspection': { type: 'boolean' },
   out: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -86,6 +90,7 @@ const command: Command = {
     const buildType = stringFlag(values, 'build-type');
     if (builderId) opts.builderId = builderId;
     if (buildType) opts.buildType = opts.inTotoBuildType = buildType; // explicit: every chosen format
+    if (boolFlag(values, 'deep-inspection')) opts.deepInspection = true;
     const attestations = await attestRun(run, opts);
 
     const lines = attestations.map((a) => serializeEnvelope(a.envelope)).join('\n') + '\n';

@@ -56,3 +56,11 @@ test('clear errors: unknown key, format, storage, signer, bad values', () => {
   ];
   for (const [ours, code, message] of cases) assert.throws(() => parseConfig({ ours }), { code, message }, JSON.stringify(ours));
 });
+
+test("artifacts.pipelinerun.enable-deep-inspection is read from Chains' config (was accepted and ignored)", () => {
+  assert.equal(parseConfig({}).deepInspection, false);
+  const c = parseConfig({ chains: { 'artifacts.pipelinerun.enable-deep-inspection': 'true' } });
+  assert.equal(c.deepInspection, true);
+  assert.deepEqual(c.ignoredKeys, []);
+  assert.throws(() => parseConfig({ ours: { 'artifacts.pipelinerun.enable-deep-inspection': 'maybe' } }));
+});
