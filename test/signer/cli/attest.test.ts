@@ -110,4 +110,12 @@ describe('tkn-provenance attest', () => {
       assert.match(r.stderr, message);
     }
   });
+
+  it('--deep-inspection reads the TaskRuns\' results, as Chains\' artifacts.pipelinerun.enable-deep-inspection', async () => {
+    const args = ['--pipelinerun', F('chains/slsa-v2alpha4/pipelinerun1.json'), '--taskruns', F('chains/slsa-v2alpha4/taskrun1.json'), '--taskruns', F('chains/slsa-v2alpha4/taskrun2.json'),
+      '--key', F('keys/attestation-signer.key.pem'), '--format', 'slsa/v2alpha4', '--json'];
+    const names = async (extra: string[]): Promise<string[]> => JSON.parse((await inProcess([...args, ...extra])).stdout).attestations[0].subjects.map((s: { name: string }) => s.name);
+    assert.deepEqual(await names([]), ['abc', 'test.io/test/image', 'index.docker.io/library/abc']);
+    assert.deepEqual(await names(['--deep-inspection']), ['abc', 'test.io/test/image', 'index.docker.io/library/abc', 'gcr.io/my/image/fromstep3', 'gcr.io/my/image']);
+  });
 });
