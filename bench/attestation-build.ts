@@ -2,6 +2,7 @@
 // Reports median time per run, per task, and the ratio against a baseline measured in the same
 // run: raw JSON.stringify of the same objects + DSSE sign with the same key. Measures only;
 // never fails on speed. Usage: npx node bench/attestation-build.ts [--json]
+// (env BENCH_FORMAT=slsa/v2alpha4 and BENCH_DEEP=1 to time another format / deep inspection)
 import { generateKeyPairSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { attestRun } from '../signer/attest/attest-run.ts';
@@ -10,6 +11,8 @@ import { LocalSigner } from '../signer/keys/local.ts';
 import { matchChildren, normaliseRun } from '../signer/model/index.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").map(Number);
+const FORMAT = process.env.BENCH_FORMAT ?? 'in-toto';
+const DEEP = process.env.BENCH_DEEP === '1';
 const MIN_MS = 300;
 const MAX_ITERATIONS = 200;
 const hex = (i: number): string => i.toString(16).padStart(64, '0');
@@ -84,7 +87,7 @@ for (const n of SIZES) {
   let bytes = 0;
   const attest = await measure(async () => {
     const run = normaliseRun(pr, matchChildren(pr, trs));
-    const [a] = await attestRun(run, { formats: ['in-toto'], signer, event });
+    const [a] = await attestRun(run, { formats: [FORMAT], signer, event, deepInspection: DEEP });
     bytes = a?.payload.length ?? 0;
   });
   const baseline = await measure(async () => signEnvelope('application/json', Buffer.from(JSON.stringify({ pr, trs })), [signer]));
@@ -92,9 +95,9 @@ for (const n of SIZES) {
 }
 
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ benchmark: 'attestation-build', format: 'in-toto', rows }, null, 2));
+  console.log(JSON.stringify({ benchmark: 'attestation-build', format: FORMAT, deepInspection: DEEP, rows }, null, 2));
 } else {
-  console.log('attestation build + sign (normaliseRun + in-toto build + serialise + ECDSA P-256 DSSE), median');
+  console.log(`attestation build + sign (normaliseRun + ${FORMAT}${DEEP ? ' deep' : ''} build + serialise + ECDSA P-256 DSSE), median`);
   console.log('taskRuns  total ms  per task µs  baseline ms  ratio  payload KiB');
   for (const r of rows) {
     console.log(`${String(r.taskRuns).padStart(8)}  ${r.ms.toFixed(2).padStart(8)}  ${r.perTaskUs.toFixed(1).padStart(11)}  ${r.baselineMs.toFixed(2).padStart(11)}  ${r.ratio.toFixed(2).padStart(5)}  ${(r.payloadBytes / 1024).toFixed(0).padStart(11)}`);

@@ -20,14 +20,15 @@ export const URL_PARAM = 'CHAINS-GIT_URL';
  * Chains' AppendMaterials does.
  */
 export function pipelineMaterials(run: TektonRun, deep: boolean): Material[] {
-  const out: Material[] = [];
+  // Collected first and merged once: the same result as merging step by step, in linear time.
+  const items: Material[] = [];
   const src = run.pipelineRun.refSource;
-  if (src) appendMaterials(out, { uri: src.uri, digest: src.digest });
+  if (src) items.push({ uri: src.uri, digest: src.digest });
   for (const tr of executedTaskRuns(run)) {
-    appendMaterials(out, ...imageMaterials(tr));
-    if (tr.refSource) appendMaterials(out, { uri: tr.refSource.uri, digest: tr.refSource.digest });
+    items.push(...imageMaterials(tr));
+    if (tr.refSource) items.push({ uri: tr.refSource.uri, digest: tr.refSource.digest });
   }
-  return appendMaterials(out, ...pipelineInputs(run, deep));
+  return appendMaterials(appendMaterials([], items), pipelineInputs(run, deep));
 }
 
 /**
@@ -37,16 +38,16 @@ export function pipelineMaterials(run: TektonRun, deep: boolean): Material[] {
  */
 export function pipelineInputs(run: TektonRun, deep: boolean): Material[] {
   const pr = run.pipelineRun;
-  const out = structuredInputs(pr.results);
-  if (deep) for (const tr of executedTaskRuns(run)) appendMaterials(out, ...taskInputs(tr));
+  const items = structuredInputs(pr.results);
+  if (deep) for (const tr of executedTaskRuns(run)) items.push(...taskInputs(tr));
   const git = gitMaterial(pr.paramSpecs.map((s) => ({ name: s.name, value: s.default })), pr.params, pr.results);
-  return git ? appendMaterials(out, git) : out;
+  return appendMaterials(appendMaterials([], items), git ? [git] : []);
 }
 
 /** Chains' FromTaskParamsAndResults: CHAINS-GIT_* from task param defaults, TaskRun params, results; then `*ARTIFACT_INPUTS`. */
 export function taskInputs(tr: TaskRunInfo): Material[] {
   const git = gitMaterial(tr.paramSpecs.map((s) => ({ name: s.name, value: s.default })), tr.params, tr.results);
-  return appendMaterials(git ? [git] : [], ...structuredInputs(tr.results));
+  return appendMaterials(git ? [git] : [], structuredInputs(tr.results));
 }
 
 /** Chains' FromStepActionsResults (v2alpha4, deep inspection): CHAINS-GIT_* per step, then the steps' `*ARTIFACT_INPUTS`. */
@@ -54,9 +55,9 @@ export function stepActionInputs(tr: TaskRunInfo): Material[] {
   const out: Material[] = [];
   for (const step of tr.steps) {
     const git = gitMaterial(step.results);
-    if (git) appendMaterials(out, git);
+    if (git) appendMaterials(out, [git]);
   }
-  return appendMaterials(out, ...structuredInputs(tr.steps.flatMap((s) => s.results)));
+  return appendMaterials(out, structuredInputs(tr.steps.flatMap((s) => s.results)));
 }
 
 /** Step then sidecar images as `oci://<image>` + digest (Chains' FromStepImages, FromSidecarImages). */
@@ -64,7 +65,7 @@ export function imageMaterials(tr: TaskRunInfo): Material[] {
   const out: Material[] = [];
   for (const id of [...tr.steps.map((s) => s.imageID), ...tr.sidecarImageIDs]) {
     const m = imageIdMaterial(id);
-    if (m) appendMaterials(out, m);
+    if (m) appendMaterials(out, [m]);
   }
   return out;
 }
@@ -122,11 +123,19 @@ export function structuredInputs(results: readonly ResultValue[]): Material[] {
  * Chains' AppendMaterials: an item with the URI of a listed material and at least one equal
  * algorithm:hex merges its digests into it; others are appended. Mutates and returns `list`.
  */
-export function appendMaterials(list: Material[], ...items: Material[]): Material[] {
+export function appendMaterials(list: Material[], items: readonly Material[]): Material[] {
+  // Indexed by URI so thousands of TaskRuns stay linear (Chains scans the whole list per item).
+  const byUri = new Map<string, Material[]>();
+  for (const m of list) byUri.set(m.uri, [...(byUri.get(m.uri) ?? []), m]);
   for (const item of items) {
-    const same = list.find((m) => m.uri === item.uri && Object.entries(m.digest).some(([alg, hex]) => item.digest[alg] === hex));
-    if (same) same.digest = { ...same.digest, ...item.digest };
-    else list.push({ uri: item.uri, digest: { ...item.digest } });
+    const same = byUri.get(item.uri)?.find((m) => Object.entries(m.digest).some(([alg, hex]) => item.digest[alg] === hex));
+    if (same) {
+      same.digest = { ...same.digest, ...item.digest };
+      continue;
+    }
+    const added = { uri: item.uri, digest: { ...item.digest } };
+    list.push(added);
+    byUri.set(item.uri, [...(byUri.get(item.uri) ?? []), added]);
   }
   return list;
 }

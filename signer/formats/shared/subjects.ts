@@ -15,20 +15,12 @@ import { ARTIFACT_OUTPUTS, IMAGE_DIGEST, IMAGE_URL, IMAGES, buildArtifacts, chai
  * references, named as go-containerregistry names them (`abc` -> `index.docker.io/library/abc`).
  */
 export function typeHintSubjects(results: readonly ResultValue[]): Subject[] {
-  const out: Subject[] = [];
-  appendSubjects(out, ...ociImages(results));
-  for (const t of pairedTargets(results, 'ARTIFACT_URI', 'ARTIFACT_DIGEST')) {
-    if (chainsDigest(t.digest)) appendSubjects(out, targetSubject(t));
-  }
-  appendSubjects(out, ...structuredTargets(results, ARTIFACT_OUTPUTS).map(targetSubject));
-  return out;
+  const uriPairs = pairedTargets(results, 'ARTIFACT_URI', 'ARTIFACT_DIGEST').filter((t) => chainsDigest(t.digest) !== undefined);
+  return appendSubjects([], [...ociImages(results), ...uriPairs.map(targetSubject), ...structuredTargets(results, ARTIFACT_OUTPUTS).map(targetSubject)]);
 }
 
 export function buildArtifactSubjects(results: readonly ResultValue[]): Subject[] {
-  const out: Subject[] = [];
-  appendSubjects(out, ...buildArtifacts(results).map(targetSubject));
-  appendSubjects(out, ...ociImages(results));
-  return out;
+  return appendSubjects([], [...buildArtifacts(results).map(targetSubject), ...ociImages(results)]);
 }
 
 /**
@@ -38,31 +30,34 @@ export function buildArtifactSubjects(results: readonly ResultValue[]): Subject[
 export function runSubjects(run: TektonRun, deep: boolean): Subject[] {
   const own = typeHintSubjects(run.pipelineRun.results);
   if (!deep) return own;
-  const out: Subject[] = [];
-  for (const tr of executedTaskRuns(run)) appendSubjects(out, ...typeHintSubjects(tr.results));
-  return appendSubjects(out, ...own);
+  return appendSubjects([], [...executedTaskRuns(run).flatMap((tr) => typeHintSubjects(tr.results)), ...own]);
 }
 
 /** v2alpha4: the PipelineRun's build artifacts, then (deep) each executed TaskRun's step results and results. */
 export function runBuildArtifactSubjects(run: TektonRun, deep: boolean): Subject[] {
-  const out = buildArtifactSubjects(run.pipelineRun.results);
-  if (!deep) return out;
-  for (const tr of executedTaskRuns(run)) {
-    for (const step of tr.steps) appendSubjects(out, ...buildArtifactSubjects(step.results));
-    appendSubjects(out, ...buildArtifactSubjects(tr.results));
-  }
-  return out;
+  const own = buildArtifactSubjects(run.pipelineRun.results);
+  if (!deep) return own;
+  const fromTasks = executedTaskRuns(run).flatMap((tr) => [...tr.steps.flatMap((step) => buildArtifactSubjects(step.results)), ...buildArtifactSubjects(tr.results)]);
+  return appendSubjects(own, fromTasks);
 }
 
 /**
  * Chains' AppendSubjects: an item with the same name as a listed subject and at least one
  * equal algorithm:hex merges its digests into it; others are appended. Mutates and returns `list`.
  */
-export function appendSubjects(list: Subject[], ...items: Subject[]): Subject[] {
+export function appendSubjects(list: Subject[], items: readonly Subject[]): Subject[] {
+  // Indexed by name so many TaskRuns stay linear (Chains scans the whole list per item).
+  const byName = new Map<string, Subject[]>();
+  for (const s of list) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
   for (const item of items) {
-    const same = list.find((s) => s.name === item.name && Object.entries(s.digest).some(([alg, hex]) => item.digest[alg] === hex));
-    if (same) same.digest = { ...same.digest, ...item.digest };
-    else list.push({ name: item.name, digest: { ...item.digest } });
+    const same = byName.get(item.name)?.find((s) => Object.entries(s.digest).some(([alg, hex]) => item.digest[alg] === hex));
+    if (same) {
+      same.digest = { ...same.digest, ...item.digest };
+      continue;
+    }
+    const added = { name: item.name, digest: { ...item.digest } };
+    list.push(added);
+    byName.set(item.name, [...(byName.get(item.name) ?? []), added]);
   }
   return list;
 }
