@@ -20,4 +20,48 @@ export interface EventStore {
   /** Optional readiness probe: rejects when the store cannot serve (used by /v1/healthz). */
   ping?(): Promise<void>;
   close(): Promise<void>;
+
+  // Retention and administration (docs/signer.md "Retention"); every built-in store has them.
+  /**
+   * Marks the record as embedded in the stored attestation of run `runUid` at `at`; resolves
+   * false when no such record is stored. A later mark of the same record keeps the first.
+   */
+  markAttested?(eventId: string, runUid: string, at: Date): Promise<boolean>;
+  /**
+   * Deletes (or with dryRun only lists) at most `limit` records attested before
+   * `attestedBefore`, or never attested and stored before `unclaimedBefore`.
+   */
+  prune?(req: PruneRequest): Promise<PruneResult>;
+  /** Records and their bytes, in event id order after `after` (paging for `events ls`/`copy`). */
+  list?(after: string | undefined, limit: number): Promise<EventSummary[]>;
+  /** How many records and how many bytes of them the store holds. */
+  stats?(): Promise<StoreStats>;
+}
+
+export interface PruneRequest {
+  attestedBefore: Date;
+  unclaimedBefore: Date;
+  limit: number;
+  dryRun?: boolean;
+}
+
+export interface PruneResult {
+  records: number;
+  bytes: number;
+  eventIds: string[];
+}
+
+export interface StoreStats {
+  records: number;
+  bytes: number;
+}
+
+export interface EventSummary {
+  eventId: string;
+  digest: string;
+  storedAt: string;
+  /** Bytes the store keeps for the record (its payload or serialized record). */
+  bytes: number;
+  attestedAt?: string;
+  attestedRun?: string;
 }

@@ -14,6 +14,12 @@ export interface EventStoreOptions {
   namespace?: string;
   /** Cluster access for the kubernetes-secrets store (in-cluster config by default). */
   kubeConfig?: KubeConfig;
+  /** `--postgres-url`: libpq URL of the postgres store; its password may come from the next two. */
+  postgresUrl?: string;
+  /** `TEKTON_PROVENANCE_POSTGRES_PASSWORD_FILE`: a mounted Secret key, read per connection. */
+  postgresPasswordFile?: string;
+  /** `TEKTON_PROVENANCE_POSTGRES_PASSWORD` (from a Secret through `secretKeyRef`). */
+  postgresPassword?: string;
 }
 
 export type EventStoreFactory = (opts: EventStoreOptions) => Promise<EventStore>;
@@ -29,6 +35,16 @@ export const eventStores = new Registry<EventStoreFactory>('event store')
     if (!opts.namespace)
       throw eventError('STORE_CONFIG', 'the kubernetes-secrets event store needs a namespace');
     return KubernetesSecretsEventStore.create({ namespace: opts.namespace, kubeConfig: opts.kubeConfig });
+  })
+  .register('postgres', async (opts) => {
+    const { PostgresEventStore } = await import('./postgres.ts');
+    if (!opts.postgresUrl)
+      throw eventError('STORE_CONFIG', 'the postgres event store needs --postgres-url / TEKTON_PROVENANCE_POSTGRES_URL');
+    return PostgresEventStore.open({
+      url: opts.postgresUrl,
+      ...(opts.postgresPasswordFile ? { passwordFile: opts.postgresPasswordFile } : {}),
+      ...(opts.postgresPassword ? { password: opts.postgresPassword } : {}),
+    });
   });
 
 /** Opens the store named by config (`sqlite` when unset). */

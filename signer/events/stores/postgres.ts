@@ -1,0 +1,260 @@
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
+import { isProvenanceError } from '../../errors.ts';
+import type { SignedEventRecord } from '../event-record.ts';
+import type { EventStore, EventSummary, PruneRequest, PruneResult, StoreStats } from '../event-store.ts';
+import { eventError } from '../errors.ts';
+import { recordFromJson } from '../record-codec.ts';
+import { migrate } from './postgres-schema.ts';
+
+export interface PostgresStoreOptions {
+  /** libpq URL `postgres://user@host:port/db?sslmode=...` (sslmode, sslrootcert... honoured by pg). */
+  url: string;
+  /** A file holding the password (a mounted Secret); read at every new connection, so a rotation applies. */
+  passwordFile?: string;
+  /** Overrides a password in the URL (e.g. from a Secret through the environment). */
+  password?: string;
+  /** Connections at most (default 10): one per put in flight; more puts wait for one. */
+  poolSize?: number;
+  /** Getting a connection (from the pool or a new one), at most (default 1500 ms). */
+  connectTimeoutMs?: number;
+  /** One statement, at most: server-side statement_timeout and the client's read timeout (default 2500 ms). */
+  queryTimeoutMs?: number;
+}
+
+/**
+ * Defaults sized against the interceptor's 5 s deadline for the signer (and the
+ * EventListener's 10 s): connect + one statement = 4 s at worst, so a lost or hung database
+ * fails the request in flight with STORE_UNAVAILABLE before the interceptor gives up.
+ */
+export const PG_DEFAULTS = { poolSize: 10, connectTimeoutMs: 1500, queryTimeoutMs: 2500 } as const;
+
+const TABLE = 'tekton_provenance_events';
+const COLUMNS = 'event_id, digest, trigger_id, keyid, stored_at, payload_type, payload, payload_text, signatures';
+const SUMMARY = 'event_id, digest, stored_at, bytes, attested_at, attested_run';
+
+interface Row {
+  event_id: string;
+  digest: string;
+  trigger_id: string;
+  keyid: string;
+  stored_at: string;
+  payload_type: string;
+  payload: Buffer;
+  payload_text: string | null;
+  signatures: string;
+}
+
+/**
+ * Event store for several signer replicas: one PostgreSQL database. A put is one INSERT in
+ * autocommit, answered only after COMMIT (synchronous_commit, the server default, means it
+ * is flushed to the WAL). `ON CONFLICT (event_id) DO NOTHING` lets the database decide which
+ * of two racing replicas stores an event id; the loser reads the winner's row and compares.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly #pool: pg.Pool;
+  readonly #where: string;
+  #closed = false;
+
+  private constructor(pool: pg.Pool, where: string) {
+    this.#pool = pool;
+    this.#where = where;
+  }
+
+  /** Connects, creates or migrates the schema (failing fast when the database is unreachable). */
+  static async open(o: PostgresStoreOptions): Promise<PostgresEventStore> {
+    let where: string;
+    try {
+      const u = new URL(o.url);
+      if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new Error('not a postgres:// URL');
+      where = `${u.hostname}:${u.port || '5432'}${u.pathname}`; // never the password
+    } catch (err) {
+      throw eventError('STORE_CONFIG', `--postgres-url is not a libpq URL (postgres://user@host:port/database): ${(err as Error).message}`);
+    }
+    const queryTimeout = o.queryTimeoutMs ?? PG_DEFAULTS.queryTimeoutMs;
+    const passwordFile = o.passwordFile;
+    // Parsed here, not passed as connectionString: pg lets a URL's (empty) password win over ours.
+    let parsed: pg.ClientConfig;
+    try {
+      parsed = parseIntoClientConfig(o.url);
+    } catch (err) {
+      throw eventError('STORE_CONFIG', `--postgres-url cannot be parsed: ${(err as Error).message}`);
+    }
+    const pool = new pg.Pool({
+      ...parsed,
+      ...(passwordFile
+        ? { password: async () => (await readFile(passwordFile, 'utf8')).replace(/\r?\n$/, '') }
+        : o.password !== undefined ? { password: o.password } : {}),
+      max: o.poolSize ?? PG_DEFAULTS.poolSize,
+      connectionTimeoutMillis: o.connectTimeoutMs ?? PG_DEFAULTS.connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      query_timeout: queryTimeout,
+      statement_timeout: queryTimeout,
+      lock_timeout: queryTimeout,
+      keepAlive: true,
+      application_name: 'tekton-provenance-signer',
+    });
+    // An idle connection that breaks (server restart) is dropped by the pool; the next put
+    // opens a new one. Without a listener the 'error' event would end the process.
+    pool.on('error', () => undefined);
+    const store = new PostgresEventStore(pool, where);
+    await store.#withClient('migrate the schema', (c) => migrate(c));
+    return store;
+  }
+
+  async put(r: SignedEventRecord): Promise<SignedEventRecord> {
+    const bytes = Buffer.from(r.envelope.payload, 'base64');
+    const canonical = bytes.toString('base64') === r.envelope.payload;
+    const storedTs = new Date(r.storedAt);
+    if (Number.isNaN(storedTs.getTime())) throw eventError('INVALID_EVENT_RECORD', `storedAt ${r.storedAt} is not a time`);
+    const signatures = JSON.stringify(r.envelope.signatures);
+    // A row deleted by retention between our INSERT and the read is inserted again (bounded).
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const inserted = await this.#query<{ event_id: string }>(
+        'store an event',
+        `INSERT INTO ${TABLE} (${COLUMNS}, stored_ts, bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        [r.eventId, r.digest, r.triggerId, r.keyid, r.storedAt, r.envelope.payloadType,
+          canonical ? bytes : Buffer.alloc(0), canonical ? null : r.envelope.payload, signatures, storedTs,
+          (canonical ? bytes.length : Buffer.byteLength(r.envelope.payload)) + signatures.length],
+      );
+      if (inserted.length === 1) return r;
+      const existing = await this.getByEventId(r.eventId);
+      if (existing === undefined) continue;
+      if (existing.digest === r.digest) return existing; // redelivery: the first record stands
+      throw eventError('EVENT_CONFLICT', `event ${r.eventId} is already stored with digest ${existing.digest}, not ${r.digest}`);
+    }
+    throw eventError('STORE_UNAVAILABLE', `event ${r.eventId} was deleted while being stored; try again`);
+  }
+
+  async getByEventId(eventId: string): Promise<SignedEventRecord | undefined> {
+    const rows = await this.#query<Row>('read an event', `SELECT ${COLUMNS} FROM ${TABLE} WHERE event_id = $1`, [eventId]);
+    return rows[0] === undefined ? undefined : toRecord(rows[0]);
+  }
+
+  async getByDigest(digest: string): Promise<SignedEventRecord[]> {
+    const rows = await this.#query<Row>(
+      'read events by digest',
+      `SELECT ${COLUMNS} FROM ${TABLE} WHERE digest = $1 ORDER BY stored_at, event_id`,
+      [digest],
+    );
+    return rows.map(toRecord);
+  }
+
+  async markAttested(eventId: string, runUid: string, at: Date): Promise<boolean> {
+    const rows = await this.#query<{ event_id: string }>(
+      'mark an event attested',
+      `UPDATE ${TABLE} SET attested_at = COALESCE(attested_at, $2), attested_run = COALESCE(attested_run, $3)
+       WHERE event_id = $1 RETURNING event_id`,
+      [eventId, at, runUid],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * One batch. SKIP LOCKED: replicas pruning at once take different rows instead of waiting
+   * on each other; a row a put is reading is simply deleted after it (the put re-inserts).
+   */
+  async prune(req: PruneRequest): Promise<PruneResult> {
+    const pick = `SELECT event_id FROM ${TABLE}
+      WHERE (attested_at IS NOT NULL AND attested_at < $1) OR (attested_at IS NULL AND stored_ts < $2)
+      ORDER BY event_id LIMIT $3`;
+    const params = [req.attestedBefore, req.unclaimedBefore, req.limit];
+    const rows = req.dryRun
+      ? await this.#query<{ event_id: string; bytes: number }>('list prunable events', `SELECT event_id, bytes FROM ${TABLE} WHERE event_id IN (${pick})`, params)
+      : await this.#query<{ event_id: string; bytes: number }>(
+          'prune events',
+          `DELETE FROM ${TABLE} WHERE event_id IN (${pick} FOR UPDATE SKIP LOCKED) RETURNING event_id, bytes`,
+          params,
+        );
+    return { records: rows.length, bytes: rows.reduce((n, r) => n + r.bytes, 0), eventIds: rows.map((r) => r.event_id).sort() };
+  }
+
+  async list(after: string | undefined, limit: number): Promise<EventSummary[]> {
+    const rows = await this.#query<{ event_id: string; digest: string; stored_at: string; bytes: number; attested_at: Date | null; attested_run: string | null }>(
+      'list events',
+      `SELECT ${SUMMARY} FROM ${TABLE} WHERE event_id > $1 ORDER BY event_id LIMIT $2`,
+      [after ?? '', limit],
+    );
+    return rows.map((r) => ({
+      eventId: r.event_id, digest: r.digest, storedAt: r.stored_at, bytes: r.bytes,
+      ...(r.attested_at ? { attestedAt: r.attested_at.toISOString() } : {}),
+      ...(r.attested_run ? { attestedRun: r.attested_run } : {}),
+    }));
+  }
+
+  async stats(): Promise<StoreStats> {
+    const rows = await this.#query<{ records: string; bytes: string | null }>(
+      'count events', `SELECT count(*) AS records, sum(bytes) AS bytes FROM ${TABLE}`, [],
+    );
+    return { records: Number(rows[0]?.records ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
+  }
+
+  /** Readiness: a connection and `SELECT 1` within the timeouts. */
+  async ping(): Promise<void> {
+    await this.#query('ping', 'SELECT 1', []);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  async #query<T extends pg.QueryResultRow>(what: string, sql: string, params: unknown[]): Promise<T[]> {
+    return this.#withClient(what, async (c) => (await c.query<T>(sql, params)).rows);
+  }
+
+  /**
+   * Every failure to reach or use the database is STORE_UNAVAILABLE naming what failed and
+   * the server or driver reason (never the URL's password). A client whose statement failed
+   * for any reason other than an SQL error is destroyed, not reused: after a read timeout
+   * its connection may still be busy with the statement.
+   */
+  async #withClient<T>(what: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (this.#closed) throw eventError('STORE_UNAVAILABLE', 'the PostgreSQL event store is closed');
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw unavailable(what, this.#where, err);
+    }
+    try {
+      const result = await fn(client);
+      client.release();
+      return result;
+    } catch (err) {
+      const sqlError = err instanceof pg.DatabaseError && !/^(08|57P)/.test(err.code ?? '');
+      client.release(sqlError || isProvenanceError(err) ? undefined : (err as Error));
+      if (isProvenanceError(err)) throw err;
+      throw unavailable(what, this.#where, err);
+    }
+  }
+}
+
+function unavailable(what: string, where: string, err: unknown) {
+  const e = err as { code?: string; message?: string };
+  const sqlstate = err instanceof pg.DatabaseError && e.code ? ` (SQLSTATE ${e.code})` : '';
+  return eventError('STORE_UNAVAILABLE', `cannot ${what} in the PostgreSQL event store at ${where}: ${e.message ?? String(err)}${sqlstate}`, err);
+}
+
+function toRecord(row: Row): SignedEventRecord {
+  let signatures: unknown;
+  try {
+    signatures = JSON.parse(row.signatures);
+  } catch (err) {
+    throw eventError('INVALID_EVENT_RECORD', `stored record ${row.event_id} has signatures that are not JSON`, err);
+  }
+  return recordFromJson(
+    {
+      eventId: row.event_id,
+      digest: row.digest,
+      triggerId: row.trigger_id,
+      keyid: row.keyid,
+      envelope: { payloadType: row.payload_type, payload: row.payload_text ?? row.payload.toString('base64'), signatures },
+      storedAt: row.stored_at,
+    },
+    `stored record ${row.event_id}`,
+  );
+}
