@@ -6,6 +6,8 @@ import type { EventLink } from './types.ts';
 export type EventLookup = (eventId: string) => Promise<SignedEventRecord | undefined>;
 /** Optional: records with this `sha256:<hex>` digest (e.g. `EventStore.getByDigest`). */
 export type DigestLookup = (digest: string) => Promise<SignedEventRecord[]>;
+/** Optional: the record is embedded in run `runUid`'s stored attestation (`EventStore.markAttested`, for retention). */
+export type MarkAttested = (eventId: string, runUid: string, at: Date) => Promise<boolean>;
 
 /**
  * Finds the trigger event of a run from the `triggers.tekton.dev/triggers-eventid` label and

@@ -1,5 +1,5 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { DigestLookup, EventLookup } from '../attest/event-link.ts';
+import type { DigestLookup, EventLookup, MarkAttested } from '../attest/event-link.ts';
 import { watchConfig, type ConfigWatch } from '../config/source.ts';
 import type { ProvenanceConfig } from '../config/types.ts';
 import type { Signer } from '../keys/signer.ts';
@@ -28,7 +28,7 @@ export interface ControllerOptions {
   config: ProvenanceConfig;
   /** Loads the signer a config names (the key sources' `loadSigner`). */
   loadSigner(config: ProvenanceConfig): Promise<Signer>;
-  events: { byId: EventLookup; byDigest?: DigestLookup };
+  events: { byId: EventLookup; byDigest?: DigestLookup; markAttested?: MarkAttested };
   log: Logger;
   leaseName?: string;
   leaseDurationMs?: number;

@@ -1,4 +1,4 @@
-import type { DigestLookup, EventLookup } from '../attest/event-link.ts';
+import type { DigestLookup, EventLookup, MarkAttested } from '../attest/event-link.ts';
 import type { ProvenanceConfig } from '../config/types.ts';
 import type { Signer } from '../keys/signer.ts';
 import type { Logger } from '../server/logger.ts';
@@ -13,7 +13,7 @@ export interface ReconcileDeps {
   config(): ProvenanceConfig;
   storage(): AttestationStorage[];
   signer(): Signer;
-  events: { byId: EventLookup; byDigest?: DigestLookup };
+  events: { byId: EventLookup; byDigest?: DigestLookup; markAttested?: MarkAttested };
   recorder: EventRecorder;
   metrics: ControllerMetrics;
   log: Logger;

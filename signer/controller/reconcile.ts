@@ -65,10 +65,26 @@ export async function reconcileRun(d: ReconcileDeps, key: string): Promise<Handl
       ...(cfg.buildType ? { buildType: cfg.buildType } : {}), ...(cfg.inTotoBuildType ? { inTotoBuildType: cfg.inTotoBuildType } : {}),
     }));
     const stored = await step('store', () => storeEverywhere(d, ref, attestations));
+    if (event.state !== 'absent' && event.record) await markEventAttested(d, event.record.eventId, ref);
     await step('mark', () => markSigned(d, ref, pr, stored));
     return {};
   } catch (err) {
     return handleFailure(d, pr, ref, err);
+  }
+}
+
+/**
+ * The stored attestation now embeds the whole signed event record, so the event store may
+ * drop it after `events.retention.attested`. A failure only delays that (the record is then
+ * pruned as unclaimed, later): logged and counted, never a reason to retry the run.
+ */
+async function markEventAttested(d: ReconcileDeps, eventId: string, ref: RunRef): Promise<void> {
+  if (!d.events.markAttested) return;
+  try {
+    await d.events.markAttested(eventId, ref.uid, new Date());
+  } catch (err) {
+    d.metrics.error('event-mark', err);
+    d.log.warn('cannot mark the event record attested', { eventId, namespace: ref.namespace, name: ref.name, cause: (err as Error).message });
   }
 }
 

@@ -44,7 +44,10 @@ export function attestationControllerService(o: ControllerServiceOptions): Servi
         controller = await AttestationController.start({
           kc, namespace: o.namespace, identity: o.identity ?? hostname(), config,
           loadSigner: (c) => loadSigner(c.signer.ref),
-          events: { byId: (id) => store.getByEventId(id), byDigest: (d) => store.getByDigest(d) },
+          events: {
+            byId: (id) => store.getByEventId(id), byDigest: (d) => store.getByDigest(d),
+            ...(store.markAttested ? { markAttested: (id: string, uid: string, at: Date) => store.markAttested?.(id, uid, at) ?? Promise.resolve(false) } : {}),
+          },
           log: o.log, ...o.lease,
         });
       } catch (err) {

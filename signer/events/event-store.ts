@@ -32,8 +32,11 @@ export interface EventStore {
    * `attestedBefore`, or never attested and stored before `unclaimedBefore`.
    */
   prune?(req: PruneRequest): Promise<PruneResult>;
-  /** Records and their bytes, in event id order after `after` (paging for `events ls`/`copy`). */
-  list?(after: string | undefined, limit: number): Promise<EventSummary[]>;
+  /**
+   * A page of at most `limit` records (summaries) from `cursor` (undefined: the first page);
+   * `next` is the cursor of the following page, absent after the last (`events ls`/`copy`).
+   */
+  list?(cursor: string | undefined, limit: number): Promise<EventPage>;
   /** How many records and how many bytes of them the store holds. */
   stats?(): Promise<StoreStats>;
 }
@@ -54,6 +57,11 @@ export interface PruneResult {
 export interface StoreStats {
   records: number;
   bytes: number;
+}
+
+export interface EventPage {
+  items: EventSummary[];
+  next?: string;
 }
 
 export interface EventSummary {

@@ -9,6 +9,10 @@ import { loadSignerRef } from './load-key.ts';
 import { startServices, stopOnSignals, type Service } from './services.ts';
 import { eventSignerService } from './signer-service.ts';
 import { attestationControllerService } from '../controller/service.ts';
+import { retentionFrom } from '../events/retention/policy.ts';
+import type { Registry } from 'prom-client';
+import { retentionService } from './retention-service.ts';
+import { startMetricsServer } from './metrics-server.ts';
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +23,11 @@ const { values } = parseArgs({
     'sqlite-path': { type: 'string' },
     namespace: { type: 'string' },
     controller: { type: 'boolean' },
+    'postgres-url': { type: 'string' },
+    'retention-attested': { type: 'string' },
+    'retention-unclaimed': { type: 'string' },
+    'retention-interval': { type: 'string' },
+    'metrics-port': { type: 'string' },
   },
   strict: true,
 });
@@ -35,11 +44,21 @@ async function main(): Promise<void> {
     stateDir: values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance',
     sqlitePath: values['sqlite-path'] ?? env.TEKTON_PROVENANCE_EVENT_DB,
     namespace: values.namespace ?? env.POD_NAMESPACE,
+    postgresUrl: values['postgres-url'] ?? env.TEKTON_PROVENANCE_POSTGRES_URL,
+    postgresPassword: env.TEKTON_PROVENANCE_POSTGRES_PASSWORD,
+    postgresPasswordFile: env.TEKTON_PROVENANCE_POSTGRES_PASSWORD_FILE,
   });
+  const retention = retentionFrom({
+    attested: values['retention-attested'] ?? env.TEKTON_PROVENANCE_EVENTS_RETENTION_ATTESTED,
+    unclaimed: values['retention-unclaimed'] ?? env.TEKTON_PROVENANCE_EVENTS_RETENTION_UNCLAIMED,
+    interval: values['retention-interval'] ?? env.TEKTON_PROVENANCE_EVENTS_RETENTION_INTERVAL,
+  });
+  const registries: Registry[] = [];
 
   // Started in this order and stopped in reverse; both services share the one store.
   const services: Service[] = [
     eventSignerService({ socketPath: values.socket ?? signerSocketPath(env), signer, logger: log, store }),
+    retentionService(store, retention, log, (p) => registries.push(p.metrics.registry)),
   ];
   // The attestation controller (docs/controller.md): on with --controller or TEKTON_PROVENANCE_CONTROLLER=true.
   if (values.controller || env.TEKTON_PROVENANCE_CONTROLLER === 'true') {
@@ -49,6 +68,7 @@ async function main(): Promise<void> {
         ...(env.POD_NAME ? { identity: env.POD_NAME } : {}),
         log,
         eventStore: store,
+        onStarted: (c) => registries.push(c.metrics.registry),
       }),
     );
   }
@@ -60,6 +80,8 @@ async function main(): Promise<void> {
     await store.close();
     throw err;
   }
+  const metricsPort = values['metrics-port'] ?? env.TEKTON_PROVENANCE_METRICS_PORT;
+  if (metricsPort) await startMetricsServer(Number(metricsPort), () => registries);
   const stopped = running;
   stopOnSignals(
     {

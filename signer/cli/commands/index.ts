@@ -25,4 +25,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     load: async () => (await import('./verify.ts')).default,
   },
   inspect: { summary: 'summarise an attestation', load: async () => (await import('./inspect.ts')).default },
+  events: {
+    summary: 'list, read, prune and copy records in an event store',
+    load: async () => (await import('./events/index.ts')).default,
+  },
 };

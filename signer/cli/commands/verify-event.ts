@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIO, type Command } from '../command.ts';
 import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
@@ -9,10 +9,9 @@ import type { SignedEventRecord } from '../../events/event-record.ts';
 import { recordFromJson } from '../../events/record-codec.ts';
 import { checkPipelineRunLink, eventLinkOf } from '../../events/pipelinerun-link.ts';
 import { loadPipelineRun } from '../../events/pipelinerun-source.ts';
-import { SqliteEventStore } from '../../events/stores/sqlite.ts';
-import { KubernetesSecretsEventStore } from '../../events/stores/kubernetes-secrets.ts';
 import type { EventStore } from '../../events/event-store.ts';
-import { KubeConfig } from '@kubernetes/client-node';
+import { openStoreRef } from '../../events/stores/store-ref.ts';
+import { isProvenanceError } from '../../errors.ts';
 import { verifyEvent, type EventCheck } from '../../events/verify-record.ts';
 import { resolveKeyRef } from '../key-refs.ts';
 
@@ -38,8 +37,8 @@ Flags:
   --payload FILE         the original webhook body; its sha256 must be the signed digest
   --pipelinerun REF      \`kubectl get pipelinerun -o json|yaml\` output, or NAMESPACE/NAME (live)
   --event-id ID          verify the record stored under this Triggers event id (needs --store)
-  --store STORE          the event store: a SQLite file (events.db), or
-                         kubernetes-secrets://<namespace> (read through the kubeconfig)
+  --store STORE          the event store: a SQLite file (events.db), postgres://...,
+                         or k8s://<namespace> (also kubernetes-secrets://, through the kubeconfig)
   --kubeconfig PATH      kubeconfig for a live NAMESPACE/NAME (default: KUBECONFIG / in-cluster)
   --json                 print the result as JSON
 
@@ -142,7 +141,7 @@ async function fromStore(
 ): Promise<{ envelope: DsseEnvelope; record: SignedEventRecord }> {
   const kubeconfig =
     typeof values.kubeconfig === 'string' ? resolve(io.cwd, values.kubeconfig) : io.env.KUBECONFIG;
-  const store = openStore(storeRef, kubeconfig, io);
+  const store = await openStore(storeRef, kubeconfig, io);
   try {
     const record = await store.getByEventId(eventId);
     if (!record) throw new UsageError(`no event ${eventId} in the store ${storeRef}`);
@@ -162,7 +161,7 @@ async function fromPipelineRun(
     typeof values.kubeconfig === 'string' ? resolve(io.cwd, values.kubeconfig) : io.env.KUBECONFIG;
   const run = await loadPipelineRun(ref, { cwd: io.cwd, ...(kubeconfig ? { kubeconfig } : {}) });
   const link = eventLinkOf(run);
-  const store = openStore(storePath, kubeconfig, io);
+  const store = await openStore(storePath, kubeconfig, io);
   try {
     const record = link.eventId
       ? await store.getByEventId(link.eventId)
@@ -174,20 +173,11 @@ async function fromPipelineRun(
   }
 }
 
-const K8S_STORE = /^kubernetes-secrets:\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
-
-/** `--store`: a SQLite file, or `kubernetes-secrets://<namespace>` (read via the kubeconfig). */
-function openStore(storeRef: string, kubeconfig: string | undefined, io: CliIO): EventStore {
-  const k8s = K8S_STORE.exec(storeRef);
-  if (k8s) {
-    const kubeConfig = new KubeConfig();
-    if (kubeconfig) kubeConfig.loadFromFile(kubeconfig);
-    else kubeConfig.loadFromDefault();
-    return KubernetesSecretsEventStore.create({ namespace: k8s[1] as string, kubeConfig });
-  }
-  const dbPath = resolve(io.cwd, storeRef);
-  if (!existsSync(dbPath)) throw new UsageError(`--store ${storeRef}: no such event store file`);
-  return new SqliteEventStore(dbPath);
+/** `--store`: a SQLite file, `postgres://...`, or `k8s://` / `kubernetes-secrets://<namespace>` (store-ref.ts). */
+function openStore(storeRef: string, kubeconfig: string | undefined, io: CliIO): Promise<EventStore> {
+  return openStoreRef(storeRef, { cwd: io.cwd, kubeconfig, env: io.env }).catch((err: unknown) => {
+    throw isProvenanceError(err, 'STORE_CONFIG') ? new UsageError(`--store ${err.message}`) : err;
+  });
 }
 
 function report(

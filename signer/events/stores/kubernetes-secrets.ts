@@ -1,10 +1,13 @@
-import { ApiException, CoreV1Api, KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Secret } from '@kubernetes/client-node';
 import type { SignedEventRecord } from '../event-record.ts';
-import type { EventStore } from '../event-store.ts';
+import type { EventPage, EventStore, EventSummary, PruneRequest, PruneResult, StoreStats } from '../event-store.ts';
 import { eventError } from '../errors.ts';
 import { parseRecord, serializeRecord } from '../record-codec.ts';
 import {
+  ATTESTED_AT_ANNOTATION,
+  ATTESTED_RUN_ANNOTATION,
   CHUNK_BYTES,
+  DIGEST_ANNOTATION,
   DIGEST_LABEL,
   EVENT_ID_LABEL,
   INLINE_MAX_BYTES,
@@ -121,6 +124,116 @@ export class KubernetesSecretsEventStore implements EventStore {
 
   async close(): Promise<void> {}
 
+  /** Annotates the record Secret (a merge patch; a Secret already marked keeps its first mark). */
+  async markAttested(eventId: string, runUid: string, at: Date): Promise<boolean> {
+    const name = recordSecretName(eventId);
+    let secret: V1Secret;
+    try {
+      secret = await this.#api.readNamespacedSecret({ name, namespace: this.#namespace });
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw unavailable(`read Secret ${name}`, err);
+    }
+    if (secret.metadata?.annotations?.[ATTESTED_AT_ANNOTATION]) return true;
+    try {
+      await this.#api.patchNamespacedSecret(
+        {
+          name,
+          namespace: this.#namespace,
+          body: { metadata: { annotations: { [ATTESTED_AT_ANNOTATION]: at.toISOString(), [ATTESTED_RUN_ANNOTATION]: runUid } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw unavailable(`annotate Secret ${name}`, err);
+    }
+  }
+
+  /**
+   * Walks the record Secrets a page at a time; the age of an unclaimed record is its Secret's
+   * creationTimestamp. Each record Secret is deleted first (the commit point: a record
+   * without it is gone), then its chunk Secrets by label. Replicas pruning at once may both
+   * try a Secret: a 404 is someone else's delete, not counted.
+   */
+  async prune(req: PruneRequest): Promise<PruneResult> {
+    const picked: { secret: V1Secret; summary: EventSummary }[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 100_000 && picked.length < req.limit; page++) {
+      const { secrets, next } = await this.#recordPage(cursor, PAGE);
+      for (const secret of secrets) {
+        const summary = summaryOf(secret);
+        const attested = summary.attestedAt ? Date.parse(summary.attestedAt) : undefined;
+        const created = Date.parse(String(secret.metadata?.creationTimestamp ?? ''));
+        const due = attested !== undefined ? attested < req.attestedBefore.getTime() : created < req.unclaimedBefore.getTime();
+        if (due && picked.length < req.limit) picked.push({ secret, summary });
+      }
+      if (!next) break;
+      cursor = next;
+    }
+    const done: EventSummary[] = [];
+    for (const { secret, summary } of picked) {
+      if (!req.dryRun && !(await this.#deleteRecord(secret, summary.eventId))) continue;
+      done.push(summary);
+    }
+    return { records: done.length, bytes: done.reduce((n, s) => n + s.bytes, 0), eventIds: done.map((s) => s.eventId).sort() };
+  }
+
+  async #deleteRecord(secret: V1Secret, eventId: string): Promise<boolean> {
+    const name = secret.metadata?.name ?? '';
+    try {
+      await this.#api.deleteNamespacedSecret({ name, namespace: this.#namespace });
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw unavailable(`delete Secret ${name}`, err);
+    }
+    try {
+      await this.#api.deleteCollectionNamespacedSecret({
+        namespace: this.#namespace,
+        labelSelector: `${PART_LABEL}=event-record-chunk,${EVENT_ID_LABEL}=${eventId}`,
+      });
+    } catch (err) {
+      throw unavailable(`delete the chunk Secrets of ${name}`, err);
+    }
+    return true;
+  }
+
+  /** A page of record Secrets in the API server's order; the cursor is its `continue` token. */
+  async list(cursor: string | undefined, limit: number): Promise<EventPage> {
+    const { secrets, next } = await this.#recordPage(cursor, limit);
+    return { items: secrets.map(summaryOf), ...(next ? { next } : {}) };
+  }
+
+  async stats(): Promise<StoreStats> {
+    let records = 0;
+    let bytes = 0;
+    let cursor: string | undefined;
+    for (let page = 0; page < 100_000; page++) {
+      const { secrets, next } = await this.#recordPage(cursor, PAGE);
+      records += secrets.length;
+      bytes += secrets.reduce((n, s) => n + summaryOf(s).bytes, 0);
+      if (!next) break;
+      cursor = next;
+    }
+    return { records, bytes };
+  }
+
+  async #recordPage(cursor: string | undefined, limit: number): Promise<{ secrets: V1Secret[]; next?: string }> {
+    try {
+      const list = await this.#api.listNamespacedSecret({
+        namespace: this.#namespace,
+        labelSelector: `${PART_LABEL}=event-record`,
+        limit,
+        ...(cursor ? { _continue: cursor } : {}),
+      });
+      const next = list.metadata?._continue;
+      return { secrets: list.items, ...(next ? { next } : {}) };
+    } catch (err) {
+      throw unavailable('list event Secrets', err);
+    }
+  }
+
   async #writeChunks(eventId: string, text: Buffer): Promise<ChunkManifest> {
     const sha256 = sha256Hex(text);
     const chunks = Math.ceil(text.length / CHUNK_BYTES);
@@ -173,6 +286,34 @@ export class KubernetesSecretsEventStore implements EventStore {
     }
     return parseRecord(text.toString('utf8'), `Secret ${name}`);
   }
+}
+
+/** Record Secrets per list call: each may hold up to 700 KiB, so pages stay small. */
+const PAGE = 50;
+
+/** From the labels and annotations; bytes = the record's size (manifest size for chunked records). */
+function summaryOf(secret: V1Secret): EventSummary {
+  const meta = secret.metadata ?? {};
+  const data = secret.data ?? {};
+  let bytes = 0;
+  if (data['record.json'] !== undefined) bytes = Buffer.byteLength(data['record.json'], 'base64');
+  else if (data['manifest.json'] !== undefined) {
+    try {
+      bytes = Number((JSON.parse(Buffer.from(data['manifest.json'], 'base64').toString('utf8')) as ChunkManifest).size) || 0;
+    } catch {
+      bytes = 0;
+    }
+  }
+  const attestedAt = meta.annotations?.[ATTESTED_AT_ANNOTATION];
+  const attestedRun = meta.annotations?.[ATTESTED_RUN_ANNOTATION];
+  return {
+    eventId: meta.labels?.[EVENT_ID_LABEL] ?? '',
+    digest: meta.annotations?.[DIGEST_ANNOTATION] ?? '',
+    storedAt: meta.creationTimestamp ? new Date(meta.creationTimestamp).toISOString() : '',
+    bytes,
+    ...(attestedAt ? { attestedAt } : {}),
+    ...(attestedRun ? { attestedRun } : {}),
+  };
 }
 
 function statusOf(err: unknown): number | undefined {

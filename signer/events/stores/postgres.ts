@@ -3,7 +3,7 @@ import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { isProvenanceError } from '../../errors.ts';
 import type { SignedEventRecord } from '../event-record.ts';
-import type { EventStore, EventSummary, PruneRequest, PruneResult, StoreStats } from '../event-store.ts';
+import type { EventStore, EventPage, EventSummary, PruneRequest, PruneResult, StoreStats } from '../event-store.ts';
 import { eventError } from '../errors.ts';
 import { recordFromJson } from '../record-codec.ts';
 import { migrate } from './postgres-schema.ts';
@@ -171,17 +171,19 @@ export class PostgresEventStore implements EventStore {
     return { records: rows.length, bytes: rows.reduce((n, r) => n + r.bytes, 0), eventIds: rows.map((r) => r.event_id).sort() };
   }
 
-  async list(after: string | undefined, limit: number): Promise<EventSummary[]> {
+  async list(cursor: string | undefined, limit: number): Promise<EventPage> {
     const rows = await this.#query<{ event_id: string; digest: string; stored_at: string; bytes: number; attested_at: Date | null; attested_run: string | null }>(
       'list events',
       `SELECT ${SUMMARY} FROM ${TABLE} WHERE event_id > $1 ORDER BY event_id LIMIT $2`,
-      [after ?? '', limit],
+      [cursor ?? '', limit],
     );
-    return rows.map((r) => ({
+    const items = rows.map((r): EventSummary => ({
       eventId: r.event_id, digest: r.digest, storedAt: r.stored_at, bytes: r.bytes,
       ...(r.attested_at ? { attestedAt: r.attested_at.toISOString() } : {}),
       ...(r.attested_run ? { attestedRun: r.attested_run } : {}),
     }));
+    const last = items[items.length - 1];
+    return items.length === limit && last ? { items, next: last.eventId } : { items };
   }
 
   async stats(): Promise<StoreStats> {

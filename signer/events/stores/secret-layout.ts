@@ -8,6 +8,9 @@ export const EVENT_ID_LABEL = 'tekton-provenance.dev/event-id';
 /** Label values stop at 63 chars, a sha256 hex is 64: the label holds 63, the annotation all. */
 export const DIGEST_LABEL = 'tekton-provenance.dev/event-digest-prefix';
 export const DIGEST_ANNOTATION = 'tekton-provenance.dev/event-digest';
+/** Retention: set on the record Secret when an attestation embeds the record (first mark wins). */
+export const ATTESTED_AT_ANNOTATION = 'tekton-provenance.dev/attested-at';
+export const ATTESTED_RUN_ANNOTATION = 'tekton-provenance.dev/attested-run';
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'tekton-provenance' };
 
 /**

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import type { SignedEventRecord } from '../event-record.ts';
-import type { EventStore } from '../event-store.ts';
+import type { EventStore, EventPage, EventSummary, PruneRequest, PruneResult, StoreStats } from '../event-store.ts';
 import { eventError } from '../errors.ts';
 import { parseRecord, recordFromJson, serializeRecord } from '../record-codec.ts';
 
@@ -28,6 +28,21 @@ CREATE INDEX IF NOT EXISTS events_by_digest ON events (digest);
 `;
 
 /**
+ * Retention (docs/signer.md "Retention"): which records an attestation embeds, in a table of
+ * its own so both row layouts get it and the events table is never altered. Added to older
+ * files when they are opened: an older build still opens them (it ignores the table).
+ */
+const RETENTION_SCHEMA = `
+CREATE TABLE IF NOT EXISTS event_claims (
+  event_id    TEXT PRIMARY KEY,
+  attested_at TEXT NOT NULL,
+  run_uid     TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS event_claims_by_time ON event_claims (attested_at);
+CREATE INDEX IF NOT EXISTS events_by_stored_at ON events (stored_at);
+`;
+
+/**
  * Records are 2 KiB to 30 MiB, mostly past one 4 KiB page: 16 KiB pages mean a quarter of the
  * overflow pages, WAL frames and write calls per record (measured: about 40% less CPU per
  * 1 MiB insert with WAL + synchronous=FULL).
@@ -39,12 +54,15 @@ const FIELDS = 'event_id, digest, trigger_id, keyid, stored_at';
 /** How one file keeps a record: the compact columns, or the JSON `record` of older files. */
 interface RowLayout {
   readonly columns: string;
+  /** SQL for the bytes a row keeps (retention metrics). */
+  readonly bytes: string;
   values(r: SignedEventRecord, payloadBytes?: Buffer): (string | Uint8Array)[];
   record(row: Record<string, SQLOutputValue>, where: string): SignedEventRecord;
 }
 
 const COMPACT: RowLayout = {
   columns: `${FIELDS}, payload_type, payload, signatures`,
+  bytes: 'length(e.payload) + length(e.signatures)',
   values: (r, payloadBytes) => [
     ...keyValues(r),
     r.envelope.payloadType,
@@ -77,6 +95,7 @@ const COMPACT: RowLayout = {
 /** Files written before the compact layout: one JSON record per row. Still read and written. */
 const LEGACY_JSON: RowLayout = {
   columns: `${FIELDS}, record`,
+  bytes: 'length(e.record)',
   values: (r) => [...keyValues(r), serializeRecord(r)],
   record: (row, where) => parseRecord(String(row.record), where),
 };
@@ -114,9 +133,11 @@ export class SqliteEventStore implements EventStore {
     if (created) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     try {
       this.#db = new DatabaseSync(path);
-      // page_size takes effect only in a new file (before its first table), then stays.
-      this.#db.exec(`PRAGMA page_size = ${PAGE_SIZE}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;`);
+      // page_size and auto_vacuum take effect only in a new file (before its first table), then
+      // stay: an older file keeps auto_vacuum=NONE (see #reclaim).
+      this.#db.exec(`PRAGMA page_size = ${PAGE_SIZE}; PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;`);
       this.#db.exec(SCHEMA);
+      this.#db.exec(RETENTION_SCHEMA);
       // CREATE TABLE IF NOT EXISTS keeps an older file's table: keep its layout too (no
       // migration, so a reader such as verify-event never rewrites someone else's file).
       this.#layout = this.#hasColumn('events', 'record') ? LEGACY_JSON : COMPACT;
@@ -202,6 +223,83 @@ export class SqliteEventStore implements EventStore {
   async getByDigest(digest: string): Promise<SignedEventRecord[]> {
     const rows = this.#run(() => this.#byDigest.all(digest));
     return rows.map((row) => this.#layout.record(row, `stored record for ${digest}`));
+  }
+
+  async markAttested(eventId: string, runUid: string, at: Date): Promise<boolean> {
+    return this.#run(() => {
+      if (this.#db.prepare('SELECT 1 FROM events WHERE event_id = ?').get(eventId) === undefined) return false;
+      this.#db
+        .prepare('INSERT INTO event_claims (event_id, attested_at, run_uid) VALUES (?, ?, ?) ON CONFLICT (event_id) DO NOTHING')
+        .run(eventId, at.toISOString(), runUid);
+      return true;
+    });
+  }
+
+  /**
+   * One batch, in one transaction between group commits (both run on this thread), then the
+   * freed pages go back to the file system when the file has auto_vacuum=INCREMENTAL.
+   */
+  async prune(req: PruneRequest): Promise<PruneResult> {
+    return this.#run(() => {
+      const rows = this.#db
+        .prepare(
+          `SELECT e.event_id AS id, ${this.#layout.bytes} AS bytes FROM events e LEFT JOIN event_claims c USING (event_id)
+           WHERE (c.attested_at IS NOT NULL AND c.attested_at < ?) OR (c.attested_at IS NULL AND e.stored_at < ?)
+           ORDER BY e.event_id LIMIT ?`,
+        )
+        .all(req.attestedBefore.toISOString(), req.unclaimedBefore.toISOString(), req.limit);
+      const ids = rows.map((r) => String(r.id));
+      if (!req.dryRun && ids.length > 0) {
+        this.#db.exec('BEGIN IMMEDIATE');
+        try {
+          const del = this.#db.prepare('DELETE FROM events WHERE event_id = ?');
+          const delClaim = this.#db.prepare('DELETE FROM event_claims WHERE event_id = ?');
+          for (const id of ids) {
+            del.run(id);
+            delClaim.run(id);
+          }
+          this.#db.exec('COMMIT');
+        } catch (err) {
+          if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+          throw err;
+        }
+        this.#reclaim();
+      }
+      return { records: ids.length, bytes: rows.reduce((n, r) => n + Number(r.bytes), 0), eventIds: ids };
+    });
+  }
+
+  /**
+   * auto_vacuum=INCREMENTAL (new files): hand the free pages back. An older file (NONE) keeps
+   * them on its freelist for new records: it stops growing but does not shrink until an
+   * offline `VACUUM` (docs/signer.md).
+   */
+  #reclaim(): void {
+    if (Number(this.#db.prepare('PRAGMA auto_vacuum').get()?.auto_vacuum) === 2) this.#db.exec('PRAGMA incremental_vacuum');
+  }
+
+  async list(cursor: string | undefined, limit: number): Promise<EventPage> {
+    const rows = this.#run(() =>
+      this.#db
+        .prepare(
+          `SELECT e.event_id AS id, e.digest AS digest, e.stored_at AS stored_at, ${this.#layout.bytes} AS bytes,
+             c.attested_at AS attested_at, c.run_uid AS run_uid
+           FROM events e LEFT JOIN event_claims c USING (event_id) WHERE e.event_id > ? ORDER BY e.event_id LIMIT ?`,
+        )
+        .all(cursor ?? '', limit),
+    );
+    const items = rows.map((r): EventSummary => ({
+      eventId: String(r.id), digest: String(r.digest), storedAt: String(r.stored_at), bytes: Number(r.bytes),
+      ...(r.attested_at ? { attestedAt: String(r.attested_at) } : {}),
+      ...(r.run_uid ? { attestedRun: String(r.run_uid) } : {}),
+    }));
+    const last = items[items.length - 1];
+    return items.length === limit && last ? { items, next: last.eventId } : { items };
+  }
+
+  async stats(): Promise<StoreStats> {
+    const row = this.#run(() => this.#db.prepare(`SELECT count(*) AS n, coalesce(sum(${this.#layout.bytes}), 0) AS bytes FROM events e`).get());
+    return { records: Number(row?.n ?? 0), bytes: Number(row?.bytes ?? 0) };
   }
 
   async ping(): Promise<void> {

@@ -46,7 +46,7 @@ test('contract: put is durable and idempotent, conflicts refused, lookups by id 
     // A redelivery gets the FIRST record (its storedAt and signature), not the new one.
     assert.deepEqual(await store.put({ ...a, storedAt: '2030-01-01T00:00:00.000Z' }), a);
     await assert.rejects(store.put(await signed('{"a":2}', a.eventId)), (e) => isProvenanceError(e, 'EVENT_CONFLICT'));
-    assert.deepEqual(await store.stats(), { records: 2, bytes: (await store.list(undefined, 10)).reduce((n, s) => n + s.bytes, 0) });
+    assert.deepEqual(await store.stats(), { records: 2, bytes: (await store.list(undefined, 10)).items.reduce((n, s) => n + s.bytes, 0) });
     // Committed: another connection (another replica) sees it.
     const other = await PostgresEventStore.open({ url: server.url(db) });
     assert.deepEqual(await other.getByEventId(b.eventId), b);

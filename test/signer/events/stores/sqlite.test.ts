@@ -57,7 +57,7 @@ test('put, lookups, idempotent repeat, conflict, and data survives reopening', a
 });
 
 test('stores are chosen by config name; unknown names list the known ones', async () => {
-  assert.deepEqual(eventStores.names(), ['kubernetes-secrets', 'sqlite']);
+  assert.deepEqual(eventStores.names(), ['kubernetes-secrets', 'postgres', 'sqlite']);
   const dir = mkdtempSync(join(tmpdir(), 'tp-sqlite-'));
   try {
     const store = await openEventStore(undefined, { stateDir: dir });
