@@ -222,13 +222,23 @@ export class PostgresEventStore implements EventStore {
     } catch (err) {
       throw unavailable(what, this.#where, err);
     }
+    // The pool listens for errors only on idle clients: a connection that breaks while this
+    // one is checked out but between statements would otherwise be an unhandled 'error'
+    // event (the process would exit). Its next statement fails, and it is destroyed below.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       const result = await fn(client);
-      client.release();
+      client.removeListener('error', onError);
+      client.release(broken);
       return result;
     } catch (err) {
+      client.removeListener('error', onError);
       const sqlError = err instanceof pg.DatabaseError && !/^(08|57P)/.test(err.code ?? '');
-      client.release(sqlError || isProvenanceError(err) ? undefined : (err as Error));
+      client.release(broken ?? (sqlError || isProvenanceError(err) ? undefined : (err as Error)));
       if (isProvenanceError(err)) throw err;
       throw unavailable(what, this.#where, err);
     }
