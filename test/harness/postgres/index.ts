@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,20 +67,44 @@ async function freePort(): Promise<number> {
 
 let counter = 0;
 
+/**
+ * A data directory initialised once (initdb) under the temp dir and reused by every test
+ * file: made in a fresh directory, then renamed into place, so concurrent first runs never
+ * see half of one (the loser of the rename removes its own).
+ */
+function template(uid: number, gid: number): string {
+  const path = join(tmpdir(), `tp-pg-template-15-${uid}-v1`);
+  if (existsSync(join(path, 'data', 'PG_VERSION'))) return path;
+  const tmp = mkdtempSync(join(tmpdir(), 'tp-pg-init-'));
+  const pwfile = join(tmp, 'pw');
+  writeFileSync(pwfile, PG_PASSWORD);
+  chownSync(tmp, uid, gid);
+  chownSync(pwfile, uid, gid);
+  const [cmd, args] = asPostgres(join(PG_BIN, 'initdb'), [
+    '-D', join(tmp, 'data'), '-U', USER, '--auth=scram-sha-256', `--pwfile=${pwfile}`, '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8',
+  ]);
+  const init = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
+  if (init.status !== 0) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another test file made it first
+  }
+  return path;
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
   requireBinaries();
   const dir = mkdtempSync(join(tmpdir(), 'tp-pg-'));
   const data = join(dir, 'data');
-  const pwfile = join(dir, 'pw');
-  writeFileSync(pwfile, PG_PASSWORD);
   const { uid, gid } = ids();
   chownSync(dir, uid, gid);
-  chownSync(pwfile, uid, gid);
-  const [cmd, args] = asPostgres(join(PG_BIN, 'initdb'), [
-    '-D', data, '-U', USER, '--auth=scram-sha-256', `--pwfile=${pwfile}`, '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8',
-  ]);
-  const init = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  // initdb takes seconds; a cluster initialised once per machine is copied instead.
+  const copy = spawnSync('cp', ['-a', join(template(uid, gid), 'data'), data], { encoding: 'utf8' });
+  if (copy.status !== 0) throw new Error(`cannot copy the initdb template: ${copy.stderr}`);
   const port = await freePort();
   let child: ChildProcess | undefined;
   let log = '';

@@ -19,7 +19,6 @@ import { silentLogger } from '../../../signer/server/logger.ts';
 import { isProvenanceError } from '../../../signer/errors.ts';
 import { eventStatement, p256Signer, statementBytes } from './event-fixture.ts';
 
-const NS = 'tekton-provenance';
 const DAY = 86_400_000;
 const signer = p256Signer();
 let kube: KubeApiServer;

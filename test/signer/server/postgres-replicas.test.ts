@@ -107,7 +107,7 @@ test('kill -9 of a signer and of PostgreSQL under a burst: every acknowledged ev
   const url = server.url(await server.createDatabase('kill'));
   const acknowledged = new Map<string, string>();
   let cutOff = 0;
-  let survivor = await startReplica(url);
+  const survivor = await startReplica(url);
   let victim = await startReplica(url);
   try {
     for (const kill of ['signer', 'postgres', 'signer'] as const) {
