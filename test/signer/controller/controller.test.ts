@@ -98,4 +98,7 @@ test('a triggered simple-build run ends with one attestation per format and back
   assert.deepEqual(db.read(pr.metadata.uid).map((r) => r.format).sort(), ['in-toto', 'slsa/v2alpha4']);
   db.close();
   assert.equal(await controller.metrics.attestations.get().then((m) => m.values.find((v) => v.labels.result === 'signed')?.value), 1);
+  // Retention: the event store knows the record is now embedded in this run's attestation.
+  const summary = (await w.events.list(undefined, 100)).items.find((s) => s.eventId === event.record.eventId);
+  assert.equal(summary?.attestedRun, pr.metadata.uid);
 });

@@ -74,7 +74,7 @@ export async function startController(w: World, data: Record<string, string>, ov
   return AttestationController.start({
     kc: w.kube.kubeConfig(), namespace: CONTROLLER_NS, identity: over.identity ?? 'replica-a', config: parseConfig({ ours: data }),
     loadSigner: async () => testSigner,
-    events: { byId: (id) => w.events.getByEventId(id), byDigest: (d) => w.events.getByDigest(d) },
+    events: { byId: (id) => w.events.getByEventId(id), byDigest: (d) => w.events.getByDigest(d), markAttested: (id, uid, at) => w.events.markAttested(id, uid, at) },
     log: silentLogger, leaseDurationMs: 2000, leaseRetryMs: 200, ...over,
   });
 }
