@@ -213,3 +213,35 @@ test('examples: Triggers chain our interceptor with valid params; bindings cover
   const listener = one(examples, 'EventListener');
   for (const ref of listener.spec.triggers) one(examples, 'Trigger', ref.triggerRef);
 });
+
+test('the HA set-up: three replicas on PostgreSQL, spread, a PodDisruptionBudget, readiness on the store', () => {
+  const ha = load(join(ROOT, 'ha'));
+  for (const o of ha) assert.equal(o.metadata.namespace, NS, `${o.kind} ${o.metadata.name}`);
+  const d = one(ha, 'Deployment', 'tekton-provenance');
+  const baseDeployment = one(base, 'Deployment', 'tekton-provenance');
+  assert.equal(d.spec.replicas, 3);
+  assert.equal(d.spec.strategy.type, 'RollingUpdate');
+  const pod = d.spec.template.spec;
+  // The same pod as the base but for the store: containers, images, hardening, socket.
+  assert.deepEqual(pod.securityContext, baseDeployment.spec.template.spec.securityContext);
+  assert.deepEqual(pod.containers.map((c: Obj) => [c.name, c.image, c.securityContext]), baseDeployment.spec.template.spec.containers.map((c: Obj) => [c.name, c.image, c.securityContext]));
+  const anti = pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
+  assert.equal(anti.topologyKey, 'kubernetes.io/hostname');
+  assert.deepEqual(anti.labelSelector.matchLabels, d.spec.selector.matchLabels);
+  const pdb = one(ha, 'PodDisruptionBudget', 'tekton-provenance');
+  assert.deepEqual(pdb.spec.selector.matchLabels, d.spec.selector.matchLabels);
+  assert.ok(pdb.spec.minAvailable >= 2 && pdb.spec.minAvailable < d.spec.replicas);
+  const signer = pod.containers.find((c: Obj) => c.name === 'signer');
+  const env = Object.fromEntries(signer.env.map((e: Obj) => [e.name, e]));
+  assert.equal(env.TEKTON_PROVENANCE_EVENT_STORE.value, 'postgres');
+  assert.equal(env.TEKTON_PROVENANCE_POSTGRES_URL.valueFrom.secretKeyRef.name, 'tekton-provenance-postgres');
+  assert.equal(env.TEKTON_PROVENANCE_CONTROLLER.value, 'true', 'every replica runs the controller; the Lease elects one');
+  assert.ok(env.POD_NAME.valueFrom.fieldRef, 'leader identity');
+  const secret = one(ha, 'Secret', 'tekton-provenance-postgres');
+  assert.ok(!/:[^@/]*@/.test(secret.stringData.url), 'no password in the URL');
+  const mount = signer.volumeMounts.find((m: Obj) => m.name === 'postgres-password');
+  assert.equal(`${mount.mountPath}/password`, env.TEKTON_PROVENANCE_POSTGRES_PASSWORD_FILE.value);
+  assert.ok(!pod.volumes.some((v: Obj) => v.persistentVolumeClaim), 'no ReadWriteOnce volume');
+  assert.deepEqual(signer.readinessProbe.exec.command, ['node', 'signer/main/healthcheck.ts']);
+  assert.deepEqual(signer.livenessProbe.exec.command, ['node', 'signer/main/healthcheck.ts', '--live']);
+});
