@@ -1,4 +1,5 @@
 import { ApiException, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Secret } from '@kubernetes/client-node';
+import { reuseConnections } from '../../controller/kube/connections.ts';
 import type { SignedEventRecord } from '../event-record.ts';
 import type { EventPage, EventStore, EventSummary, PruneRequest, PruneResult, StoreStats } from '../event-store.ts';
 import { eventError } from '../errors.ts';
@@ -48,7 +49,8 @@ export class KubernetesSecretsEventStore implements EventStore {
       kc = new KubeConfig();
       kc.loadFromDefault();
     }
-    return new KubernetesSecretsEventStore(kc.makeApiClient(CoreV1Api), opts.namespace);
+    // Keep-alive connections: without this every put pays a TLS handshake (a new agent per request).
+    return new KubernetesSecretsEventStore(reuseConnections(kc).makeApiClient(CoreV1Api), opts.namespace);
   }
 
   async put(r: SignedEventRecord): Promise<SignedEventRecord> {
