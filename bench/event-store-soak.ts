@@ -56,7 +56,7 @@ if (kind === 'postgres') {
 
 const pruner = new RetentionPruner(store, { ...DEFAULT_RETENTION, attestedMs: ATTESTED_S * 1000, unclaimedMs: UNCLAIMED_S * 1000, intervalMs: 2000 }, silentLogger);
 pruner.start();
-const samples: Array<{ t: number; events: number; records: number; storeMiB: number; rssMiB: number; pruned: number }> = [];
+const samples: Array<{ t: number; events: number; records: number; storeMiB: number; rssMiB: number; heapMiB: number; pruned: number }> = [];
 let sent = 0;
 let pruned = 0;
 const start = performance.now();
@@ -68,6 +68,7 @@ const sample = async () => {
     records: stats?.records ?? 0,
     storeMiB: Math.round((await size()) / 1048576),
     rssMiB: Math.round(process.memoryUsage().rss / 1048576),
+    heapMiB: Math.round(process.memoryUsage().heapUsed / 1048576),
     pruned,
   });
   if (!process.argv.includes('--json')) console.log(JSON.stringify(samples[samples.length - 1]));
