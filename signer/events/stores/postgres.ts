@@ -69,6 +69,7 @@ export class PostgresEventStore implements EventStore {
   readonly #where: string;
   readonly #poolSize: number;
   readonly #connectTimeoutMs: number;
+  readonly #putDeadlineMs: number;
   #queue: QueuedPut[] = [];
   #inserting = 0;
   /** No new puts (close() called)... */
@@ -76,11 +77,12 @@ export class PostgresEventStore implements EventStore {
   /** ...and, once those accepted are written, no statements at all. */
   #ended = false;
 
-  private constructor(pool: pg.Pool, where: string, poolSize: number, connectTimeoutMs: number) {
+  private constructor(pool: pg.Pool, where: string, poolSize: number, connectTimeoutMs: number, queryTimeoutMs: number) {
     this.#pool = pool;
     this.#where = where;
     this.#poolSize = poolSize;
     this.#connectTimeoutMs = connectTimeoutMs;
+    this.#putDeadlineMs = connectTimeoutMs + queryTimeoutMs;
   }
 
   /** Connects, creates or migrates the schema (failing fast when the database is unreachable). */
@@ -119,7 +121,7 @@ export class PostgresEventStore implements EventStore {
     // An idle connection that breaks (server restart) is dropped by the pool; the next put
     // opens a new one. Without a listener the 'error' event would end the process.
     pool.on('error', () => undefined);
-    const store = new PostgresEventStore(pool, where, o.poolSize ?? PG_DEFAULTS.poolSize, o.connectTimeoutMs ?? PG_DEFAULTS.connectTimeoutMs);
+    const store = new PostgresEventStore(pool, where, o.poolSize ?? PG_DEFAULTS.poolSize, o.connectTimeoutMs ?? PG_DEFAULTS.connectTimeoutMs, queryTimeout);
     await store.#withClient('migrate the schema', (c) => migrate(c));
     return store;
   }
@@ -139,7 +141,18 @@ export class PostgresEventStore implements EventStore {
     // A row deleted by retention between our INSERT and the read is inserted again (bounded).
     for (let attempt = 0; attempt < 3; attempt++) {
       const inserted = await new Promise<boolean>((resolve, reject) => {
-        this.#queue.push({ record: r, storedTs, queuedAt: Date.now(), resolve, reject });
+        // The whole put (queue, connection, statement) answers within connect + statement
+        // timeouts, whatever the order they hit in: a row committed after this gave up is
+        // stored but was never acknowledged (allowed: a redelivery gets it).
+        const deadline = setTimeout(
+          () => reject(eventError('STORE_UNAVAILABLE', `no answer from PostgreSQL for event ${r.eventId} within ${this.#putDeadlineMs} ms (at ${this.#where})`)),
+          this.#putDeadlineMs,
+        );
+        const settle = <T>(fn: (v: T) => void) => (v: T) => {
+          clearTimeout(deadline);
+          fn(v);
+        };
+        this.#queue.push({ record: r, storedTs, queuedAt: Date.now(), resolve: settle(resolve), reject: settle(reject) });
         this.#drain();
       });
       if (inserted) return r;
