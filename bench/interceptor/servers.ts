@@ -13,7 +13,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { startInterceptor } from '../../interceptor/index.ts';
 import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
-import { issueBundle } from '../../interceptor/tls/bundle.ts';
+import { issueBundle } from '../../signer/tls/bundle.ts';
 import { pae } from '../../signer/dsse/pae.ts';
 import { SqliteEventStore } from '../../signer/events/stores/sqlite.ts';
 import { LocalSigner } from '../../signer/keys/local.ts';

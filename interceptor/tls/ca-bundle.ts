@@ -1,5 +1,6 @@
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { ProvenanceError } from '../../signer/errors.ts';
+import type { CaBundlePublisher } from '../../signer/tls/manager.ts';
 
 /** Triggers' core interceptors overwrite the caBundle of ClusterInterceptors with these names. */
 export const CORE_INTERCEPTOR_NAMES = ['cel', 'github', 'gitlab', 'bitbucket', 'slack'] as const;
@@ -8,11 +9,6 @@ export const DEFAULT_CLUSTER_INTERCEPTOR = 'tekton-provenance';
 export type CaBundleErrorCode = 'CORE_INTERCEPTOR_NAME' | 'CLUSTER_INTERCEPTOR_NOT_FOUND';
 
 const GVR = { group: 'triggers.tekton.dev', version: 'v1alpha1', plural: 'clusterinterceptors' };
-
-/** Makes the EventListener trust our CA: publish(caPem) patches OUR ClusterInterceptor. */
-export interface CaBundlePublisher {
-  publish(caPem: string): Promise<void>;
-}
 
 /**
  * Merge-patches `spec.clientConfig.caBundle` (base64 PEM) and the `server/type: https`

@@ -1,10 +1,10 @@
 import type { Logger } from '../observe/logger.ts';
 import { DEFAULT_NAMESPACE, DEFAULT_SERVICE_NAME, DEFAULT_TLS_SECRET, type InterceptorOptions } from '../options.ts';
-import { serviceDnsNames, type CertIdentity } from './bundle.ts';
+import { serviceDnsNames, type CertIdentity } from '../../signer/tls/bundle.ts';
 import { ClusterInterceptorCaBundle } from './ca-bundle.ts';
-import { TlsManager } from './manager.ts';
-import { SecretCertStore } from './secret-store.ts';
-import { DirectoryCertStore } from './store.ts';
+import { TlsManager } from '../../signer/tls/manager.ts';
+import { SecretCertStore } from '../../signer/tls/secret-store.ts';
+import { DirectoryCertStore } from '../../signer/tls/store.ts';
 
 export interface ServingCert {
   cert: string;

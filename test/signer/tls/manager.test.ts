@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { memoryLogger } from '../../../interceptor/observe/logger.ts';
-import { issueBundle, judgeBundle, serviceDnsNames, type CertBundle } from '../../../interceptor/tls/bundle.ts';
-import { TlsManager } from '../../../interceptor/tls/manager.ts';
-import { DirectoryCertStore } from '../../../interceptor/tls/store.ts';
+import { issueBundle, judgeBundle, serviceDnsNames, type CertBundle } from '../../../signer/tls/bundle.ts';
+import { TlsManager } from '../../../signer/tls/manager.ts';
+import { DirectoryCertStore } from '../../../signer/tls/store.ts';
 
 const DAY = 86_400_000;
 const identity = { dnsNames: serviceDnsNames('tekton-provenance-interceptor', 'tekton-provenance') };

@@ -1,14 +1,26 @@
-import type { Logger } from '../observe/logger.ts';
 import { issueBundle, judgeBundle, type CertBundle, type CertIdentity } from './bundle.ts';
-import type { CaBundlePublisher } from './ca-bundle.ts';
 import type { CertStore } from './store.ts';
+
+/** What the manager logs to (the interceptor's and the signer's loggers both fit). */
+export interface TlsLogger {
+  info(msg: string, fields?: Record<string, string>): void;
+  warn(msg: string, fields?: Record<string, string>): void;
+}
+
+/**
+ * Makes the API server trust our CA: publish(caPem) patches the caBundle of OUR object (the
+ * interceptor's ClusterInterceptor, the admission webhook configurations).
+ */
+export interface CaBundlePublisher {
+  publish(caPem: string): Promise<void>;
+}
 
 export interface TlsManagerOptions {
   store: CertStore;
   identity: CertIdentity;
-  /** In a cluster: patches our ClusterInterceptor's caBundle whenever the CA changes. */
+  /** In a cluster: patches the caBundle of whoever calls us whenever the CA changes. */
   publisher?: CaBundlePublisher;
-  logger: Logger;
+  logger: TlsLogger;
   /** How often the stored bundle is re-checked (expiry, another replica's rotation). */
   checkIntervalMs?: number;
   now?: () => Date;
@@ -93,7 +105,7 @@ export class TlsManager {
     try {
       await this.#opts.publisher.publish(caCert);
       this.#published = caCert;
-      this.#opts.logger.info('caBundle of the ClusterInterceptor is current');
+      this.#opts.logger.info('caBundle is current');
     } catch (err) {
       // Serving goes on; the next check retries (the EL keeps its old trust meanwhile).
       this.#opts.logger.warn('caBundle not published', { error: String((err as Error).message).slice(0, 300) });
