@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command.ts';
-import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
+import { boolFlag, parseFlags, stringFlag, stringList, type Flags } from '../flags.ts';
+import { OciAttestationStorage } from '../../storage/oci/backend.ts';
+import { parseDockerConfig } from '../../storage/oci/credentials.ts';
+import { isNotApplicable } from '../../storage/errors.ts';
 import { attestRun } from '../../attest/attest-run.ts';
 import { resolveEventLink } from '../../attest/event-link.ts';
 import { lookupsOver, runFromExports } from '../../attest/exported-run.ts';
@@ -45,8 +48,13 @@ Flags:
   --out FILE           write the DSSE envelope(s) there, one JSON line per format
                        (default: stdout)
   --json               print a JSON summary (with envelopes unless --out) instead
+  --push               also store each in-toto attestation beside its image subjects in their
+                       registry, exactly as the controller's oci backend does (cosign .att)
+  --attestation-repository REPO   push there instead (storage.oci.repository)
+  --insecure-registry  plain http to the registry
+  --registry-config FILE   docker config.json with registry credentials for --push
 
-Exit: 0 signed, 2 usage or unreadable input.
+Exit: 0 signed (and pushed), 2 usage or unreadable input or a failed push.
 
 Examples:
   kubectl get pipelinerun build-x7k2p -o yaml > pr.yaml
@@ -67,6 +75,10 @@ const FLAGS = {
   'deep-inspection': { type: 'boolean' },
   out: { type: 'string' },
   json: { type: 'boolean' },
+  push: { type: 'boolean' },
+  'attestation-repository': { type: 'string' },
+  'insecure-registry': { type: 'boolean' },
+  'registry-config': { type: 'string' },
 } as const;
 
 const command: Command = {
@@ -92,6 +104,7 @@ const command: Command = {
     if (buildType) opts.buildType = opts.inTotoBuildType = buildType; // explicit: every chosen format
     if (boolFlag(values, 'deep-inspection')) opts.deepInspection = true;
     const attestations = await attestRun(run, opts);
+    if (boolFlag(values, 'push')) await push(io, run, attestations, values, path);
 
     const lines = attestations.map((a) => serializeEnvelope(a.envelope)).join('\n') + '\n';
     const out = stringFlag(values, 'out');
@@ -123,6 +136,29 @@ async function findEvent(run: TektonRun, eventFile: string | undefined, storePat
   }
   const lookups = lookupsOver(eventFile ? [parseRecord(await read(path(eventFile)), eventFile)] : []);
   return resolveEventLink(run, lookups.byId, lookups.byDigest);
+}
+
+/** --push: the controller's own oci backend, one store per attestation (formats it cannot hold are skipped). */
+async function push(io: CliIO, run: TektonRun, attestations: SignedAttestation[], values: Flags, path: (p: string) => string): Promise<void> {
+  const registryConfig = stringFlag(values, 'registry-config');
+  const repository = stringFlag(values, 'attestation-repository');
+  const storage = new OciAttestationStorage({
+    insecure: boolFlag(values, 'insecure-registry'),
+    encoding: 'dsse',
+    ...(repository ? { repository } : {}),
+    ...(registryConfig ? { credentials: parseDockerConfig(await read(path(registryConfig))) } : {}),
+  });
+  const meta = run.pipelineRun.meta;
+  const ref = { apiVersion: run.pipelineRun.apiVersion, namespace: meta.namespace, name: meta.name, uid: meta.uid };
+  for (const a of attestations) {
+    try {
+      const stored = await storage.store(ref, a);
+      io.stderr.write(`pushed ${a.format}: ${stored.location}\n`);
+    } catch (err) {
+      if (!isNotApplicable(err)) throw err;
+      io.stderr.write(`not pushed ${a.format}: ${(err as Error).message}\n`);
+    }
+  }
 }
 
 async function read(file: string): Promise<string> {

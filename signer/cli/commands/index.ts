@@ -29,4 +29,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'list, read, prune and copy records in an event store',
     load: async () => (await import('./events/index.ts')).default,
   },
+  admission: {
+    summary: 'admission webhook: pin images to digests, admit only verified chains',
+    load: async () => (await import('./admission.ts')).default,
+  },
 };

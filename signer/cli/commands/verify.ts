@@ -6,8 +6,8 @@ import type { Policy } from '../../verify/policy/policy.ts';
 import { ProgressBar } from '../../verify/progress.ts';
 import { renderReport, reportsToJson } from '../../verify/report.ts';
 import { readAttestationPath, type LoadedAttestation } from '../../verify/sources/attestation-files.ts';
-import { readImageAttestations } from '../../verify/sources/image.ts';
 import { verifyAttestation, type VerifyOptions } from '../../verify/verify-attestation.ts';
+import { verifyImage } from '../../verify/verify-image.ts';
 import type { VerificationReport } from '../../verify/check.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, type Command } from '../command.ts';
 import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
@@ -95,14 +95,12 @@ const command: Command = {
     if (image) {
       const dockerConfig = stringFlag(values, 'registry-config');
       const repo = stringFlag(values, 'attestation-repository');
-      const found = await readImageAttestations(image, {
+      const verified = await verifyImage(image, {
         insecure: boolFlag(values, 'insecure-registry'),
         ...(repo ? { attestationRepository: repo } : {}),
         ...(dockerConfig ? { dockerConfig: await readFile(path(dockerConfig), 'utf8') } : {}),
-      });
-      opts.image = found.image;
-      attestations = found.attestations;
-      if (attestations.length === 0) return finish(io, values, [{ source: image, ok: false, checks: [{ name: 'attestation', status: 'fail', message: `no attestation is stored for ${found.image.repository}@${found.image.digest}` }] }]);
+      }, opts);
+      return finish(io, values, verified.reports);
     } else if (pipelineRun) {
       const store = stringFlag(values, 'store');
       const kubeconfig = stringFlag(values, 'kubeconfig');

@@ -1,8 +1,9 @@
 import { ProvenanceError } from '../../errors.ts';
 import { RegistryClient } from '../../storage/oci/client.ts';
-import { parseDockerConfig } from '../../storage/oci/credentials.ts';
+import { parseDockerConfig, type CredentialMap } from '../../storage/oci/credentials.ts';
 import { readAttestationLayers, readBundleReferrers } from '../../storage/oci/read.ts';
 import { formatRepository, parseRepository } from '../../storage/oci/reference.ts';
+import type { TransportOptions } from '../../storage/oci/transport.ts';
 import { parseAttestationText, type LoadedAttestation } from './attestation-files.ts';
 
 export interface ImageSourceOptions {
@@ -12,6 +13,10 @@ export interface ImageSourceOptions {
   attestationRepository?: string;
   /** docker config.json text with registry credentials. */
   dockerConfig?: string;
+  /** Credentials already parsed (the admission webhook's pull secrets); wins over dockerConfig. */
+  credentials?: CredentialMap;
+  /** Timeouts and retries (the admission webhook answers within its deadline). */
+  transport?: TransportOptions;
 }
 
 export interface ImageAttestations {
@@ -26,10 +31,10 @@ export interface ImageAttestations {
  */
 export async function readImageAttestations(ref: string, opts: ImageSourceOptions): Promise<ImageAttestations> {
   const image = parseRepository(ref);
-  const credentials = opts.dockerConfig ? parseDockerConfig(opts.dockerConfig) : undefined;
+  const credentials = opts.credentials ?? (opts.dockerConfig ? parseDockerConfig(opts.dockerConfig) : undefined);
   const clientFor = (registry: string) => {
     const c = credentials?.get(registry);
-    return new RegistryClient(registry, { insecure: opts.insecure, ...(c ? { credentials: c } : {}) });
+    return new RegistryClient(registry, { insecure: opts.insecure, ...(c ? { credentials: c } : {}), ...(opts.transport ? { transport: opts.transport } : {}) });
   };
   const digest = await resolveDigest(clientFor(image.registry), image.repository, ref);
   const where = opts.attestationRepository ? parseRepository(opts.attestationRepository) : image;
