@@ -6,7 +6,7 @@ import { KubeEventRecorder, noEventRecorder } from './kube/event-recorder.ts';
 import { KubeNamespaceLabels, StaticNamespaceLabels, type NamespaceLabels } from './kube/namespaces.ts';
 import { PullCredentials } from './kube/pull-credentials.ts';
 import { KubeSecretReader } from './kube/secrets.ts';
-import { AdmissionMetrics } from './observe/metrics.ts';
+import type { AdmissionMetrics } from './observe/metrics.ts';
 import { DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, type AdmissionOptions } from './options.ts';
 import { PolicyKeys } from './policy/keys.ts';
 import { StaticPolicySource, type PolicySource } from './policy/source.ts';
