@@ -13,7 +13,7 @@ import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
 import { LocalSigner } from '../../../signer/keys/local.ts';
 import { silentLogger, startSignerServer, type SignerServer } from '../../../signer/server/index.ts';
 import { EventListenerSimulator, loadTrigger, loadTrustedCaBundles, makeTestCertificates, serviceDnsNames } from '../../harness/eventlistener/index.ts';
-import { startKubeApiServer, type KubeApiServer } from '../../harness/kube/index.ts';
+import { startKubeApiServer, type KubeApiServer, type ResourceInit } from '../../harness/kube/index.ts';
 import { startRegistry, type TestRegistry } from '../../harness/registry/index.ts';
 import { applyGithubTrigger } from './trigger.ts';
 
@@ -48,14 +48,14 @@ export interface World {
  * from the API server, and the attestation controller from its ConfigMap (in-toto +
  * slsa/v2alpha4, oci + tekton) with the key as a Chains-style signing-secrets directory.
  */
-export async function startWorld(): Promise<World> {
+export async function startWorld(opts: { resources?: ResourceInit[] } = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'tp-e2e-verify-'));
   const closers: Array<() => Promise<unknown> | unknown> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
     for (const c of closers.reverse()) await c();
   };
   try {
-    const kube = await startKubeApiServer({ namespace: SYSTEM_NS });
+    const kube = await startKubeApiServer({ namespace: SYSTEM_NS, ...(opts.resources ? { resources: opts.resources } : {}) });
     closers.push(() => kube.close());
     const registry = await startRegistry();
     closers.push(() => registry.close());
