@@ -1,9 +1,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../interceptor/observe/logger.ts';
-import type { TransportOptions } from '../signer/storage/oci/transport.ts';
 import type { HandlerDeps } from './handler.ts';
 import { KubeEventRecorder, noEventRecorder } from './kube/event-recorder.ts';
-import { KubeNamespaceLabels, StaticNamespaceLabels, type NamespaceLabels } from './kube/namespaces.ts';
+import { KubeNamespaceLabels } from './kube/namespace-informer.ts';
+import { StaticNamespaceLabels, type NamespaceLabels } from './kube/namespaces.ts';
 import { PullCredentials } from './kube/pull-credentials.ts';
 import { KubeSecretReader } from './kube/secrets.ts';
 import type { AdmissionMetrics } from './observe/metrics.ts';
@@ -12,6 +12,7 @@ import { PolicyKeys } from './policy/keys.ts';
 import { StaticPolicySource, type PolicySource } from './policy/source.ts';
 import { KubePolicySource } from './policy/watch.ts';
 import { ENFORCE_LABEL } from './review/scope.ts';
+import { reviewTransport } from './verdict/transport.ts';
 import { Verdicts } from './verdict/verdicts.ts';
 import { RegistryDigestResolver } from './workload/resolve-digest.ts';
 
@@ -20,14 +21,6 @@ export interface Wiring {
   verdicts: Verdicts;
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/**
- * Registry calls of one review: one retry, and a per-request timeout of a third of the
- * budget (at most 3 s), so a dead registry is a denial with its reason well before the deadline.
- */
-export function reviewTransport(timeoutMs: number): TransportOptions {
-  return { retries: 1, backoffMs: 100, timeoutMs: Math.min(3000, Math.max(200, Math.floor(timeoutMs / 3))), maxBytes: 8 * 1024 * 1024 };
 }
 
 /** Builds everything a review needs from the options: cluster-backed parts with a kubeConfig, static ones without. */

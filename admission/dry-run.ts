@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import type { CredentialMap } from '../signer/storage/oci/credentials.ts';
-import { reviewTransport } from './deps.ts';
+import { reviewTransport } from './verdict/transport.ts';
 import { admissionError } from './errors.ts';
 import { StaticNamespaceLabels } from './kube/namespaces.ts';
 import { AdmissionMetrics } from './observe/metrics.ts';
