@@ -4,6 +4,7 @@
 // and watched through the Kubernetes API test server.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { startRegistry } from '../harness/registry/index.ts';
 import { newSigner } from '../signer/verify/chain-fixture.ts';
 import { attestImage, pushImage } from './support/images.ts';
 import { verificationPolicy } from './support/policy.ts';
@@ -212,10 +213,38 @@ describe('fast and safe', () => {
     assert.equal(back.allowed, true, back.message);
   });
 
+  test('the webhook worked with its shipped RBAC only: nothing was forbidden', () => {
+    assert.deepEqual(w.logs.filter((l) => /forbidden|not published|not recorded|not readable/i.test(l)), []);
+  });
+
   test('a request that is not an AdmissionReview is a 400, never a crash', async () => {
     const r = await w.review('/validate', Buffer.from('{"kind":"Nope"}'));
     assert.equal(r.httpStatus, 400);
     assert.match(r.message, /MALFORMED_REVIEW/);
+  });
+});
+
+describe('registry credentials', () => {
+  test("a private registry is read with the pod's ServiceAccount pull secret; without it, denied REGISTRY_AUTH", async () => {
+    const auth = { username: 'puller', password: 'pull-secret-value' };
+    const priv = await startRegistry({ auth });
+    try {
+      const credentials = new Map([[priv.host, auth]]);
+      const digest = await pushImage(priv, 'private/app', 'v1');
+      await attestImage(priv, `${priv.host}/private/app`, digest, w.trusted, 'genuine', 'uid-private', credentials);
+      w.kube.objects.put(verificationPolicy('private-images', { keyPem: w.trustedPem, images: [`${priv.host}/**`] }));
+      const dockerconfig = JSON.stringify({ auths: { [priv.host]: { auth: Buffer.from(`${auth.username}:${auth.password}`).toString('base64') } } });
+      w.kube.objects.put({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'pull', namespace: ENFORCED_NS }, data: { '.dockerconfigjson': Buffer.from(dockerconfig).toString('base64') } } as never);
+      w.kube.objects.put({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: ENFORCED_NS }, imagePullSecrets: [{ name: 'pull' }] } as never);
+      const withSa = deployment('private', ENFORCED_NS, [`${priv.host}/private/app:v1`], { serviceAccountName: 'builder' });
+      await eventually(async () => (await admit(withSa)).validated.allowed, 5000, 'admitted with the ServiceAccount pull secret');
+      const { mutated } = await admit(deployment('private-2', ENFORCED_NS, [`${priv.host}/private/app:v1`]));
+      assert.equal(mutated.allowed, false);
+      assert.match(mutated.message, /REGISTRY_AUTH|credentials/);
+      assert.ok(!w.logs.some((l) => l.includes(auth.password)), 'credentials never logged');
+    } finally {
+      await priv.close();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import type { LocalSigner } from '../../../signer/keys/local.ts';
 import { OciAttestationStorage } from '../../../signer/storage/oci/backend.ts';
+import type { CredentialMap } from '../../../signer/storage/oci/credentials.ts';
 import { pushBlob, pushManifest, type TestRegistry } from '../../harness/registry/index.ts';
 import { SIMPLE_BUILD_PIPELINE, SIMPLE_BUILD_TASKS, simpleBuildBehaviour } from '../../harness/tekton/pipelines/simple-build.ts';
 import { attest, COMMIT, pushBody, signedEvent, simpleBuild } from '../../signer/verify/chain-fixture.ts';
@@ -26,7 +27,7 @@ export type Build = 'genuine' | 'inject-miner' | 'other-repository';
  * its in-toto attestation with `signer` through the production attestRun, and stores it
  * beside the image with the controller's own oci backend.
  */
-export async function attestImage(registry: TestRegistry, image: string, digest: string, signer: LocalSigner, build: Build = 'genuine', uid = `uid-${digest.slice(7, 19)}`): Promise<void> {
+export async function attestImage(registry: TestRegistry, image: string, digest: string, signer: LocalSigner, build: Build = 'genuine', uid = `uid-${digest.slice(7, 19)}`, credentials?: CredentialMap): Promise<void> {
   const record = await signedEvent(signer);
   const params = [
     { name: 'repo-url', value: build === 'other-repository' ? 'https://github.com/attacker/pipeline.git' : 'https://github.com/tektoncd/pipeline.git' },
@@ -45,7 +46,7 @@ export async function attestImage(registry: TestRegistry, image: string, digest:
       : {}),
   };
   const [attestation] = await attest(simpleBuild(record, over), signer, { state: 'found', record }, ['in-toto']);
-  await new OciAttestationStorage({ insecure: true, encoding: 'dsse' }).store({ apiVersion: 'tekton.dev/v1', namespace: 'ci', name: `build-${uid}`, uid }, attestation!);
+  await new OciAttestationStorage({ insecure: true, encoding: 'dsse', ...(credentials ? { credentials } : {}) }).store({ apiVersion: 'tekton.dev/v1', namespace: 'ci', name: `build-${uid}`, uid }, attestation!);
 }
 
 export { pushBody };

@@ -37,7 +37,7 @@ export async function startAdmissionWorld(opts: { timeoutMs?: number } = {}): Pr
   try {
     const kube = await startKubeApiServer({ namespace: SYSTEM_NS, resources: ADMISSION_RESOURCES });
     closers.push(() => kube.close());
-    for (const o of shipped('50-webhooks.yaml')) kube.objects.put(o);
+    for (const o of [...shipped('50-webhooks.yaml'), ...shipped('10-serviceaccount.yaml'), ...shipped('20-rbac.yaml')]) kube.objects.put(o);
     kube.objects.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ENFORCED_NS, labels: { 'tekton-provenance.dev/enforce': 'true' } } });
     kube.objects.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPEN_NS } });
     kube.objects.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system', labels: { 'tekton-provenance.dev/enforce': 'true' } } });
@@ -45,7 +45,8 @@ export async function startAdmissionWorld(opts: { timeoutMs?: number } = {}): Pr
     closers.push(() => registry.close());
     const logger = memoryLogger();
     const admission = await startAdmission({
-      host: '127.0.0.1', port: 0, namespace: SYSTEM_NS, kubeConfig: kube.kubeConfig(),
+      // As deployed: the webhook's own ServiceAccount, authorized only by manifests/admission/20-rbac.yaml.
+      host: '127.0.0.1', port: 0, namespace: SYSTEM_NS, kubeConfig: kube.kubeconfigFor({ serviceAccount: `${SYSTEM_NS}/tekton-provenance-admission` }).kubeConfig(),
       tls: { kind: 'secret' }, insecureRegistry: true, logger,
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     });
