@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../interceptor/observe/logger.ts';
+import type { Logger } from '../signer/server/logger.ts';
 import type { HandlerDeps } from './handler.ts';
 import { KubeEventRecorder, noEventRecorder } from './kube/event-recorder.ts';
 import { KubeNamespaceLabels } from './kube/namespace-informer.ts';

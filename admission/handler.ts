@@ -1,5 +1,5 @@
 import { isProvenanceError } from '../signer/errors.ts';
-import type { Logger } from '../interceptor/observe/logger.ts';
+import type { Logger } from '../signer/server/logger.ts';
 import { admissionError, isUnusableReview, type AdmissionError } from './errors.ts';
 import type { EventRecorder } from './kube/event-recorder.ts';
 import type { AdmissionMetrics } from './observe/metrics.ts';

@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../interceptor/observe/logger.ts';
+import type { Logger } from '../signer/server/logger.ts';
 import type { PolicySource } from './policy/source.ts';
 
 export const DEFAULT_PORT = 8443;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { jsonLogger } from '../interceptor/observe/logger.ts';
+import { jsonLogger } from '../signer/server/logger.ts';
 import { admissionApp } from './app.ts';
 import { wire } from './deps.ts';
 import { AdmissionMetrics } from './observe/metrics.ts';
@@ -21,7 +21,7 @@ export interface RunningAdmission {
 
 /** The HTTPS admission webhook server: TLS 1.2+, hot-reloaded certs, policies watched, graceful close. */
 export async function startAdmission(opts: AdmissionOptions): Promise<RunningAdmission> {
-  const logger = opts.logger ?? jsonLogger();
+  const logger = opts.logger ?? jsonLogger('admission', process.stdout);
   const metrics = new AdmissionMetrics({ defaultMetrics: opts.logger === undefined });
   const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
   const wiring = wire(opts, logger, metrics);

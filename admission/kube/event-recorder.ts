@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../../interceptor/observe/logger.ts';
+import type { Logger } from '../../signer/server/logger.ts';
 
 /** What a review decided about a workload, as `kubectl describe` / `get events` shows it. */
 export interface WorkloadEvent {

@@ -1,5 +1,5 @@
 import { CoreV1Api, makeInformer, type KubeConfig, type V1Namespace } from '@kubernetes/client-node';
-import type { Logger } from '../../interceptor/observe/logger.ts';
+import type { Logger } from '../../signer/server/logger.ts';
 import type { NamespaceLabels } from './namespaces.ts';
 
 /**

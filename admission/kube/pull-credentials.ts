@@ -1,5 +1,5 @@
 import { parseDockerConfig, type CredentialMap, type RegistryCredentials } from '../../signer/storage/oci/credentials.ts';
-import type { Logger } from '../../interceptor/observe/logger.ts';
+import type { Logger } from '../../signer/server/logger.ts';
 import { TtlCache } from '../verdict/ttl-cache.ts';
 import type { PodTemplate } from '../workload/pod-specs.ts';
 import type { SecretReader } from './secrets.ts';

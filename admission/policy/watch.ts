@@ -1,5 +1,5 @@
 import { CustomObjectsApi, makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import type { Logger } from '../../interceptor/observe/logger.ts';
+import type { Logger } from '../../signer/server/logger.ts';
 import { parseOrInvalid, POLICY_GROUP, POLICY_PLURAL, POLICY_VERSION } from './parse.ts';
 import type { PolicySource } from './source.ts';
 import type { AdmissionPolicy } from './types.ts';

@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../../interceptor/observe/logger.ts';
+import type { Logger } from '../../signer/server/logger.ts';
 import { serviceDnsNames } from '../../signer/tls/bundle.ts';
 import { TlsManager } from '../../signer/tls/manager.ts';
 import { SecretCertStore } from '../../signer/tls/secret-store.ts';

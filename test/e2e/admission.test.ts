@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAdmission, type RunningAdmission } from '../../admission/index.ts';
-import { memoryLogger } from '../../interceptor/observe/logger.ts';
+import { memoryLogger } from '../admission/support/memory-logger.ts';
 import { SIGNED_ANNOTATION, FAILURE_ANNOTATION } from '../../signer/controller/annotations.ts';
 import { githubDelivery, githubExamples } from '../harness/fixtures/webhooks.ts';
 import { runPipeline, simpleBuildBehaviour, simpleBuildRun, SIMPLE_BUILD_PIPELINE, SIMPLE_BUILD_TASKS, type Param } from '../harness/tekton/index.ts';

@@ -1,4 +1,4 @@
-import { memoryLogger } from '../../../interceptor/observe/logger.ts';
+import { memoryLogger } from './memory-logger.ts';
 import { startAdmission, type RunningAdmission } from '../../../admission/index.ts';
 import type { LocalSigner } from '../../../signer/keys/local.ts';
 import { startKubeApiServer, type KubeApiServer } from '../../harness/kube/index.ts';
