@@ -38,7 +38,7 @@ export async function handleAdmissionReview(raw: Buffer, webhook: Webhook, deps:
   try {
     req = parseAdmissionReview(raw);
     const deadline = Date.now() + deps.timeoutMs * (1 - ANSWER_MARGIN);
-    outcome = webhook === 'mutate' ? await mutateReview(req, deps) : await validateReview(req, deps, deps.metrics, deadline);
+    outcome = webhook === 'mutate' ? await mutateReview(req, deps, deadline) : await validateReview(req, deps, deps.metrics, deadline);
   } catch (caught) {
     error = asAdmissionError(caught, deps.logger);
     outcome = { allowed: false, findings: [], reason: error.code };

@@ -1,4 +1,5 @@
 import { isProvenanceError } from '../../signer/errors.ts';
+import { admissionError } from '../errors.ts';
 import type { AdmissionRequest, JsonPatchOp } from '../protocol/review.ts';
 import { errorVerdict } from '../verdict/verdict.ts';
 import { parseImageRef, pinnedRef } from '../workload/image-ref.ts';
@@ -13,7 +14,7 @@ import { scopeOf } from './scope.ts';
  * the validating webhook verifies, whatever the tag points at later. An image that cannot be
  * resolved denies the request: we cannot promise what would run.
  */
-export async function mutateReview(req: AdmissionRequest, deps: ReviewDeps): Promise<ReviewOutcome> {
+export async function mutateReview(req: AdmissionRequest, deps: ReviewDeps, deadline: number): Promise<ReviewOutcome> {
   const scope = await scopeOf(req, deps.ownNamespace, deps.namespaces);
   if (!scope.check) return skipped(scope.why);
   const pod = req.object ? podTemplateOf(req.kind.kind, req.object) : undefined;
@@ -28,7 +29,7 @@ export async function mutateReview(req: AdmissionRequest, deps: ReviewDeps): Pro
     try {
       const ref = parseImageRef(slot.image);
       let digest = resolved.get(slot.image);
-      if (!digest) resolved.set(slot.image, (digest = deps.digests.resolve(ref, credentials)));
+      if (!digest) resolved.set(slot.image, (digest = beforeDeadline(deps.digests.resolve(ref, credentials), deadline, slot.image)));
       patch.push({ op: 'replace', path: slot.path, value: pinnedRef(ref, await digest) });
     } catch (err) {
       const code = isProvenanceError(err) ? err.code : 'INTERNAL';
@@ -39,4 +40,13 @@ export async function mutateReview(req: AdmissionRequest, deps: ReviewDeps): Pro
   }));
   patch.sort((a, b) => a.path.localeCompare(b.path));
   return outcomeOf(findings, findings.length > 0 ? undefined : patch);
+}
+
+/** The registry lookup, or VERIFICATION_TIMEOUT at the deadline (the lookup's own timeouts may add up past it). */
+function beforeDeadline(p: Promise<string>, deadline: number, image: string): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(admissionError('VERIFICATION_TIMEOUT', `resolving ${image} to a digest did not finish in time (registry slow or unreachable)`)), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
