@@ -1,6 +1,7 @@
 import type { DsseEnvelope } from '../dsse/envelope.ts';
 import type { SignedEventRecord } from '../events/event-record.ts';
 import type { Statement, Subject } from '../intoto/statement.ts';
+import type { LoggedEntry } from '../transparency/entry.ts';
 
 /**
  * How a run relates to the trigger event that started it. `absent`: the run was not started
@@ -25,6 +26,8 @@ export interface SignedAttestation {
   subjects: Subject[];
   /** The statement as built (in-toto formats); undefined for the `tekton` format. */
   statement?: Statement;
+  /** Its transparency log entry, when logged (`transparency.enabled`): stored with it. */
+  tlog?: LoggedEntry;
 }
 
 /** Identity of the PipelineRun an attestation belongs to. */

@@ -1,0 +1,104 @@
+import type { KeyObject } from 'node:crypto';
+import { bundleFromJSON } from '@sigstore/bundle';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import { toSignedEntity, toTrustMaterial, Verifier, type VerificationPolicy } from '@sigstore/verify';
+import type { DsseEnvelope } from '../dsse/envelope.ts';
+import { ProvenanceError } from '../errors.ts';
+import type { TlogEntryJson } from './entry.ts';
+import { tlogError } from './errors.ts';
+
+/** The signature, its log entries and the key material it claims, as found in storage. */
+export interface LoggedSignature {
+  envelope: DsseEnvelope;
+  entries: readonly TlogEntryJson[];
+  /** The trusted public key that signed, or the signing certificate (PEM, leaf first) for keyless. */
+  key: { publicKey: KeyObject } | { certificates: readonly string[] };
+}
+
+export interface LogVerification {
+  /** When the log integrated the entry (from the SET); undefined for proof-only entries. */
+  integratedTime: Date | undefined;
+  logIndex: string;
+  /** The certificate's SAN and OIDC issuer (keyless only). */
+  identity?: { subjectAlternativeName?: string; issuer?: string };
+}
+
+export type CertificateErrorCode = 'CERT_UNTRUSTED' | 'CERT_IDENTITY_MISMATCH' | 'BAD_SIGNATURE';
+
+// @sigstore/verify's codes, named as ours: a stripped, altered or bent proof fails by name.
+const CODES: Record<string, string> = {
+  TLOG_INCLUSION_PROMISE_ERROR: 'TLOG_BAD_SET',
+  TLOG_INCLUSION_PROOF_ERROR: 'TLOG_BAD_PROOF',
+  TLOG_MISSING_INCLUSION_ERROR: 'TLOG_BAD_PROOF',
+  TLOG_BODY_ERROR: 'TLOG_ENTRY_MISMATCH',
+  TLOG_ERROR: 'TLOG_MISSING',
+  TIMESTAMP_ERROR: 'TLOG_BAD_SET',
+  CERTIFICATE_ERROR: 'CERT_UNTRUSTED',
+  PUBLIC_KEY_ERROR: 'BAD_SIGNATURE',
+  SIGNATURE_ERROR: 'BAD_SIGNATURE',
+  UNTRUSTED_SIGNER_ERROR: 'CERT_IDENTITY_MISMATCH',
+};
+
+/**
+ * Verifies a DSSE signature together with its transparency log entries, offline, through
+ * @sigstore/verify (Verifier + toTrustMaterial, never TUF): SET, checkpoint, inclusion proof,
+ * that the entry records this very signature and payload, and for keyless the certificate
+ * chain to a CA of the trusted root and the identity policy.
+ */
+export function verifyLogged(s: LoggedSignature, root: TrustedRoot, policy?: VerificationPolicy): LogVerification {
+  if (s.entries.length === 0) throw tlogError('TLOG_MISSING', 'no transparency log entry');
+  const sig = s.envelope.signatures[0];
+  if (!sig || s.envelope.signatures.length !== 1) {
+    throw tlogError('TLOG_ENTRY_MISMATCH', `a logged envelope holds exactly one signature, this one ${s.envelope.signatures.length}`);
+  }
+  const known = new Set(root.tlogs.map((t) => Buffer.from(t.logId?.keyId ?? []).toString('base64')));
+  for (const e of s.entries) {
+    if (!known.has(e.logId.keyId)) throw tlogError('TLOG_UNTRUSTED_LOG', `log entry ${e.logIndex} is from log ${Buffer.from(e.logId.keyId, 'base64').toString('hex')}, which the trusted root does not hold`);
+  }
+  const withProof = s.entries.every((e) => e.inclusionProof);
+  const withSet = s.entries.every((e) => e.inclusionPromise);
+  const certs = 'certificates' in s.key ? s.key.certificates : undefined;
+  const cert = certs !== undefined;
+  // v0.1 bundles carry SETs only (cosign's annotation); v0.2 allows a chain; v0.3 a leaf.
+  const version = !withProof ? '0.1' : certs && certs.length > 1 ? '0.2' : '0.3';
+  const material = 'certificates' in s.key
+    ? (version === '0.3'
+      ? { certificate: { rawBytes: der(s.key.certificates[0] as string) } }
+      : { x509CertificateChain: { certificates: s.key.certificates.map((c) => ({ rawBytes: der(c) })) } })
+    : { publicKey: { hint: 'logged-key' } };
+  let bundle;
+  try {
+    bundle = bundleFromJSON({
+      mediaType: version === '0.1' ? 'application/vnd.dev.sigstore.bundle+json;version=0.1' : `application/vnd.dev.sigstore.bundle.v${version}+json`,
+      verificationMaterial: { ...material, tlogEntries: s.entries, timestampVerificationData: { rfc3161Timestamps: [] } },
+      dsseEnvelope: { payload: s.envelope.payload, payloadType: s.envelope.payloadType, signatures: [{ sig: sig.sig, keyid: sig.keyid ?? '' }] },
+    });
+  } catch (err) {
+    throw tlogError('TLOG_BAD_PROOF', `the log entry is malformed: ${(err as Error).message}`, err);
+  }
+  const publicKey = 'publicKey' in s.key ? s.key.publicKey : undefined;
+  const trust = toTrustMaterial(root, publicKey ? () => ({ publicKey, validFor: () => true }) : undefined);
+  try {
+    const signer = new Verifier(trust, { tlogThreshold: s.entries.length, ctlogThreshold: 0, timestampThreshold: withSet ? 1 : 0 })
+      .verify(toSignedEntity(bundle), policy);
+    const first = s.entries[0] as TlogEntryJson;
+    const out: LogVerification = {
+      integratedTime: withSet ? new Date(Number(first.integratedTime) * 1000) : undefined,
+      logIndex: first.logIndex,
+    };
+    if (cert) {
+      out.identity = {
+        ...(signer.identity?.subjectAlternativeName ? { subjectAlternativeName: signer.identity.subjectAlternativeName } : {}),
+        ...(signer.identity?.extensions?.issuer ? { issuer: signer.identity.extensions.issuer } : {}),
+      };
+    }
+    return out;
+  } catch (err) {
+    const upstream = (err as { code?: string }).code ?? '';
+    throw new ProvenanceError(CODES[upstream] ?? 'TLOG_BAD_PROOF', `${(err as Error).message} [${upstream || 'error'}]`, { cause: err });
+  }
+}
+
+function der(pem: string): string {
+  return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+}
