@@ -1,6 +1,6 @@
 import { configError } from './errors.ts';
 import type { ProvenanceConfig } from './types.ts';
-import { parseBool, parseDuration, parseList, parseOneOf, parsePositiveInt } from './values.ts';
+import { parseBool, parseDuration, parseList, parseOneOf, parsePositiveInt, parseUrl } from './values.ts';
 
 /** One ConfigMap key: its default (as text, as a user would write it) and how it sets the config. */
 export interface KeySpec {
@@ -64,12 +64,10 @@ export const KEY_SPECS: readonly KeySpec[] = [
   { key: 'controller.backoff-max', default: '5m', chains: false, apply: (c, v) => { c.controller.backoffMaxMs = parseDuration('controller.backoff-max', v); } },
   { key: 'controller.child-grace-period', default: '2m', chains: false, apply: (c, v) => { c.controller.childGraceMs = parseDuration('controller.child-grace-period', v); } },
   { key: 'controller.namespaces', default: '', chains: false, apply: (c, v) => { c.controller.namespaces = parseList('controller.namespaces', v); } },
-  {
-    key: 'transparency.enabled', default: 'false', chains: true,
-    apply: (_c, v) => {
-      if (parseBool('transparency.enabled', v)) throw configError('UNSUPPORTED_FEATURE', 'transparency.enabled: uploading to a transparency log is not supported; set it to false (verify with --insecure-ignore-tlog)');
-    },
-  },
+  { key: 'transparency.enabled', default: 'false', chains: true, apply: (c, v) => { c.transparency.mode = parseOneOf('transparency.enabled', v.trim().toLowerCase() || 'false', ['true', 'manual', 'false'] as const); } },
+  { key: 'transparency.url', default: 'https://rekor.sigstore.dev', chains: true, apply: (c, v) => { c.transparency.url = parseUrl('transparency.url', v); } },
+  { key: 'transparency.log', default: 'rekor', chains: false, apply: (c, v) => { c.transparency.log = parseOneOf('transparency.log', v, ['rekor'] as const); } },
+  { key: 'transparency.trusted-root', default: '', chains: false, apply: (c, v) => { c.transparency.trustedRoot = optional(v); } },
 ];
 
 /**
@@ -79,7 +77,6 @@ export const KEY_SPECS: readonly KeySpec[] = [
 export const IGNORED_CHAINS_KEYS: readonly string[] = [
   'artifacts.taskrun.format', 'artifacts.taskrun.storage', 'artifacts.taskrun.signer',
   'artifacts.oci.format', 'artifacts.oci.storage', 'artifacts.oci.signer',
-  'transparency.url',
   'storage.gcs.bucket', 'storage.docdb.url', 'storage.docdb.mongo-server-url', 'storage.grafeas.projectid',
   'storage.grafeas.noteid', 'storage.grafeas.notehint', 'storage.archivista.url',
   'signers.x509.fulcio.enabled', 'signers.x509.fulcio.address', 'signers.x509.fulcio.issuer',

@@ -16,6 +16,7 @@ export interface ProvenanceConfig {
   tekton: { maxAnnotationBytes: number };
   sqlite: { path: string };
   controller: ControllerConfig;
+  transparency: TransparencyConfig;
   /** Keys accepted for Chains compatibility but without effect (reported once at start-up). */
   ignoredKeys: string[];
 }
@@ -44,4 +45,15 @@ export interface ControllerConfig {
   childGraceMs: number;
   /** Namespaces to watch; empty = all. */
   namespaces: string[];
+}
+
+export interface TransparencyConfig {
+  /** `transparency.enabled`: `manual` logs only runs annotated `chains.tekton.dev/transparency-upload: "true"`. */
+  mode: 'true' | 'manual' | 'false';
+  /** `transparency.url`: the Rekor v1 base URL. */
+  url: string;
+  /** `transparency.log` (ours): the log plugin; `rekor` (v1 API). */
+  log: 'rekor';
+  /** `transparency.trusted-root` (ours): a trusted_root.json holding the log key; unset = fetched once and pinned. */
+  trustedRoot: string | undefined;
 }

@@ -38,3 +38,16 @@ export function parseOneOf<T extends string>(key: string, value: string, allowed
   if (!(allowed as readonly string[]).includes(v)) throw configError(code, `${key}: unknown value "${value}" (known: ${allowed.join(', ')})`);
   return v as T;
 }
+
+/** An http(s) URL without a trailing slash (a log or CA address). */
+export function parseUrl(key: string, value: string): string {
+  const v = value.trim().replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw configError('INVALID_VALUE', `${key}: "${value}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw configError('INVALID_VALUE', `${key}: "${value}" must be an http(s) URL`);
+  return v;
+}

@@ -9,6 +9,8 @@ import { storageError } from '../storage/errors.ts';
 import { parseDockerConfig, type CredentialMap } from '../storage/oci/credentials.ts';
 import { httpStatusOf } from './errors.ts';
 import { createStorage } from '../storage/registry.ts';
+import type { TransparencyLog } from '../transparency/log.ts';
+import { createTransparencyLog } from '../transparency/registry.ts';
 import type { ReconcileDeps } from './deps.ts';
 import { reuseConnections } from './kube/connections.ts';
 import { kubeEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
@@ -64,6 +66,7 @@ export class AttestationController {
   #config: ProvenanceConfig;
   #storage: AttestationStorage[] = [];
   #signer!: Signer;
+  #tlog: TransparencyLog | undefined;
   #queue: WorkQueue | undefined;
   #watchers: { stop(): Promise<void> } | undefined;
   #elector: LeaderElector | undefined;
@@ -73,7 +76,7 @@ export class AttestationController {
     this.#o = o;
     this.#config = o.config;
     this.#deps = {
-      api, config: () => this.#config, storage: () => this.#storage, signer: () => this.#signer, events: o.events,
+      api, config: () => this.#config, storage: () => this.#storage, signer: () => this.#signer, transparency: () => this.#tlog, events: o.events,
       recorder: o.recorder ?? kubeEventRecorder(o.kc), metrics: this.metrics, log: o.log, attempts: new Map(),
     };
   }
@@ -117,11 +120,13 @@ export class AttestationController {
   async #apply(config: ProvenanceConfig): Promise<void> {
     const signer = await this.#o.loadSigner(config);
     const registryCredentials = await readCredentials(this.#o.kc, this.#o.namespace, config.oci.credentialsSecret);
+    const tlog = await createTransparencyLog(config.transparency);
     const previous = this.#storage;
     this.#storage = createStorage({ config, runs: this.#deps.api, ...(registryCredentials ? { registryCredentials } : {}) });
     // In-flight reconciles keep their reference; closing the old sqlite handle a moment later is safe.
     setTimeout(() => { for (const b of previous) (b as { close?: () => void }).close?.(); }, 30_000).unref();
     this.#signer = signer;
+    this.#tlog = tlog;
     this.#config = config;
   }
 

@@ -3,6 +3,7 @@ import type { ProvenanceConfig } from '../config/types.ts';
 import type { Signer } from '../keys/signer.ts';
 import type { Logger } from '../server/logger.ts';
 import type { AttestationStorage } from '../storage/backend.ts';
+import type { TransparencyLog } from '../transparency/log.ts';
 import type { EventRecorder } from './kube/event-recorder.ts';
 import type { TektonApi } from './kube/tekton-api.ts';
 import type { ControllerMetrics } from './metrics.ts';
@@ -13,6 +14,8 @@ export interface ReconcileDeps {
   config(): ProvenanceConfig;
   storage(): AttestationStorage[];
   signer(): Signer;
+  /** The transparency log (`transparency.enabled` true or manual), or undefined when off. */
+  transparency(): TransparencyLog | undefined;
   events: { byId: EventLookup; byDigest?: DigestLookup; markAttested?: MarkAttested };
   recorder: EventRecorder;
   metrics: ControllerMetrics;

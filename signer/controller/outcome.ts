@@ -29,9 +29,13 @@ async function finish(d: ReconcileDeps, ref: RunRef, annotations: Record<string,
   return 'already';
 }
 
-/** `signed=true` with every location: only called once every configured backend confirmed. */
-export async function markSigned(d: ReconcileDeps, ref: RunRef, pr: KubeObject, stored: StoredLocation[]): Promise<void> {
+/**
+ * `signed=true` with every location: only called once every configured backend (and the
+ * transparency log, when on) confirmed. `extra`: e.g. Chains' `chains.tekton.dev/transparency`.
+ */
+export async function markSigned(d: ReconcileDeps, ref: RunRef, pr: KubeObject, stored: StoredLocation[], extra: Record<string, string> = {}): Promise<void> {
   const result = await finish(d, ref, {
+    ...extra,
     [SIGNED_ANNOTATION]: 'true',
     [ATTESTATIONS_ANNOTATION]: JSON.stringify(stored.map((s) => ({ backend: s.backend, location: s.location }))),
     [RETRIES_ANNOTATION]: null,

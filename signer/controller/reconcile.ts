@@ -5,6 +5,7 @@ import { isProvenanceError } from '../errors.ts';
 import { normaliseRun } from '../model/normalise.ts';
 import type { StoredLocation } from '../storage/backend.ts';
 import { isNotApplicable } from '../storage/errors.ts';
+import { isPermanentTlogError } from '../transparency/errors.ts';
 import { RETRIES_ANNOTATION } from './annotations.ts';
 import { collectChildren } from './children.ts';
 import type { ReconcileDeps } from './deps.ts';
@@ -13,6 +14,7 @@ import { isDone, isFinished } from './filter.ts';
 import type { KubeObject } from './kube/tekton-api.ts';
 import { holdFinalizer, markFailed, markSigned, recordRetry, releaseFinalizer } from './outcome.ts';
 import type { HandleResult } from './queue.ts';
+import { logRun } from './transparency.ts';
 
 /** An error tagged with the step it came from (metrics label and log field). */
 class StepError extends Error {
@@ -37,7 +39,7 @@ const refOf = (pr: KubeObject, apiVersion: string): RunRef => ({
 
 /**
  * Reconciles one PipelineRun by key (`namespace/name`): read fresh -> (finalizer) -> children
- * -> event -> attest -> store everywhere -> mark signed. Every step re-reads what it acts on,
+ * -> event -> attest -> log (transparency) -> store everywhere -> mark signed. Every step re-reads what it acts on,
  * so a stale watch event or a second life of the process never attests twice.
  */
 export async function reconcileRun(d: ReconcileDeps, key: string): Promise<HandleResult> {
@@ -64,9 +66,10 @@ export async function reconcileRun(d: ReconcileDeps, key: string): Promise<Handl
       formats: cfg.formats, signer: d.signer(), builderId: cfg.builderId, event, deepInspection: cfg.deepInspection,
       ...(cfg.buildType ? { buildType: cfg.buildType } : {}), ...(cfg.inTotoBuildType ? { inTotoBuildType: cfg.inTotoBuildType } : {}),
     }));
+    const logged = await step('transparency', () => logRun(d, pr, attestations));
     const stored = await step('store', () => storeEverywhere(d, ref, attestations));
     if (event.state !== 'absent' && event.record) await markEventAttested(d, event.record.eventId, ref);
-    await step('mark', () => markSigned(d, ref, pr, stored));
+    await step('mark', () => markSigned(d, ref, pr, stored, logged));
     return {};
   } catch (err) {
     return handleFailure(d, pr, ref, err);
@@ -138,7 +141,7 @@ async function handleFailure(d: ReconcileDeps, pr: KubeObject, ref: RunRef, err:
   const previous = Math.max(Number(pr.metadata?.annotations?.[RETRIES_ANNOTATION] ?? 0) || 0, d.attempts.get(ref.uid) ?? 0);
   const retries = previous + 1;
   d.attempts.set(ref.uid, retries);
-  const permanent = isProvenanceError(cause, 'NOTHING_STORED');
+  const permanent = isProvenanceError(cause, 'NOTHING_STORED') || isPermanentTlogError(cause);
   try {
     if (permanent || retries > cfg.maxRetries) {
       await markFailed(d, ref, retries, reason);

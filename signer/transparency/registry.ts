@@ -1,9 +1,11 @@
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import type { TransparencyConfig } from '../config/types.ts';
 import { Registry } from '../registry.ts';
 import type { TransparencyLog } from './log.ts';
 import { RekorClient } from './rekor-client.ts';
 import { RekorTransparencyLog } from './rekor-log.ts';
 import { HttpTransport, type TransportOptions } from './transport.ts';
+import { readTrustedRoot } from './trusted-root.ts';
 
 export interface TransparencyLogDeps {
   url: string;
@@ -19,3 +21,10 @@ export const transparencyLogs = new Registry<TransparencyLogFactory>('transparen
     client: new RekorClient(d.url, new HttpTransport(d.transport)),
     ...(d.trustedRoot ? { trustedRoot: d.trustedRoot } : {}),
   }));
+
+/** The configured log, or undefined when `transparency.enabled` is false. */
+export async function createTransparencyLog(c: TransparencyConfig, transport?: TransportOptions): Promise<TransparencyLog | undefined> {
+  if (c.mode === 'false') return undefined;
+  const trustedRoot = c.trustedRoot ? await readTrustedRoot(c.trustedRoot) : undefined;
+  return transparencyLogs.get(c.log)({ url: c.url, ...(trustedRoot ? { trustedRoot } : {}), ...(transport ? { transport } : {}) });
+}

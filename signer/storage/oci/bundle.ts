@@ -9,7 +9,8 @@ export const OCI_EMPTY_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';
 export const EMPTY_CONFIG = Buffer.from('{}');
 
 /**
- * The attestation as a sigstore bundle v0.3 (public-key verification material, no tlog):
+ * The attestation as a sigstore bundle v0.3 (public-key verification material, and its
+ * transparency log entry when it was logged):
  * what `cosign verify-attestation --new-bundle-format` and sigstore-js read. A bundle holds
  * one signature; with several signers the first is used (documented in docs/storage.md).
  */
@@ -22,7 +23,10 @@ export function toBundleJson(attestation: SignedAttestation): Buffer {
     signature: Buffer.from(sig.sig, 'base64'),
     ...(sig.keyid ? { keyHint: sig.keyid } : {}),
   });
-  return Buffer.from(JSON.stringify(bundleToJSON(bundle)));
+  const json = bundleToJSON(bundle);
+  // The log entry with its inclusion proof and checkpoint: verifiable without the log.
+  if (attestation.tlog) (json.verificationMaterial as { tlogEntries: unknown[] }).tlogEntries = [attestation.tlog.entry];
+  return Buffer.from(JSON.stringify(json));
 }
 
 /** The OCI 1.1 referrer manifest of a bundle: artifactType + subject, as cosign writes it. */

@@ -30,6 +30,8 @@ export const OCI_CONFIG_MEDIA_TYPE = 'application/vnd.oci.image.config.v1+json';
 /** cosign only reads layers carrying this annotation (its value is the empty string for attestations). */
 export const COSIGN_SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 export const PREDICATE_TYPE_ANNOTATION = 'predicateType';
+/** cosign's Rekor bundle (SET + entry) on a logged signature or attestation layer. */
+export const COSIGN_BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
 /**
  * Ours: `<run uid>/<format>`. Re-signing after a restart makes a new ECDSA signature, hence a
  * new layer digest; this annotation lets the append recognise the run's earlier layer.

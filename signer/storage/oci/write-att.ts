@@ -3,10 +3,11 @@ import type { SignedAttestation } from '../../attest/types.ts';
 import { storageError } from '../errors.ts';
 import { OCI_MANIFEST, sha256Digest, type RegistryClient } from './client.ts';
 import {
-  COSIGN_SIGNATURE_ANNOTATION, DSSE_LAYER_MEDIA_TYPE, OCI_CONFIG_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION, RUN_ANNOTATION,
+  COSIGN_BUNDLE_ANNOTATION, COSIGN_SIGNATURE_ANNOTATION, DSSE_LAYER_MEDIA_TYPE, OCI_CONFIG_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION, RUN_ANNOTATION,
   appendAttestationLayer, attestationConfig, imageManifest, parseImageManifest, type Descriptor,
 } from './layout.ts';
 import { attestationTag } from './reference.ts';
+import { cosignBundleAnnotation } from '../../transparency/entry.ts';
 
 /**
  * Writes one attestation in cosign's layout: blob = the DSSE envelope, appended as a layer to
@@ -26,6 +27,7 @@ export async function writeAttLayer(
       [COSIGN_SIGNATURE_ANNOTATION]: '',
       [PREDICATE_TYPE_ANNOTATION]: attestation.predicateType,
       [RUN_ANNOTATION]: runKey,
+      ...transparencyAnnotations(attestation),
     },
   };
   const current = await client.getManifest(repo, tag);
@@ -39,4 +41,10 @@ export async function writeAttLayer(
   const configDescriptor = { mediaType: OCI_CONFIG_MEDIA_TYPE, digest: sha256Digest(config), size: config.length };
   await client.putManifest(repo, tag, imageManifest(configDescriptor, result.layers), OCI_MANIFEST);
   return { tag, layerDigest: layer.digest, added: true };
+}
+
+/** cosign's `dev.sigstore.cosign/bundle` when the attestation was logged: cosign then checks the SET offline. */
+function transparencyAnnotations(attestation: SignedAttestation): Record<string, string> {
+  const bundle = attestation.tlog ? cosignBundleAnnotation(attestation.tlog.entry) : undefined;
+  return bundle ? { [COSIGN_BUNDLE_ANNOTATION]: bundle } : {};
 }

@@ -9,6 +9,11 @@ export function attestationAnnotationKey(format: string): string {
   return `tekton-provenance.dev/attestation-${format.replaceAll('/', '-')}`;
 }
 
+/** `tekton-provenance.dev/tlog-<format>`: the attestation's transparency log entry (`LoggedEntry` JSON). */
+export function tlogAnnotationKey(format: string): string {
+  return `tekton-provenance.dev/tlog-${format.replaceAll('/', '-')}`;
+}
+
 /** Room kept free for the status annotations the controller writes after the backends. */
 const STATUS_RESERVE_BYTES = 8 * 1024;
 const CONFLICT_RETRIES = 5;
@@ -37,25 +42,27 @@ export class TektonAnnotationStorage implements AttestationStorage {
     const key = attestationAnnotationKey(attestation.format);
     const envelope = serializeEnvelope(attestation.envelope);
     const elsewhere = (context?.stored ?? []).filter((s) => s.backend !== this.name).map((s) => s.location);
+    // The log entry (a few KiB) is kept even when the envelope is referenced: offline proof.
+    const tlog: Record<string, string> = attestation.tlog ? { [tlogAnnotationKey(attestation.format)]: JSON.stringify(attestation.tlog) } : {};
     for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
       const snapshot = await this.#opts.api.readAnnotations(run);
       if (!snapshot) throw storageError('RUN_GONE', `PipelineRun ${run.namespace}/${run.name} no longer exists`);
       if (snapshot.annotations[key] !== undefined) return { backend: this.name, location: `annotation:${key}` }; // stored before a restart
       const others = { ...snapshot.annotations };
       const fits = Buffer.byteLength(envelope) <= this.#opts.maxAnnotationBytes
-        && annotationsSize({ ...others, [key]: envelope }) + STATUS_RESERVE_BYTES <= ANNOTATIONS_LIMIT_BYTES;
+        && annotationsSize({ ...others, ...tlog, [key]: envelope }) + STATUS_RESERVE_BYTES <= ANNOTATIONS_LIMIT_BYTES;
       let value = envelope;
       if (!fits) {
         if (elsewhere.length === 0) {
           throw storageError('ANNOTATION_BUDGET_EXCEEDED', `the ${attestation.format} attestation of ${run.namespace}/${run.name} (${Buffer.byteLength(envelope)} bytes) does not fit the annotation budget and no other backend stored it`);
         }
         value = elsewhere.join(',');
-        if (annotationsSize({ ...others, [key]: value }) + STATUS_RESERVE_BYTES > ANNOTATIONS_LIMIT_BYTES) {
+        if (annotationsSize({ ...others, ...tlog, [key]: value }) + STATUS_RESERVE_BYTES > ANNOTATIONS_LIMIT_BYTES) {
           throw storageError('ANNOTATION_BUDGET_EXCEEDED', `PipelineRun ${run.namespace}/${run.name} has no annotation room left for a reference`);
         }
       }
       try {
-        await this.#opts.api.patchAnnotations(run, snapshot.resourceVersion, { [key]: value });
+        await this.#opts.api.patchAnnotations(run, snapshot.resourceVersion, { ...tlog, [key]: value });
         return { backend: this.name, location: `annotation:${key}` };
       } catch (err) {
         if ((err as { code?: string }).code !== 'RUN_CONFLICT' || attempt === CONFLICT_RETRIES) throw err;

@@ -52,7 +52,9 @@ test('clear errors: unknown key, format, storage, signer, bad values', () => {
     [{ 'controller.workers': '0' }, 'INVALID_VALUE', /controller\.workers/],
     [{ 'controller.backoff-base': '10 seconds' }, 'INVALID_VALUE', /duration/],
     [{ 'controller.backoff-base': '10m', 'controller.backoff-max': '1m' }, 'INVALID_VALUE', /backoff-max/],
-    [{ 'transparency.enabled': 'true' }, 'UNSUPPORTED_FEATURE', /transparency/],
+    [{ 'transparency.enabled': 'yes' }, 'INVALID_VALUE', /true, manual, false/],
+    [{ 'transparency.url': 'rekor.example' }, 'INVALID_VALUE', /transparency\.url/],
+    [{ 'transparency.log': 'rekor-v2' }, 'INVALID_VALUE', /known: rekor/],
   ];
   for (const [ours, code, message] of cases) assert.throws(() => parseConfig({ ours }), { code, message }, JSON.stringify(ours));
 });
@@ -63,4 +65,13 @@ test("artifacts.pipelinerun.enable-deep-inspection is read from Chains' config (
   assert.equal(c.deepInspection, true);
   assert.deepEqual(c.ignoredKeys, []);
   assert.throws(() => parseConfig({ ours: { 'artifacts.pipelinerun.enable-deep-inspection': 'maybe' } }));
+});
+
+test("transparency: Chains' true|manual|false and url; ours: log plugin and trusted root", () => {
+  const off = parseConfig({});
+  assert.deepEqual(off.transparency, { mode: 'false', url: 'https://rekor.sigstore.dev', log: 'rekor', trustedRoot: undefined });
+  const manual = parseConfig({ chains: { 'transparency.enabled': 'manual', 'transparency.url': 'http://rekor.local:3000/' } });
+  assert.equal(manual.transparency.mode, 'manual');
+  assert.equal(manual.transparency.url, 'http://rekor.local:3000');
+  assert.equal(parseConfig({ ours: { 'transparency.enabled': 'true', 'transparency.trusted-root': '/etc/root.json' } }).transparency.trustedRoot, '/etc/root.json');
 });
