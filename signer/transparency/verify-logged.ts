@@ -55,6 +55,7 @@ export function verifyLogged(s: LoggedSignature, root: TrustedRoot, policy?: Ver
   for (const e of s.entries) {
     if (!known.has(e.logId.keyId)) throw tlogError('TLOG_UNTRUSTED_LOG', `log entry ${e.logIndex} is from log ${Buffer.from(e.logId.keyId, 'base64').toString('hex')}, which the trusted root does not hold`);
   }
+  for (const e of s.entries) checkProofFields(e);
   const withProof = s.entries.every((e) => e.inclusionProof);
   const withSet = s.entries.every((e) => e.inclusionPromise);
   const certs = 'certificates' in s.key ? s.key.certificates : undefined;
@@ -96,6 +97,21 @@ export function verifyLogged(s: LoggedSignature, root: TrustedRoot, policy?: Ver
   } catch (err) {
     const upstream = (err as { code?: string }).code ?? '';
     throw new ProvenanceError(CODES[upstream] ?? 'TLOG_BAD_PROOF', `${(err as Error).message} [${upstream || 'error'}]`, { cause: err });
+  }
+}
+
+/**
+ * @sigstore/verify hashes up to the checkpoint's root and never reads the proof's own
+ * rootHash, logIndex or treeSize fields; cosign compares them. So do we: a proof whose
+ * fields disagree with its signed checkpoint or its entry is bent.
+ */
+function checkProofFields(e: TlogEntryJson): void {
+  const p = e.inclusionProof;
+  if (!p) return;
+  const lines = p.checkpoint.envelope.split('\n');
+  if (p.logIndex !== e.logIndex) throw tlogError('TLOG_BAD_PROOF', `the inclusion proof is for index ${p.logIndex}, the entry is ${e.logIndex}`);
+  if (lines[1] !== p.treeSize || lines[2] !== p.rootHash) {
+    throw tlogError('TLOG_BAD_PROOF', `the inclusion proof (tree size ${p.treeSize}, root ${p.rootHash}) does not match its checkpoint (${lines[1]}, ${lines[2]})`);
   }
 }
 

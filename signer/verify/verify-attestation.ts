@@ -9,6 +9,9 @@ import { checkEvent } from './checks/event.ts';
 import { checkRunMetadata } from './checks/run-metadata.ts';
 import { checkSubject } from './checks/subject.ts';
 import { checkTrustedTasks } from './checks/trusted-tasks.ts';
+import { checkKeyless, checkTransparency, type IdentityPolicy } from './checks/transparency.ts';
+import type { Evidence } from './sources/evidence.ts';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { Policy } from './policy/policy.ts';
 import { toRunView } from './views/index.ts';
 
@@ -20,6 +23,10 @@ export interface VerifyOptions {
   /** The image being admitted, when verifying for one. */
   image?: { repository?: string; digest: string };
   now?: Date;
+  /** `--trusted-root`: logs and CAs trusted for transparency entries and keyless certificates. */
+  trustedRoot?: TrustedRoot;
+  /** `--certificate-identity(-regexp)`, `--certificate-oidc-issuer` (keyless). */
+  identity?: IdentityPolicy;
 }
 
 /**
@@ -27,18 +34,28 @@ export interface VerifyOptions {
  * bindings -> tasks -> run metadata. A broken signature or statement stops the walk
  * (nothing after it can be trusted); every later check runs and reports on its own.
  */
-export function verifyAttestation(source: string, envelope: DsseEnvelope, opts: VerifyOptions): VerificationReport {
+export function verifyAttestation(source: string, envelope: DsseEnvelope, opts: VerifyOptions, evidence?: Evidence): VerificationReport {
   const checks: CheckResult[] = [];
   const done = () => ({ source, ok: checks.every((c) => c.status !== 'fail'), checks });
+  const tlog = { requirement: opts.policy.transparency ?? 'optional', ...(opts.trustedRoot ? { trustedRoot: opts.trustedRoot } : {}), ...(opts.identity ? { identity: opts.identity } : {}) } as const;
 
   let payload: Buffer;
-  try {
-    const verified = verifyEnvelope(envelope, opts.keys, { payloadType: IN_TOTO_PAYLOAD_TYPE });
-    payload = verified.payload;
-    checks.push(pass('signature', `signed by ${verified.keyids.join(', ')}`));
-  } catch (err) {
-    checks.push(fail('signature', `attestation signature does not verify: ${describe(err)}`));
-    return done();
+  if (evidence?.certificates?.length) {
+    // Keyless: the certificate (chained to the trusted root's CA) signed, and the log proves when.
+    checks.push(...checkKeyless(envelope, evidence, tlog));
+    if (checks.some((c) => c.status === 'fail')) return done();
+    payload = Buffer.from(envelope.payload, 'base64');
+  } else {
+    try {
+      const verified = verifyEnvelope(envelope, opts.keys, { payloadType: IN_TOTO_PAYLOAD_TYPE });
+      payload = verified.payload;
+      checks.push(pass('signature', `signed by ${verified.keyids.join(', ')}`));
+      const key = opts.keys.find((k) => k.keyid === verified.keyids[0]) ?? opts.keys[0];
+      if (key) checks.push(checkTransparency(envelope, key.publicKey, evidence, tlog));
+    } catch (err) {
+      checks.push(fail('signature', `attestation signature does not verify: ${describe(err)}`));
+      return done();
+    }
   }
 
   let run;

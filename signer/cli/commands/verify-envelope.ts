@@ -7,6 +7,8 @@ import { verifySignedDocument, type VerifiedDocument } from '../../bundle/verify
 import { isProvenanceError } from '../../errors.ts';
 import { loadVerifiers } from '../../keys/sources.ts';
 import { resolveKeyRef } from '../key-refs.ts';
+import { trustFlags } from '../trust-flags.ts';
+import { verifyLoggedDocument } from '../../verify/logged-document.ts';
 
 const HELP = `tkn-provenance verify-envelope: verify a DSSE envelope against public keys
 
@@ -27,6 +29,11 @@ Flags:
   --threshold N          require N distinct trusted keys to have signed (default 1)
   --json                 print {"valid", "format", "payloadType", "keyids", "payloadSha256"} or
                          {"valid": false, "code", "error"}
+  --trusted-root FILE    Sigstore trusted_root.json: the document must then carry a transparency
+                         log entry (sigstore bundle tlogEntries) that verifies offline against it
+  --certificate-identity ID, --certificate-identity-regexp RE, --certificate-oidc-issuer URL
+                         for a keyless bundle (signing certificate): the identity required;
+                         --key is then not needed
 
 Exit: 0 valid, 1 invalid (bad signature, wrong payload type, unknown key, malformed file),
       2 usage error (bad flags, unreadable key or file).
@@ -42,6 +49,10 @@ const FLAGS = {
   'payload-type': { type: 'string' },
   threshold: { type: 'string' },
   json: { type: 'boolean' },
+  'trusted-root': { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
 } as const;
 
 const command: Command = {
@@ -52,8 +63,9 @@ const command: Command = {
     const { values, positionals } = parseFlags(argv, FLAGS);
     const file = resolve(io.cwd, onePositional(positionals, 'FILE to verify'));
     const keys = stringList(values, 'key');
-    if (keys.length === 0)
-      throw new UsageError('--key is required (a public key file, a directory of keys or awskms://...)');
+    const trust = await trustFlags(values, (p) => resolve(io.cwd, p));
+    if (keys.length === 0 && !trust.trustedRoot)
+      throw new UsageError('--key is required (a public key file, a directory of keys or awskms://...), or --trusted-root for a keyless bundle');
     const threshold = parseThreshold(stringFlag(values, 'threshold'));
     const verifiers = await loadVerifiers(
       keys.map((k) => resolveKeyRef(k, io.cwd)),
@@ -62,10 +74,10 @@ const command: Command = {
     const text = await readDocument(file);
     const json = boolFlag(values, 'json');
     try {
-      const result = verifySignedDocument(text, verifiers, {
-        payloadType: stringFlag(values, 'payload-type'),
-        threshold,
-      });
+      const payloadType = stringFlag(values, 'payload-type');
+      const result = trust.trustedRoot
+        ? verifyLoggedDocument(text, verifiers, { trustedRoot: trust.trustedRoot, ...(trust.identity ? { identity: trust.identity } : {}) }, payloadType)
+        : verifySignedDocument(text, verifiers, { payloadType, threshold });
       reportValid(io, file, result, json);
       return EXIT_OK;
     } catch (err) {

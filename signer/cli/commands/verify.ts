@@ -12,6 +12,7 @@ import type { VerificationReport } from '../../verify/check.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, type Command } from '../command.ts';
 import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
 import { resolveKeyRef } from '../key-refs.ts';
+import { trustFlags } from '../trust-flags.ts';
 
 const HELP = `tkn-provenance verify: verify the whole chain, event -> PipelineRun -> tasks -> image
 
@@ -41,6 +42,11 @@ Flags:
   --attestation-repository REPO   where attestations are stored when not beside the image
   --insecure-registry    plain http to the registry
   --registry-config FILE docker config.json with registry credentials
+  --trusted-root FILE    Sigstore trusted_root.json: the transparency logs (and Fulcio CAs) whose
+                         entries are checked offline (SET, checkpoint, inclusion proof)
+  --certificate-identity ID, --certificate-identity-regexp RE, --certificate-oidc-issuer URL
+                         keyless attestations: the signing certificate's SAN and OIDC issuer
+                         (cosign's flags); --key is then not needed
   --json                 machine output
 
 Exit: 0 when every check of every attestation passes, 1 when a check fails, 2 usage error.
@@ -66,6 +72,10 @@ const FLAGS = {
   'insecure-registry': { type: 'boolean' },
   'registry-config': { type: 'string' },
   json: { type: 'boolean' },
+  'trusted-root': { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
 } as const;
 
 const command: Command = {
@@ -81,13 +91,15 @@ const command: Command = {
     const sources = [files.length > 0, image !== undefined, pipelineRun !== undefined].filter(Boolean).length;
     if (sources !== 1) throw new UsageError('give exactly one of --attestation, --image, --pipelinerun');
     const keyRefs = stringList(values, 'key').map((k) => resolveKeyRef(k, io.cwd));
-    if (keyRefs.length === 0) throw new UsageError('--key is required (a public key, directory of keys or KMS URI)');
+    const trust = await trustFlags(values, path);
+    if (keyRefs.length === 0 && !trust.trustedRoot) throw new UsageError('--key is required (a public key, directory of keys or KMS URI), or --trusted-root for keyless attestations');
     const eventKeyRefs = stringList(values, 'event-key').map((k) => resolveKeyRef(k, io.cwd));
 
     const policy = await loadPolicy(values, path);
     const opts: VerifyOptions = {
       keys: await loadVerifiers(keyRefs, { env: io.env }),
       policy,
+      ...trust,
       ...(eventKeyRefs.length > 0 ? { eventKeys: await loadVerifiers(eventKeyRefs, { env: io.env }) } : {}),
     };
 
@@ -113,7 +125,7 @@ const command: Command = {
 
     const progress = new ProgressBar(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, attestations.length);
     const reports = attestations.map((a) => {
-      const report = verifyAttestation(a.source, a.envelope, opts);
+      const report = verifyAttestation(a.source, a.envelope, opts, a.evidence);
       progress.tick(report.ok);
       return report;
     });

@@ -6,7 +6,7 @@ import { BINDING_PRESETS } from './presets.ts';
 
 type Obj = Record<string, unknown>;
 
-const TOP_KEYS = ['builderId', 'maxAge', 'event', 'bindings', 'trustedTasks'];
+const TOP_KEYS = ['builderId', 'maxAge', 'event', 'bindings', 'trustedTasks', 'transparency'];
 
 /** Parses a policy YAML document (flat, or a `kind: VerificationPolicy` object with `spec`). */
 export function parsePolicy(text: string): Policy {
@@ -27,6 +27,7 @@ export function parsePolicy(text: string): Policy {
     event: parseEventPolicy(spec.event),
     bindings: parseBindings(spec.bindings),
     trustedTasks: spec.trustedTasks === undefined ? undefined : parseTrustedTasks(spec.trustedTasks),
+    ...(spec.transparency === undefined ? {} : { transparency: parseTransparency(spec.transparency) }),
   };
 }
 
@@ -168,4 +169,9 @@ function onlyKeys(o: Obj, allowed: string[], where: string): void {
 }
 function invalid(message: string): ProvenanceError<'POLICY_INVALID'> {
   return new ProvenanceError('POLICY_INVALID', message);
+}
+
+function parseTransparency(value: unknown): 'required' | 'optional' {
+  if (value !== 'required' && value !== 'optional') throw invalid('transparency must be required or optional');
+  return value;
 }

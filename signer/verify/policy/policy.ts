@@ -10,6 +10,8 @@ export interface Policy {
   event: EventPolicy;
   bindings: BindingRule[];
   trustedTasks?: TrustedTasksPolicy;
+  /** `required`: every attestation must carry a transparency log entry that verifies (default optional). */
+  transparency?: 'required' | 'optional';
 }
 
 export interface EventPolicy {

@@ -3,14 +3,18 @@ import { join } from 'node:path';
 import type { DsseEnvelope } from '../../dsse/envelope.ts';
 import { parseEnvelope } from '../../dsse/parse.ts';
 import { ProvenanceError } from '../../errors.ts';
+import { bundleEvidence, storedFormEvidence, type Evidence } from './evidence.ts';
 
 /** One attestation to verify and where it came from (shown in the report). */
 export interface LoadedAttestation {
   source: string;
   envelope: DsseEnvelope;
+  /** What was stored with it: log entries, a signing certificate chain, the exact envelope bytes. */
+  evidence?: Evidence;
 }
 
 const BUNDLE_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(\.v0\.\d+)?\+json/;
+export type { Evidence } from './evidence.ts';
 
 /**
  * Reads attestations from a file or a directory of files. A file may hold one DSSE envelope,
@@ -44,7 +48,17 @@ export function parseAttestationText(text: string, source: string): LoadedAttest
       }
     });
   }
-  return docs.map((doc, i) => ({ source: docs.length > 1 ? `${source}#${i + 1}` : source, envelope: toEnvelope(doc, source) }));
+  return docs.map((doc, i) => {
+    const loaded: LoadedAttestation = { source: docs.length > 1 ? `${source}#${i + 1}` : source, envelope: toEnvelope(doc, source) };
+    const evidence = isBundle(doc) ? bundleEvidence(doc) : storedFormEvidence(doc);
+    if (evidence) loaded.evidence = evidence;
+    return loaded;
+  });
+}
+
+function isBundle(doc: unknown): boolean {
+  const mediaType = (doc as { mediaType?: unknown } | null)?.mediaType;
+  return typeof mediaType === 'string' && BUNDLE_MEDIA_TYPE.test(mediaType);
 }
 
 /** A DSSE envelope as is, or the envelope inside a sigstore bundle. */

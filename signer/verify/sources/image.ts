@@ -4,7 +4,20 @@ import { parseDockerConfig, type CredentialMap } from '../../storage/oci/credent
 import { readAttestationLayers, readBundleReferrers } from '../../storage/oci/read.ts';
 import { formatRepository, parseRepository } from '../../storage/oci/reference.ts';
 import type { TransportOptions } from '../../storage/oci/transport.ts';
+import { fromCosignBundleAnnotation } from '../../transparency/entry.ts';
+import { COSIGN_BUNDLE_ANNOTATION } from '../../storage/oci/layout.ts';
 import { parseAttestationText, type LoadedAttestation } from './attestation-files.ts';
+import { splitPem, type Evidence } from './evidence.ts';
+
+/** cosign's layer annotations: the Rekor bundle (SET + body), and for keyless the certificate and chain. */
+function layerEvidence(annotations: Record<string, string>, raw: Buffer): Evidence {
+  const evidence: Evidence = { raw };
+  const bundle = annotations[COSIGN_BUNDLE_ANNOTATION];
+  if (bundle) evidence.tlogEntries = [fromCosignBundleAnnotation(bundle)];
+  const leaf = annotations['dev.sigstore.cosign/certificate'];
+  if (leaf) evidence.certificates = [...splitPem(leaf), ...splitPem(annotations['dev.sigstore.cosign/chain'] ?? '')];
+  return evidence;
+}
 
 export interface ImageSourceOptions {
   /** Plain http to the registry (a local or test registry). */
@@ -42,7 +55,9 @@ export async function readImageAttestations(ref: string, opts: ImageSourceOption
   const name = formatRepository(where);
   const attestations: LoadedAttestation[] = [];
   for (const [i, layer] of (await readAttestationLayers(client, where.repository, digest)).entries()) {
-    attestations.push(...parseAttestationText(layer.envelope.toString('utf8'), `${name}:${digest.replace(':', '-')}.att layer ${i + 1}`));
+    const found = parseAttestationText(layer.envelope.toString('utf8'), `${name}:${digest.replace(':', '-')}.att layer ${i + 1}`);
+    for (const a of found) a.evidence = layerEvidence(layer.descriptor.annotations ?? {}, layer.envelope);
+    attestations.push(...found);
   }
   for (const [i, bundle] of (await readBundleReferrers(client, where.repository, digest)).entries()) {
     attestations.push(...parseAttestationText(bundle.toString('utf8'), `${name}@${digest} referrer ${i + 1}`));

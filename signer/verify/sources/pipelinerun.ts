@@ -2,8 +2,11 @@ import { loadPipelineRun } from '../../events/pipelinerun-source.ts';
 import { ProvenanceError } from '../../errors.ts';
 import { SqliteAttestationStorage } from '../../storage/sqlite/backend.ts';
 import { parseAttestationText, type LoadedAttestation } from './attestation-files.ts';
+import { storedFormEvidence } from './evidence.ts';
 
 const ANNOTATION_PREFIX = 'tekton-provenance.dev/attestation-';
+/** The `tekton` backend's log entry of the same format (`tekton-provenance.dev/tlog-<format>`). */
+const TLOG_PREFIX = 'tekton-provenance.dev/tlog-';
 
 /**
  * The attestations of one PipelineRun: envelopes embedded in its annotations (the `tekton`
@@ -20,15 +23,23 @@ export async function readPipelineRunAttestations(
   const meta = pr.metadata ?? {};
   const name = `${meta.namespace ?? '?'}/${meta.name ?? '?'}`;
   const out: LoadedAttestation[] = [];
-  for (const [key, value] of Object.entries(meta.annotations ?? {})) {
+  const annotations = meta.annotations ?? {};
+  for (const [key, value] of Object.entries(annotations)) {
     if (key.startsWith(ANNOTATION_PREFIX) && value.trimStart().startsWith('{')) {
-      out.push(...parseAttestationText(value, `PipelineRun ${name} annotation ${key}`));
+      const found = parseAttestationText(value, `PipelineRun ${name} annotation ${key}`);
+      const tlog = annotations[`${TLOG_PREFIX}${key.slice(ANNOTATION_PREFIX.length)}`];
+      for (const a of found) if (tlog) a.evidence = { ...storedFormEvidence({ tlog: JSON.parse(tlog) as unknown }), raw: Buffer.from(value) };
+      out.push(...found);
     }
   }
   if (opts.store && meta.uid) {
     const store = new SqliteAttestationStorage(opts.store);
     try {
-      for (const row of store.read(meta.uid)) out.push(...parseAttestationText(row.envelope, `${opts.store} ${row.format} of ${name}`));
+      for (const row of store.read(meta.uid)) {
+        const found = parseAttestationText(row.envelope, `${opts.store} ${row.format} of ${name}`);
+        for (const a of found) if (row.tlogEntry) a.evidence = { ...storedFormEvidence({ tlog: JSON.parse(row.tlogEntry) as unknown }), raw: Buffer.from(row.envelope) };
+        out.push(...found);
+      }
     } finally {
       store.close();
     }
