@@ -80,7 +80,9 @@ export function verifyLogged(s: LoggedSignature, root: TrustedRoot, policy?: Ver
   const publicKey = 'publicKey' in s.key ? s.key.publicKey : undefined;
   const trust = toTrustMaterial(root, publicKey ? () => ({ publicKey, validFor: () => true }) : undefined);
   try {
-    const signer = new Verifier(trust, { tlogThreshold: s.entries.length, ctlogThreshold: 0, timestampThreshold: withSet ? 1 : 0 })
+    // Keyless against a root with CT logs (the public-good one): the certificate's SCT must verify too.
+    const ctlogThreshold = cert && root.ctlogs.length > 0 ? 1 : 0;
+    const signer = new Verifier(trust, { tlogThreshold: s.entries.length, ctlogThreshold, timestampThreshold: withSet ? 1 : 0 })
       .verify(toSignedEntity(bundle), policy);
     const first = s.entries[0] as TlogEntryJson;
     const out: LogVerification = {
@@ -102,14 +104,14 @@ export function verifyLogged(s: LoggedSignature, root: TrustedRoot, policy?: Ver
 
 /**
  * @sigstore/verify hashes up to the checkpoint's root and never reads the proof's own
- * rootHash, logIndex or treeSize fields; cosign compares them. So do we: a proof whose
- * fields disagree with its signed checkpoint or its entry is bent.
+ * rootHash or treeSize fields; cosign compares them. So do we: a proof whose fields disagree
+ * with its signed checkpoint is bent. (The proof's logIndex is the index within the shard,
+ * not the entry's global logIndex, on the sharded public instance.)
  */
 function checkProofFields(e: TlogEntryJson): void {
   const p = e.inclusionProof;
   if (!p) return;
   const lines = p.checkpoint.envelope.split('\n');
-  if (p.logIndex !== e.logIndex) throw tlogError('TLOG_BAD_PROOF', `the inclusion proof is for index ${p.logIndex}, the entry is ${e.logIndex}`);
   if (lines[1] !== p.treeSize || lines[2] !== p.rootHash) {
     throw tlogError('TLOG_BAD_PROOF', `the inclusion proof (tree size ${p.treeSize}, root ${p.rootHash}) does not match its checkpoint (${lines[1]}, ${lines[2]})`);
   }

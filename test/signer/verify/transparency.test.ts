@@ -86,7 +86,7 @@ function tampered(): Array<[string, TlogEntryJson | undefined, string]> {
     ['bent proof', bent, 'TLOG_BAD_PROOF'],
     ['wrong root hash', root, 'TLOG_BAD_PROOF'],
     ['altered checkpoint', checkpoint, 'TLOG_BAD_PROOF'],
-    ['altered log index', index, 'TLOG_BAD_PROOF'],
+    ['altered log index', index, 'TLOG_BAD_SET'],
     ["another envelope's entry", other.tlog!.entry, 'TLOG_ENTRY_MISMATCH'],
   ];
 }
