@@ -28,6 +28,8 @@ export interface SignedAttestation {
   statement?: Statement;
   /** Its transparency log entry, when logged (`transparency.enabled`): stored with it. */
   tlog?: LoggedEntry;
+  /** Keyless: the signing certificate chain, PEM, leaf first (Fulcio's answer), stored with it. */
+  certificates?: string[];
 }
 
 /** Identity of the PipelineRun an attestation belongs to. */

@@ -19,6 +19,7 @@ function emptyConfig(): ProvenanceConfig {
     tekton: { maxAnnotationBytes: 0 }, sqlite: { path: '' },
     controller: { workers: 0, maxRetries: 0, backoffBaseMs: 0, backoffMaxMs: 0, childGraceMs: 0, namespaces: [] },
     transparency: { mode: 'false', url: '', log: 'rekor', trustedRoot: undefined },
+    keyless: { enabled: false, address: '', issuer: undefined, tokenFile: '' },
     ignoredKeys: [],
   };
 }

@@ -17,6 +17,7 @@ export interface ProvenanceConfig {
   sqlite: { path: string };
   controller: ControllerConfig;
   transparency: TransparencyConfig;
+  keyless: KeylessConfig;
   /** Keys accepted for Chains compatibility but without effect (reported once at start-up). */
   ignoredKeys: string[];
 }
@@ -56,4 +57,13 @@ export interface TransparencyConfig {
   log: 'rekor';
   /** `transparency.trusted-root` (ours): a trusted_root.json holding the log key; unset = fetched once and pinned. */
   trustedRoot: string | undefined;
+}
+
+/** Keyless signing through Fulcio (Chains' `signers.x509.fulcio.*` and token file). */
+export interface KeylessConfig {
+  enabled: boolean;
+  address: string;
+  /** The token's expected `iss`; undefined = whatever issuer Fulcio trusts. */
+  issuer: string | undefined;
+  tokenFile: string;
 }

@@ -11,6 +11,8 @@ import { httpStatusOf } from './errors.ts';
 import { createStorage } from '../storage/registry.ts';
 import type { TransparencyLog } from '../transparency/log.ts';
 import { createTransparencyLog } from '../transparency/registry.ts';
+import { createKeylessSigner } from '../keyless/create.ts';
+import type { KeylessSigner } from '../keyless/keyless-signer.ts';
 import type { ReconcileDeps } from './deps.ts';
 import { reuseConnections } from './kube/connections.ts';
 import { kubeEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
@@ -67,6 +69,7 @@ export class AttestationController {
   #storage: AttestationStorage[] = [];
   #signer!: Signer;
   #tlog: TransparencyLog | undefined;
+  #keyless: KeylessSigner | undefined;
   #queue: WorkQueue | undefined;
   #watchers: { stop(): Promise<void> } | undefined;
   #elector: LeaderElector | undefined;
@@ -76,7 +79,7 @@ export class AttestationController {
     this.#o = o;
     this.#config = o.config;
     this.#deps = {
-      api, config: () => this.#config, storage: () => this.#storage, signer: () => this.#signer, transparency: () => this.#tlog, events: o.events,
+      api, config: () => this.#config, storage: () => this.#storage, signer: () => this.#signer, transparency: () => this.#tlog, keyless: () => this.#keyless, events: o.events,
       recorder: o.recorder ?? kubeEventRecorder(o.kc), metrics: this.metrics, log: o.log, attempts: new Map(),
     };
   }
@@ -118,15 +121,17 @@ export class AttestationController {
   }
 
   async #apply(config: ProvenanceConfig): Promise<void> {
-    const signer = await this.#o.loadSigner(config);
+    const keyless = createKeylessSigner(config.keyless);
+    const signer = keyless ? this.#signer : await this.#o.loadSigner(config); // keyless needs no key
+    const tlog = await createTransparencyLog(config.transparency, keyless !== undefined);
     const registryCredentials = await readCredentials(this.#o.kc, this.#o.namespace, config.oci.credentialsSecret);
-    const tlog = await createTransparencyLog(config.transparency);
     const previous = this.#storage;
     this.#storage = createStorage({ config, runs: this.#deps.api, ...(registryCredentials ? { registryCredentials } : {}) });
     // In-flight reconciles keep their reference; closing the old sqlite handle a moment later is safe.
     setTimeout(() => { for (const b of previous) (b as { close?: () => void }).close?.(); }, 30_000).unref();
     this.#signer = signer;
     this.#tlog = tlog;
+    this.#keyless = keyless;
     this.#config = config;
   }
 

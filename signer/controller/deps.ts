@@ -4,6 +4,7 @@ import type { Signer } from '../keys/signer.ts';
 import type { Logger } from '../server/logger.ts';
 import type { AttestationStorage } from '../storage/backend.ts';
 import type { TransparencyLog } from '../transparency/log.ts';
+import type { KeylessSigner } from '../keyless/keyless-signer.ts';
 import type { EventRecorder } from './kube/event-recorder.ts';
 import type { TektonApi } from './kube/tekton-api.ts';
 import type { ControllerMetrics } from './metrics.ts';
@@ -16,6 +17,8 @@ export interface ReconcileDeps {
   signer(): Signer;
   /** The transparency log (`transparency.enabled` true or manual), or undefined when off. */
   transparency(): TransparencyLog | undefined;
+  /** Keyless signing (`signers.x509.fulcio.enabled`), replacing `signer()` when set. */
+  keyless(): KeylessSigner | undefined;
   events: { byId: EventLookup; byDigest?: DigestLookup; markAttested?: MarkAttested };
   recorder: EventRecorder;
   metrics: ControllerMetrics;

@@ -6,6 +6,7 @@ import { normaliseRun } from '../model/normalise.ts';
 import type { StoredLocation } from '../storage/backend.ts';
 import { isNotApplicable } from '../storage/errors.ts';
 import { isPermanentTlogError } from '../transparency/errors.ts';
+import { isPermanentKeylessError } from '../keyless/errors.ts';
 import { RETRIES_ANNOTATION } from './annotations.ts';
 import { collectChildren } from './children.ts';
 import type { ReconcileDeps } from './deps.ts';
@@ -14,7 +15,7 @@ import { isDone, isFinished } from './filter.ts';
 import type { KubeObject } from './kube/tekton-api.ts';
 import { holdFinalizer, markFailed, markSigned, recordRetry, releaseFinalizer } from './outcome.ts';
 import type { HandleResult } from './queue.ts';
-import { logRun } from './transparency.ts';
+import { logRun, signingIdentity } from './transparency.ts';
 
 /** An error tagged with the step it came from (metrics label and log field). */
 class StepError extends Error {
@@ -62,11 +63,12 @@ export async function reconcileRun(d: ReconcileDeps, key: string): Promise<Handl
     const run = await step('model', () => normaliseRun(pr, children.children));
     const event = await step('event', () => resolveEventLink(run, d.events.byId, d.events.byDigest));
     const cfg = d.config();
+    const identity = await step('certificate', () => signingIdentity(d));
     const attestations = await step('sign', () => attestRun(run, {
-      formats: cfg.formats, signer: d.signer(), builderId: cfg.builderId, event, deepInspection: cfg.deepInspection,
+      formats: cfg.formats, signer: identity.signer, builderId: cfg.builderId, event, deepInspection: cfg.deepInspection,
       ...(cfg.buildType ? { buildType: cfg.buildType } : {}), ...(cfg.inTotoBuildType ? { inTotoBuildType: cfg.inTotoBuildType } : {}),
     }));
-    const logged = await step('transparency', () => logRun(d, pr, attestations));
+    const logged = await step('transparency', () => logRun(d, pr, attestations, identity));
     const stored = await step('store', () => storeEverywhere(d, ref, attestations));
     if (event.state !== 'absent' && event.record) await markEventAttested(d, event.record.eventId, ref);
     await step('mark', () => markSigned(d, ref, pr, stored, logged));
@@ -141,7 +143,7 @@ async function handleFailure(d: ReconcileDeps, pr: KubeObject, ref: RunRef, err:
   const previous = Math.max(Number(pr.metadata?.annotations?.[RETRIES_ANNOTATION] ?? 0) || 0, d.attempts.get(ref.uid) ?? 0);
   const retries = previous + 1;
   d.attempts.set(ref.uid, retries);
-  const permanent = isProvenanceError(cause, 'NOTHING_STORED') || isPermanentTlogError(cause);
+  const permanent = isProvenanceError(cause, 'NOTHING_STORED') || isPermanentTlogError(cause) || isPermanentKeylessError(cause);
   try {
     if (permanent || retries > cfg.maxRetries) {
       await markFailed(d, ref, retries, reason);

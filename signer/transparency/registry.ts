@@ -4,7 +4,7 @@ import { Registry } from '../registry.ts';
 import type { TransparencyLog } from './log.ts';
 import { RekorClient } from './rekor-client.ts';
 import { RekorTransparencyLog } from './rekor-log.ts';
-import { HttpTransport, type TransportOptions } from './transport.ts';
+import { HttpTransport, type TransportOptions } from '../remote/transport.ts';
 import { readTrustedRoot } from './trusted-root.ts';
 
 export interface TransparencyLogDeps {
@@ -22,9 +22,9 @@ export const transparencyLogs = new Registry<TransparencyLogFactory>('transparen
     ...(d.trustedRoot ? { trustedRoot: d.trustedRoot } : {}),
   }));
 
-/** The configured log, or undefined when `transparency.enabled` is false. */
-export async function createTransparencyLog(c: TransparencyConfig, transport?: TransportOptions): Promise<TransparencyLog | undefined> {
-  if (c.mode === 'false') return undefined;
+/** The configured log, or undefined when `transparency.enabled` is false and nothing is signed keyless. */
+export async function createTransparencyLog(c: TransparencyConfig, keyless = false, transport?: TransportOptions): Promise<TransparencyLog | undefined> {
+  if (c.mode === 'false' && !keyless) return undefined;
   const trustedRoot = c.trustedRoot ? await readTrustedRoot(c.trustedRoot) : undefined;
   return transparencyLogs.get(c.log)({ url: c.url, ...(trustedRoot ? { trustedRoot } : {}), ...(transport ? { transport } : {}) });
 }

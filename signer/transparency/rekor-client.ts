@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { fromRekor, type TlogEntryJson } from './entry.ts';
 import { tlogError } from './errors.ts';
-import { HttpTransport, type HttpAnswer } from './transport.ts';
+import { HttpTransport, type HttpAnswer } from '../remote/transport.ts';
 
 const ENTRIES = '/api/v1/log/entries';
 

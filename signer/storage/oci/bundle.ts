@@ -21,7 +21,8 @@ export function toBundleJson(attestation: SignedAttestation): Buffer {
     artifact: attestation.payload,
     artifactType: attestation.payloadType,
     signature: Buffer.from(sig.sig, 'base64'),
-    ...(sig.keyid ? { keyHint: sig.keyid } : {}),
+    // Keyless: the leaf certificate (v0.3 carries no chain; verifiers take it from the trusted root).
+    ...(attestation.certificates?.[0] ? { certificate: pemToDer(attestation.certificates[0]) } : sig.keyid ? { keyHint: sig.keyid } : {}),
   });
   const json = bundleToJSON(bundle);
   // The log entry with its inclusion proof and checkpoint: verifiable without the log.
@@ -45,4 +46,8 @@ export function referrerManifest(bundle: Buffer, subject: Descriptor, attestatio
     },
   };
   return Buffer.from(JSON.stringify(manifest));
+}
+
+function pemToDer(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, ''), 'base64');
 }

@@ -32,6 +32,9 @@ export const COSIGN_SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 export const PREDICATE_TYPE_ANNOTATION = 'predicateType';
 /** cosign's Rekor bundle (SET + entry) on a logged signature or attestation layer. */
 export const COSIGN_BUNDLE_ANNOTATION = 'dev.sigstore.cosign/bundle';
+/** Keyless: the signing certificate (PEM) and its chain (intermediates + root, PEM). */
+export const COSIGN_CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
+export const COSIGN_CHAIN_ANNOTATION = 'dev.sigstore.cosign/chain';
 /**
  * Ours: `<run uid>/<format>`. Re-signing after a restart makes a new ECDSA signature, hence a
  * new layer digest; this annotation lets the append recognise the run's earlier layer.

@@ -3,7 +3,7 @@ import type { SignedAttestation } from '../../attest/types.ts';
 import { storageError } from '../errors.ts';
 import { OCI_MANIFEST, sha256Digest, type RegistryClient } from './client.ts';
 import {
-  COSIGN_BUNDLE_ANNOTATION, COSIGN_SIGNATURE_ANNOTATION, DSSE_LAYER_MEDIA_TYPE, OCI_CONFIG_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION, RUN_ANNOTATION,
+  COSIGN_BUNDLE_ANNOTATION, COSIGN_CERTIFICATE_ANNOTATION, COSIGN_CHAIN_ANNOTATION, COSIGN_SIGNATURE_ANNOTATION, DSSE_LAYER_MEDIA_TYPE, OCI_CONFIG_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION, RUN_ANNOTATION,
   appendAttestationLayer, attestationConfig, imageManifest, parseImageManifest, type Descriptor,
 } from './layout.ts';
 import { attestationTag } from './reference.ts';
@@ -45,6 +45,14 @@ export async function writeAttLayer(
 
 /** cosign's `dev.sigstore.cosign/bundle` when the attestation was logged: cosign then checks the SET offline. */
 function transparencyAnnotations(attestation: SignedAttestation): Record<string, string> {
+  const out: Record<string, string> = {};
   const bundle = attestation.tlog ? cosignBundleAnnotation(attestation.tlog.entry) : undefined;
-  return bundle ? { [COSIGN_BUNDLE_ANNOTATION]: bundle } : {};
+  if (bundle) out[COSIGN_BUNDLE_ANNOTATION] = bundle;
+  // Keyless, as cosign writes it: the leaf, and intermediates + root concatenated.
+  const [leaf, ...chain] = attestation.certificates ?? [];
+  if (leaf) {
+    out[COSIGN_CERTIFICATE_ANNOTATION] = leaf;
+    out[COSIGN_CHAIN_ANNOTATION] = chain.join('');
+  }
+  return out;
 }

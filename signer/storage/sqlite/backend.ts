@@ -17,6 +17,8 @@ export interface StoredAttestationRow {
   storedAt: string;
   /** The transparency log entry (`LoggedEntry` JSON) when the attestation was logged. */
   tlogEntry?: string;
+  /** Keyless: the certificate chain (JSON array of PEM, leaf first). */
+  certificates?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export class SqliteAttestationStorage implements AttestationStorage {
       // Added with transparency: databases made before get the column on open.
       const columns = this.#db.prepare('PRAGMA table_info(attestations)').all() as Array<{ name: string }>;
       if (!columns.some((c) => c.name === 'tlog_entry')) this.#db.exec('ALTER TABLE attestations ADD COLUMN tlog_entry TEXT');
+      if (!columns.some((c) => c.name === 'certificates')) this.#db.exec('ALTER TABLE attestations ADD COLUMN certificates TEXT');
     } catch (err) {
       throw storageError('SQLITE_FAILED', `cannot open the attestation database ${path}`, err);
     }
@@ -50,10 +53,11 @@ export class SqliteAttestationStorage implements AttestationStorage {
   async store(run: RunRef, attestation: SignedAttestation): Promise<StoredLocation> {
     try {
       this.#db
-        .prepare(`INSERT OR IGNORE INTO attestations (run_uid, format, namespace, name, predicate_type, envelope, stored_at, tlog_entry)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+        .prepare(`INSERT OR IGNORE INTO attestations (run_uid, format, namespace, name, predicate_type, envelope, stored_at, tlog_entry, certificates)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(run.uid, attestation.format, run.namespace, run.name, attestation.predicateType,
-          serializeEnvelope(attestation.envelope), new Date().toISOString(), attestation.tlog ? JSON.stringify(attestation.tlog) : null);
+          serializeEnvelope(attestation.envelope), new Date().toISOString(), attestation.tlog ? JSON.stringify(attestation.tlog) : null,
+          attestation.certificates ? JSON.stringify(attestation.certificates) : null);
     } catch (err) {
       throw storageError('SQLITE_FAILED', `cannot store the ${attestation.format} attestation of ${run.namespace}/${run.name}`, err);
     }
@@ -63,12 +67,13 @@ export class SqliteAttestationStorage implements AttestationStorage {
   /** Every stored attestation of one run (all formats), oldest first. */
   read(runUid: string): StoredAttestationRow[] {
     const rows = this.#db
-      .prepare(`SELECT run_uid, format, namespace, name, predicate_type, envelope, stored_at, tlog_entry FROM attestations WHERE run_uid = ? ORDER BY stored_at`)
+      .prepare(`SELECT run_uid, format, namespace, name, predicate_type, envelope, stored_at, tlog_entry, certificates FROM attestations WHERE run_uid = ? ORDER BY stored_at`)
       .all(runUid) as Array<Record<string, string | null>>;
     return rows.map((r) => ({
       runUid: r['run_uid'] as string, format: r['format'] as string, namespace: r['namespace'] as string,
       name: r['name'] as string, predicateType: r['predicate_type'] as string, envelope: r['envelope'] as string,
       storedAt: r['stored_at'] as string, ...(r['tlog_entry'] ? { tlogEntry: r['tlog_entry'] } : {}),
+      ...(r['certificates'] ? { certificates: r['certificates'] } : {}),
     }));
   }
 

@@ -14,6 +14,17 @@ export function tlogAnnotationKey(format: string): string {
   return `tekton-provenance.dev/tlog-${format.replaceAll('/', '-')}`;
 }
 
+/** Chains' keyless annotations: `chains.tekton.dev/cert-pipelinerun-<uid>` / `chain-...`, base64 of the PEM. */
+export function certificateAnnotations(run: RunRef, certificates: readonly string[] | undefined): Record<string, string> {
+  const [leaf, ...chain] = certificates ?? [];
+  if (!leaf) return {};
+  const key = `pipelinerun-${run.uid}`;
+  return {
+    [`chains.tekton.dev/cert-${key}`]: Buffer.from(leaf).toString('base64'),
+    [`chains.tekton.dev/chain-${key}`]: Buffer.from(chain.join('')).toString('base64'),
+  };
+}
+
 /** Room kept free for the status annotations the controller writes after the backends. */
 const STATUS_RESERVE_BYTES = 8 * 1024;
 const CONFLICT_RETRIES = 5;
@@ -44,6 +55,7 @@ export class TektonAnnotationStorage implements AttestationStorage {
     const elsewhere = (context?.stored ?? []).filter((s) => s.backend !== this.name).map((s) => s.location);
     // The log entry (a few KiB) is kept even when the envelope is referenced: offline proof.
     const tlog: Record<string, string> = attestation.tlog ? { [tlogAnnotationKey(attestation.format)]: JSON.stringify(attestation.tlog) } : {};
+    Object.assign(tlog, certificateAnnotations(run, attestation.certificates));
     for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
       const snapshot = await this.#opts.api.readAnnotations(run);
       if (!snapshot) throw storageError('RUN_GONE', `PipelineRun ${run.namespace}/${run.name} no longer exists`);

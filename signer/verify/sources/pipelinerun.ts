@@ -2,7 +2,7 @@ import { loadPipelineRun } from '../../events/pipelinerun-source.ts';
 import { ProvenanceError } from '../../errors.ts';
 import { SqliteAttestationStorage } from '../../storage/sqlite/backend.ts';
 import { parseAttestationText, type LoadedAttestation } from './attestation-files.ts';
-import { storedFormEvidence } from './evidence.ts';
+import { splitPem, storedFormEvidence } from './evidence.ts';
 
 const ANNOTATION_PREFIX = 'tekton-provenance.dev/attestation-';
 /** The `tekton` backend's log entry of the same format (`tekton-provenance.dev/tlog-<format>`). */
@@ -24,11 +24,12 @@ export async function readPipelineRunAttestations(
   const name = `${meta.namespace ?? '?'}/${meta.name ?? '?'}`;
   const out: LoadedAttestation[] = [];
   const annotations = meta.annotations ?? {};
+  const certificates = chainsCertificates(annotations, meta.uid ?? '');
   for (const [key, value] of Object.entries(annotations)) {
     if (key.startsWith(ANNOTATION_PREFIX) && value.trimStart().startsWith('{')) {
       const found = parseAttestationText(value, `PipelineRun ${name} annotation ${key}`);
       const tlog = annotations[`${TLOG_PREFIX}${key.slice(ANNOTATION_PREFIX.length)}`];
-      for (const a of found) if (tlog) a.evidence = { ...storedFormEvidence({ tlog: JSON.parse(tlog) as unknown }), raw: Buffer.from(value) };
+      for (const a of found) if (tlog || certificates) a.evidence = { ...storedFormEvidence({ ...(tlog ? { tlog: JSON.parse(tlog) as unknown } : {}), certificates }), raw: Buffer.from(value) };
       out.push(...found);
     }
   }
@@ -37,7 +38,8 @@ export async function readPipelineRunAttestations(
     try {
       for (const row of store.read(meta.uid)) {
         const found = parseAttestationText(row.envelope, `${opts.store} ${row.format} of ${name}`);
-        for (const a of found) if (row.tlogEntry) a.evidence = { ...storedFormEvidence({ tlog: JSON.parse(row.tlogEntry) as unknown }), raw: Buffer.from(row.envelope) };
+        const stored = { ...(row.tlogEntry ? { tlog: JSON.parse(row.tlogEntry) as unknown } : {}), ...(row.certificates ? { certificates: JSON.parse(row.certificates) as unknown } : {}) };
+        for (const a of found) if (row.tlogEntry || row.certificates) a.evidence = { ...storedFormEvidence(stored), raw: Buffer.from(row.envelope) };
         out.push(...found);
       }
     } finally {
@@ -48,4 +50,12 @@ export async function readPipelineRunAttestations(
     throw new ProvenanceError('ATTESTATION_NOT_FOUND', `no attestation found for PipelineRun ${name}${opts.store ? '' : ' (give --store to read the SQLite store)'}`);
   }
   return out;
+}
+
+/** Keyless runs: Chains' `cert-pipelinerun-<uid>` / `chain-...` annotations (base64 PEM). */
+function chainsCertificates(annotations: Record<string, string>, uid: string): string[] | undefined {
+  const leaf = annotations[`chains.tekton.dev/cert-pipelinerun-${uid}`];
+  if (!leaf) return undefined;
+  const chain = annotations[`chains.tekton.dev/chain-pipelinerun-${uid}`] ?? '';
+  return [...splitPem(Buffer.from(leaf, 'base64').toString()), ...splitPem(Buffer.from(chain, 'base64').toString())];
 }

@@ -1,5 +1,4 @@
-import { isProvenanceError } from '../errors.ts';
-import { tlogError } from './errors.ts';
+import { isProvenanceError, ProvenanceError } from '../errors.ts';
 
 /** Bounded retries with exponential backoff; every number has a ceiling so nothing loops. */
 export interface TransportOptions {
@@ -27,8 +26,11 @@ export interface HttpAnswer {
  */
 export class HttpTransport {
   readonly #o: Required<TransportOptions>;
+  readonly #service: string;
 
-  constructor(o: TransportOptions = {}) {
+  /** `service` prefixes the error codes: `TLOG_UNREACHABLE`, `FULCIO_TIMEOUT`, ... */
+  constructor(o: TransportOptions = {}, service: 'TLOG' | 'FULCIO' = 'TLOG') {
+    this.#service = service;
     this.#o = {
       timeoutMs: o.timeoutMs ?? 10_000, retries: Math.min(o.retries ?? 3, 10), backoffMs: o.backoffMs ?? 250,
       maxBackoffMs: o.maxBackoffMs ?? 4000, maxResponseBytes: o.maxResponseBytes ?? 4 * 1024 * 1024,
@@ -36,7 +38,7 @@ export class HttpTransport {
   }
 
   async request(method: 'GET' | 'POST', url: string, body?: string): Promise<HttpAnswer> {
-    let last: { code: 'TLOG_UNREACHABLE' | 'TLOG_TIMEOUT' | 'TLOG_SERVER_ERROR'; message: string; cause?: unknown } | undefined;
+    let last: { code: 'UNREACHABLE' | 'TIMEOUT' | 'SERVER_ERROR'; message: string; cause?: unknown } | undefined;
     for (let attempt = 0; attempt <= this.#o.retries; attempt++) {
       if (attempt > 0) await sleep(this.#backoff(attempt));
       try {
@@ -48,7 +50,7 @@ export class HttpTransport {
         });
         const answer = { status: res.status, headers: res.headers, body: await readBounded(res, this.#o.maxResponseBytes) };
         if (res.status >= 500 || res.status === 429) {
-          last = { code: 'TLOG_SERVER_ERROR', message: `${method} ${url} answered HTTP ${res.status}: ${answer.body.toString('utf8').slice(0, 200)}` };
+          last = { code: 'SERVER_ERROR', message: `${method} ${url} answered HTTP ${res.status}: ${answer.body.toString('utf8').slice(0, 200)}` };
           continue;
         }
         return answer;
@@ -56,12 +58,12 @@ export class HttpTransport {
         if (isProvenanceError(err)) throw err;
         const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
         last = timedOut
-          ? { code: 'TLOG_TIMEOUT', message: `${method} ${url}: no answer within ${this.#o.timeoutMs} ms`, cause: err }
-          : { code: 'TLOG_UNREACHABLE', message: `${method} ${url}: ${describe(err)}`, cause: err };
+          ? { code: 'TIMEOUT', message: `${method} ${url}: no answer within ${this.#o.timeoutMs} ms`, cause: err }
+          : { code: 'UNREACHABLE', message: `${method} ${url}: ${describe(err)}`, cause: err };
       }
     }
     const l = last as NonNullable<typeof last>;
-    throw tlogError(l.code, `${l.message} (gave up after ${this.#o.retries + 1} attempts)`, l.cause);
+    throw new ProvenanceError(`${this.#service}_${l.code}`, `${l.message} (gave up after ${this.#o.retries + 1} attempts)`, l.cause === undefined ? undefined : { cause: l.cause });
   }
 
   #backoff(attempt: number): number {
@@ -76,7 +78,7 @@ async function readBounded(res: Response, limit: number): Promise<Buffer> {
   if (!res.body) return Buffer.alloc(0);
   for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
     size += chunk.length;
-    if (size > limit) throw tlogError('TLOG_BAD_RESPONSE', `answer exceeds ${limit} bytes`);
+    if (size > limit) throw new ProvenanceError('RESPONSE_TOO_LARGE', `answer exceeds ${limit} bytes`);
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks);

@@ -1,0 +1,1 @@
+export { OidcIssuerStandIn, type MintOptions } from './issuer.ts';
