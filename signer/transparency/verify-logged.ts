@@ -60,17 +60,17 @@ export function verifyLogged(s: LoggedSignature, root: TrustedRoot, policy?: Ver
   const withSet = s.entries.every((e) => e.inclusionPromise);
   const certs = 'certificates' in s.key ? s.key.certificates : undefined;
   const cert = certs !== undefined;
-  // v0.1 bundles carry SETs only (cosign's annotation); v0.2 allows a chain; v0.3 a leaf.
-  const version = !withProof ? '0.1' : certs && certs.length > 1 ? '0.2' : '0.3';
-  const material = 'certificates' in s.key
-    ? (version === '0.3'
-      ? { certificate: { rawBytes: der(s.key.certificates[0] as string) } }
-      : { x509CertificateChain: { certificates: s.key.certificates.map((c) => ({ rawBytes: der(c) })) } })
-    : { publicKey: { hint: 'logged-key' } };
+  // v0.1 bundles carry SETs only (cosign's annotation) and a chain; v0.3 a proof and the leaf.
+  // Only the leaf matters: @sigstore/verify builds the path from the trusted root's CAs.
+  const leaf = { rawBytes: der(certs?.[0] ?? '') };
+  const material = !cert
+    ? { publicKey: { hint: 'logged-key' } }
+    : withProof ? { certificate: leaf } : { x509CertificateChain: { certificates: [leaf] } };
+  const mediaType = withProof ? 'application/vnd.dev.sigstore.bundle.v0.3+json' : 'application/vnd.dev.sigstore.bundle+json;version=0.1';
   let bundle;
   try {
     bundle = bundleFromJSON({
-      mediaType: version === '0.1' ? 'application/vnd.dev.sigstore.bundle+json;version=0.1' : `application/vnd.dev.sigstore.bundle.v${version}+json`,
+      mediaType,
       verificationMaterial: { ...material, tlogEntries: s.entries, timestampVerificationData: { rfc3161Timestamps: [] } },
       dsseEnvelope: { payload: s.envelope.payload, payloadType: s.envelope.payloadType, signatures: [{ sig: sig.sig, keyid: sig.keyid ?? '' }] },
     });
