@@ -35,7 +35,7 @@ export function verifyLoggedDocument(
   const verified = verifyEnvelope(env, verifiers, payloadType === undefined ? {} : { payloadType });
   const key = verifiers.find((v) => v.keyid === verified.keyids[0]) ?? verifiers[0];
   const r = checkTransparency(env, (key as Verifier).publicKey, doc.evidence, inputs);
-  if (r.status !== 'pass') throw new ProvenanceError(codeOf(r.message), r.message);
+  if (r?.status !== 'pass') throw new ProvenanceError(codeOf(r?.message ?? ''), r?.message ?? 'no transparency log entry');
   return { format, ...verified };
 }
 

@@ -51,7 +51,8 @@ export function verifyAttestation(source: string, envelope: DsseEnvelope, opts: 
       payload = verified.payload;
       checks.push(pass('signature', `signed by ${verified.keyids.join(', ')}`));
       const key = opts.keys.find((k) => k.keyid === verified.keyids[0]) ?? opts.keys[0];
-      if (key) checks.push(checkTransparency(envelope, key.publicKey, evidence, tlog));
+      const logged = key ? checkTransparency(envelope, key.publicKey, evidence, tlog) : undefined;
+      if (logged) checks.push(logged);
     } catch (err) {
       checks.push(fail('signature', `attestation signature does not verify: ${describe(err)}`));
       return done();

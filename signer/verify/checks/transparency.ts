@@ -28,13 +28,15 @@ const describe = (err: unknown): string =>
  * The `transparency` check for a key-signed attestation: its log entries (SET, checkpoint,
  * inclusion proof, body = this signature and payload) against the trusted root, offline.
  * When the exact stored bytes are known, cosign's envelopeHash check is made too.
+ * Undefined when there is nothing to check (no entry, none required).
  */
-export function checkTransparency(envelope: DsseEnvelope, key: KeyObject, evidence: Evidence | undefined, t: TransparencyInputs): CheckResult {
+export function checkTransparency(envelope: DsseEnvelope, key: KeyObject, evidence: Evidence | undefined, t: TransparencyInputs): CheckResult | undefined {
   const entries = evidence?.tlogEntries ?? [];
   if (entries.length === 0) {
+    // Not logged and not required: no check to report (reports stay as they were without a log).
     return t.requirement === 'required'
       ? fail('transparency', 'no transparency log entry is stored with the attestation, and the policy requires one [TLOG_MISSING]')
-      : skip('transparency', 'not logged (the policy does not require it)');
+      : undefined;
   }
   if (!t.trustedRoot) {
     return t.requirement === 'required'

@@ -93,4 +93,11 @@ describe('keyless signer (Fulcio v2 stand-in, ServiceAccount token)', () => {
     fulcio.injectFaults('internal-error', 2);
     assert.ok(await keyless().session(), 'two 500s, then a certificate');
   });
+
+  test('a certificate for another identity is taken as issued: verifiers pinning the identity refuse it', async () => {
+    fulcio.injectFaults('other-identity', 1);
+    const s = await keyless().session();
+    assert.equal(s.identity, `https://kubernetes.io/namespaces/${NS}/serviceaccounts/someone-else`);
+    assert.notEqual(s.identity, SAN); // verify --certificate-identity SAN fails it: test/e2e/keyless.test.ts
+  });
 });
