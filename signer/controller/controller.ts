@@ -10,7 +10,6 @@ import { parseDockerConfig, type CredentialMap } from '../storage/oci/credential
 import { httpStatusOf } from './errors.ts';
 import { createStorage } from '../storage/registry.ts';
 import type { TransparencyLog } from '../transparency/log.ts';
-import { createTransparencyLog } from '../transparency/registry.ts';
 import { createKeylessSigner } from '../keyless/create.ts';
 import type { KeylessSigner } from '../keyless/keyless-signer.ts';
 import type { ReconcileDeps } from './deps.ts';
@@ -123,7 +122,11 @@ export class AttestationController {
   async #apply(config: ProvenanceConfig): Promise<void> {
     const keyless = createKeylessSigner(config.keyless);
     const signer = keyless ? this.#signer : await this.#o.loadSigner(config); // keyless needs no key
-    const tlog = await createTransparencyLog(config.transparency, keyless !== undefined);
+    // Loaded on demand: the log client pulls in @sigstore/verify, which a signer without
+    // transparency never needs (and the signer process starts faster without).
+    const tlog = config.transparency.mode !== 'false' || keyless
+      ? await (await import('../transparency/registry.ts')).createTransparencyLog(config.transparency, keyless !== undefined)
+      : undefined;
     const registryCredentials = await readCredentials(this.#o.kc, this.#o.namespace, config.oci.credentialsSecret);
     const previous = this.#storage;
     this.#storage = createStorage({ config, runs: this.#deps.api, ...(registryCredentials ? { registryCredentials } : {}) });
