@@ -11,22 +11,45 @@ export interface EventInputs {
 
 /** Each rule: a value of the run must equal a value of the event that triggered it. */
 export function checkBindings(run: RunView, event: EventInputs | undefined, rules: BindingRule[]): CheckResult[] {
-  return rules.map((rule) => {
-    const name = `binding ${rule.name}`;
-    const runValue = readRun(run, rule);
-    if (runValue === undefined) {
-      return rule.optional ? skip(name, 'the run does not declare it') : fail(name, `the run has no ${describeRun(rule)}`);
-    }
-    if (!event) return fail(name, 'no verified event to bind to');
-    const eventValue = readEvent(event, rule.event);
-    if (typeof eventValue !== 'string' && typeof eventValue !== 'number') {
-      return fail(name, `the event has no value at ${rule.event}`);
-    }
-    const ok = same(String(runValue), String(eventValue), rule.compare);
-    return ok
-      ? pass(name, `${describeRun(rule)} "${String(runValue)}" matches the event`)
-      : fail(name, `${describeRun(rule)} is "${String(runValue)}" but the event's ${rule.event} is "${String(eventValue)}"`);
-  });
+  const results = rules.map((rule) => checkRule(run, event, rule));
+  return rules.length === 0 ? results : [...results, summarise(rules, results)];
+}
+
+/**
+ * One line that says how much the bindings really checked. A policy that asked for bindings
+ * and had every one skipped (all optional, none declared by the run: a pipeline whose params
+ * the presets do not know) checked nothing, so it fails instead of reading as VERIFIED.
+ */
+function summarise(rules: BindingRule[], results: CheckResult[]): CheckResult {
+  const skipped = rules.filter((_, i) => results[i]?.status === 'skip').map(describeRun);
+  const names = [...new Set(skipped)].join(', ');
+  if (skipped.length === rules.length) {
+    return fail('bindings', `every binding was skipped: the run has none of ${names}; name the run's own params in bindings.rules (docs/policy.md)`);
+  }
+  const checked = rules.length - skipped.length;
+  if (skipped.length > 0) return skip('bindings', `WARNING: only ${checked} of ${rules.length} bindings checked; skipped, not in the run: ${names}`);
+  return pass('bindings', `all ${rules.length} bindings checked`);
+}
+
+function checkRule(run: RunView, event: EventInputs | undefined, rule: BindingRule): CheckResult {
+  const name = `binding ${rule.name}`;
+  const runValue = readRun(run, rule);
+  if (runValue === undefined) {
+    return rule.optional ? skip(name, 'the run does not declare it') : fail(name, `the run has no ${describeRun(rule)}`);
+  }
+  if (!event) return fail(name, 'no verified event to bind to');
+  const eventValue = readEvent(event, rule.event);
+  if (typeof eventValue !== 'string' && typeof eventValue !== 'number') {
+    return fail(name, `the event has no value at ${rule.event}`);
+  }
+  if (rule.compare === 'git-commit' && !isCommit(runValue)) {
+    // Said first: "is abcd but the event's after is abcd" would hide the real reason.
+    return fail(name, `${describeRun(rule)} "${runValue}" is not a commit id (compare git-commit needs 7 to 64 hex characters, so a branch or tag never matches)`);
+  }
+  const ok = same(runValue, String(eventValue), rule.compare);
+  return ok
+    ? pass(name, `${describeRun(rule)} "${runValue}" matches the event`)
+    : fail(name, `${describeRun(rule)} is "${runValue}" but the event's ${rule.event} is "${String(eventValue)}"`);
 }
 
 function readRun(run: RunView, rule: BindingRule): string | undefined {
@@ -59,8 +82,12 @@ function readEvent(event: EventInputs, path: string): unknown {
 
 function same(a: string, b: string, compare: BindingRule['compare']): boolean {
   if (compare === 'git-url') return normaliseGitUrl(a) === normaliseGitUrl(b);
-  if (compare === 'git-commit') return a.trim().toLowerCase() === b.trim().toLowerCase() && /^[0-9a-f]{7,64}$/i.test(a.trim());
+  if (compare === 'git-commit') return a.trim().toLowerCase() === b.trim().toLowerCase() && isCommit(a);
   return a === b;
+}
+
+function isCommit(value: string): boolean {
+  return /^[0-9a-f]{7,64}$/i.test(value.trim());
 }
 
 /** `https://GitHub.com/org/repo.git/` and `https://github.com/org/repo` are the same repository. */

@@ -1,14 +1,19 @@
 import { parse as parseYaml } from 'yaml';
-import { ProvenanceError } from '../../errors.ts';
 import { parsePath } from '../json-path.ts';
 import type { BindingRule, Policy, RunSelector, TrustedTaskRule, TrustedTasksPolicy } from './policy.ts';
+import { asArray, asObject, enumList, invalid, onlyKeys, optBool, optString, stringList, type Obj } from './policy-fields.ts';
 import { BINDING_PRESETS } from './presets.ts';
 
-type Obj = Record<string, unknown>;
-
 const TOP_KEYS = ['builderId', 'maxAge', 'event', 'bindings', 'trustedTasks', 'transparency'];
+const OBJECT_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'];
+/** The webhook providers an event record can name (interceptor/webhooks; test/signer/verify/policy.test.ts keeps them equal). */
+export const EVENT_PROVIDERS = ['github', 'gitlab', 'bitbucket', 'none'] as const;
 
-/** Parses a policy YAML document (flat, or a `kind: VerificationPolicy` object with `spec`). */
+/**
+ * Parses a policy YAML document (flat, or a `kind: VerificationPolicy` object with `spec`).
+ * An empty document is an error: the default policy is what verify uses WITHOUT `--policy`,
+ * and `{}` asks for it explicitly; a file that lost its content must not verify anything.
+ */
 export function parsePolicy(text: string): Policy {
   let doc: unknown;
   try {
@@ -16,11 +21,10 @@ export function parsePolicy(text: string): Policy {
   } catch (err) {
     throw invalid(`policy is not valid YAML: ${(err as Error).message}`);
   }
-  if (doc === null || doc === undefined) doc = {};
-  let spec = asObject(doc, 'policy');
-  if ('spec' in spec) spec = asObject(spec.spec, 'spec');
-  else for (const k of ['apiVersion', 'kind', 'metadata']) delete spec[k];
-  onlyKeys(spec, TOP_KEYS, 'policy');
+  if (doc === null || doc === undefined) {
+    throw invalid('the policy file is empty: write `{}` for the default policy, or run verify without --policy');
+  }
+  const spec = policyFields(asObject(doc, 'policy'));
   return {
     builderId: optString(spec.builderId, 'builderId'),
     maxAgeMs: spec.maxAge === undefined ? undefined : parseDuration(spec.maxAge),
@@ -29,6 +33,39 @@ export function parsePolicy(text: string): Policy {
     trustedTasks: spec.trustedTasks === undefined ? undefined : parseTrustedTasks(spec.trustedTasks),
     ...(spec.transparency === undefined ? {} : { transparency: parseTransparency(spec.transparency) }),
   };
+}
+
+/**
+ * The policy fields of either form. In the object form every policy field must be under
+ * `spec:`; one beside it or under `metadata:` (an indentation slip) would otherwise be
+ * dropped unread, so it is an error saying where it belongs.
+ */
+function policyFields(doc: Obj): Obj {
+  const isObject = 'spec' in doc;
+  if (doc.metadata !== undefined) {
+    const meta = asObject(doc.metadata, 'metadata');
+    const misplaced = Object.keys(meta).find((k) => TOP_KEYS.includes(k));
+    if (misplaced) throw invalid(`metadata.${misplaced}: policy fields are read under ${isObject ? 'spec:' : 'the top level'}, not under metadata:`);
+    // Any other ObjectMeta field (uid, resourceVersion... of a `kubectl get -o yaml`) is Kubernetes', not ours.
+  }
+  if (doc.kind !== undefined && doc.kind !== 'VerificationPolicy') throw invalid(`kind must be VerificationPolicy, got ${JSON.stringify(doc.kind)}`);
+  if (doc.apiVersion !== undefined && !String(doc.apiVersion).startsWith('tekton-provenance.dev/')) {
+    throw invalid(`apiVersion must be tekton-provenance.dev/v1alpha1, got ${JSON.stringify(doc.apiVersion)}`);
+  }
+  if (!isObject) {
+    const flat = { ...doc };
+    for (const k of ['apiVersion', 'kind', 'metadata']) delete flat[k];
+    onlyKeys(flat, TOP_KEYS, 'policy');
+    return flat;
+  }
+  const beside = Object.keys(doc).find((k) => !OBJECT_KEYS.includes(k));
+  if (beside) {
+    const hint = TOP_KEYS.includes(beside) ? 'policy fields next to spec: are not read; indent it under spec:' : `unknown field (allowed beside spec: ${OBJECT_KEYS.join(', ')})`;
+    throw invalid(`${beside}: ${hint}`);
+  }
+  const spec = asObject(doc.spec, 'spec');
+  onlyKeys(spec, TOP_KEYS, 'spec');
+  return spec;
 }
 
 /** The policy used when none is given: signatures, statement and a verified event. */
@@ -41,7 +78,7 @@ function parseEventPolicy(value: unknown): Policy['event'] {
   onlyKeys(o, ['required', 'providers', 'trustedDelegates'], 'event');
   return {
     required: optBool(o.required, 'event.required') ?? true,
-    providers: stringList(o.providers, 'event.providers'),
+    providers: enumList(o.providers, EVENT_PROVIDERS, 'event.providers'),
     trustedDelegates: stringList(o.trustedDelegates, 'event.trustedDelegates'),
   };
 }
@@ -58,6 +95,8 @@ function parseBindings(value: unknown): BindingRule[] {
   }
   const list = o.rules === undefined ? [] : asArray(o.rules, 'bindings.rules');
   list.forEach((r, i) => rules.push(parseRule(asObject(r, `bindings.rules[${i}]`), `bindings.rules[${i}]`)));
+  // `bindings:` that binds nothing is a slip (a list emptied, a key misspelt), not a choice.
+  if (rules.length === 0) throw invalid('bindings: lists no presets and no rules (remove bindings:, or name what to bind)');
   return rules;
 }
 
@@ -88,7 +127,7 @@ function parseRule(o: Obj, where: string): BindingRule {
 function parseTrustedTasks(value: unknown): TrustedTasksPolicy {
   const o = asObject(value, 'trustedTasks');
   onlyKeys(o, ['allow', 'allowFailed', 'requirePinnedBundles'], 'trustedTasks');
-  const allow = asArray(o.allow ?? [], 'trustedTasks.allow').map((r, i) => parseTaskRule(asObject(r, `trustedTasks.allow[${i}]`), `trustedTasks.allow[${i}]`));
+  const allow = asArray(o.allow === undefined ? [] : o.allow, 'trustedTasks.allow').map((r, i) => parseTaskRule(asObject(r, `trustedTasks.allow[${i}]`), `trustedTasks.allow[${i}]`));
   return {
     allow,
     allowFailed: optBool(o.allowFailed, 'trustedTasks.allowFailed') ?? false,
@@ -139,36 +178,6 @@ export function parseDuration(value: unknown): number {
   const m = typeof value === 'string' ? DURATION.exec(value.trim()) : null;
   if (!m) throw invalid(`maxAge "${String(value)}" is not a duration like 90m, 720h or 30d`);
   return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
-}
-
-function asObject(value: unknown, where: string): Obj {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(`${where} must be a mapping`);
-  return { ...(value as Obj) };
-}
-function asArray(value: unknown, where: string): unknown[] {
-  if (!Array.isArray(value)) throw invalid(`${where} must be a list`);
-  return value;
-}
-function optString(value: unknown, where: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalid(`${where} must be a string`);
-  return value;
-}
-function optBool(value: unknown, where: string): boolean | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw invalid(`${where} must be true or false`);
-  return value;
-}
-function stringList(value: unknown, where: string): string[] {
-  if (value === undefined || value === null) return [];
-  return asArray(value, where).map((v, i) => optString(v, `${where}[${i}]`) as string);
-}
-function onlyKeys(o: Obj, allowed: string[], where: string): void {
-  const extra = Object.keys(o).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) throw invalid(`${where}: unknown field(s) ${extra.join(', ')} (allowed: ${allowed.join(', ')})`);
-}
-function invalid(message: string): ProvenanceError<'POLICY_INVALID'> {
-  return new ProvenanceError('POLICY_INVALID', message);
 }
 
 function parseTransparency(value: unknown): 'required' | 'optional' {

@@ -71,8 +71,9 @@ test('bindings compare run params and git materials with the event body', () => 
   const ok = checkBindings(run(), { body, headers: {} }, rules);
   assert.deepEqual(
     ok.map((r) => r.status),
-    ['pass', 'skip', 'pass', 'pass', 'pass'],
+    ['pass', 'skip', 'pass', 'pass', 'pass', 'skip'],
   );
+  assert.match(ok[5]!.message, /WARNING: only 4 of 5 bindings checked; skipped, not in the run: param git-repo/);
   const tampered = checkBindings(
     run({ params: { 'git-url': 'https://github.com/evil/app', 'git-revision': 'abc1234' } }),
     { body, headers: {} },

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePolicy, parseDuration } from '../../../signer/verify/policy/parse-policy.ts';
+import { EVENT_PROVIDERS, parsePolicy, parseDuration } from '../../../signer/verify/policy/parse-policy.ts';
+import { defaultWebhookProviders } from '../../../interceptor/webhooks/index.ts';
 import { isProvenanceError } from '../../../signer/errors.ts';
 
 const DIGEST = 'a'.repeat(64);
@@ -47,7 +48,7 @@ spec:
 
 test('policy mistakes are POLICY_INVALID errors that name the field', () => {
   const cases: [string, RegExp][] = [
-    ['bogus: 1', /unknown field\(s\) bogus/],
+    ['bogus: 1', /policy: unknown field\(s\) bogus/],
     ['maxAge: soon', /maxAge "soon" is not a duration/],
     ['bindings: {presets: [svn-push]}', /unknown preset "svn-push"/],
     ['bindings: {rules: [{param: a, result: b, event: x}]}', /exactly one of param, result, material/],
@@ -68,11 +69,18 @@ test('policy mistakes are POLICY_INVALID errors that name the field', () => {
   }
 });
 
-test('an empty policy requires an event and nothing else', () => {
-  const policy = parsePolicy('');
+test('an empty file is an error; `{}` asks for the default policy explicitly', () => {
+  for (const empty of ['', '# only a comment\n', '---\n']) {
+    assert.throws(() => parsePolicy(empty), (err: unknown) => isProvenanceError(err, 'POLICY_INVALID') && /the policy file is empty/.test(err.message), JSON.stringify(empty));
+  }
+  const policy = parsePolicy('{}');
   assert.equal(policy.event.required, true);
   assert.deepEqual(policy.bindings, []);
   assert.equal(policy.trustedTasks, undefined);
+});
+
+test('the providers the policy accepts are the interceptor\'s webhook providers', () => {
+  assert.deepEqual([...EVENT_PROVIDERS].sort(), defaultWebhookProviders().names().sort());
 });
 
 test('durations', () => {
