@@ -24,8 +24,8 @@ export function applyGithubTrigger(kube: KubeApiServer, image: string): void {
   run.spec = {
     pipelineRef: { name: 'simple-build' },
     params: [
-      { name: 'repo-url', value: '$(tt.params.repository)' },
-      { name: 'revision', value: '$(tt.params.revision)' },
+      { name: 'repo-url', value: '$(tt.params.git-repo)' },
+      { name: 'revision', value: '$(tt.params.git-revision)' },
       { name: 'image', value: image },
     ],
   };

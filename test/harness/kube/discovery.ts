@@ -2,6 +2,7 @@
  * Discovery documents: /version, /api, /apis, /apis/<group>, /api/v1, /apis/<group>/<version>.
  * Enough for KubernetesObjectApi, which looks kinds up in the APIResourceList.
  */
+import { openApiV3Document } from './openapi.ts';
 import type { ResourceTable } from './resources.ts';
 
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
@@ -27,6 +28,7 @@ function groupDoc(name: string, versions: string[]): Record<string, unknown> {
 export function discoveryDocument(table: ResourceTable, path: string): unknown {
   const groups = table.groups();
   if (path === '/version') return VERSION_INFO;
+  if (path.startsWith('/openapi/v3')) return openApiV3Document(table, path);
   if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
   if (path === '/apis') {
     const list = [...groups.entries()].filter(([g]) => g !== '').map(([g, v]) => groupDoc(g, v));
