@@ -130,3 +130,16 @@ test('the example PipelineRun passes the Pipeline `build` exactly its params, an
   for (const n of git) assert.ok(presetParams.has(n), `preset github-push binds ${n}`);
   assert.deepEqual(pr.spec.workspaces.map((w: any) => w.name), pipeline.spec.workspaces.map((w: any) => w.name));
 });
+
+test('every signing-secrets example names the namespace the Deployment runs in (keygen --help, docs)', async () => {
+  const { main } = await import('../../signer/cli/main.ts');
+  let help = '';
+  const sink = { write: (s: string) => ((help += s), true) } as unknown as NodeJS.WritableStream;
+  await main(['keygen', '--help'], { stdout: sink, stderr: sink, env: {}, cwd: ROOT });
+  const deployment = parseAllDocuments(readFileSync(join(ROOT, 'manifests/50-deployment.yaml'), 'utf8'))[0]!.toJS() as any;
+  const texts = [help, ...['README.md', 'docs/cli.md', 'docs/deploy.md', 'docs/signing.md', 'docs/config.md'].map((f) => readFileSync(join(ROOT, f), 'utf8'))];
+  const named = texts.flatMap((t) => [...t.matchAll(/signing-secrets -n ([\w-]+)|-n ([\w-]+) create secret generic signing-secrets|k8s:\/\/([\w-]+)\/signing-secrets/g)].map((m) => m[1] ?? m[2] ?? m[3]));
+  assert.ok(named.length >= 3, `found ${named.length} examples`);
+  assert.deepEqual([...new Set(named)], [deployment.metadata.namespace]);
+  assert.match(help, /tekton-provenance/);
+});

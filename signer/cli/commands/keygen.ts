@@ -31,9 +31,9 @@ Examples:
   tkn-provenance keygen --out ./keys
   tkn-provenance keygen --type ed25519 --out ./keys
   COSIGN_PASSWORD=... tkn-provenance keygen --cosign --out ./signing-secrets
-  kubectl create secret generic signing-secrets -n tekton-chains \\
+  kubectl create secret generic signing-secrets -n tekton-provenance \\
     --from-file=cosign.key=./signing-secrets/cosign.key --from-literal=cosign.password="$COSIGN_PASSWORD"
-  kubectl create secret generic signing-secrets -n tekton-chains --from-file=x509.pem=./keys/signing.key
+  kubectl create secret generic signing-secrets -n tekton-provenance --from-file=x509.pem=./keys/signing.key
 `;
 
 const FLAGS = {
