@@ -33,4 +33,8 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: 'admission webhook: pin images to digests, admit only verified chains',
     load: async () => (await import('./admission.ts')).default,
   },
+  'backup-events': {
+    summary: 'copy a live SQLite event store (online backup, WAL included)',
+    load: async () => (await import('./backup-events.ts')).default,
+  },
 };
