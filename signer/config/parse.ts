@@ -14,7 +14,7 @@ export interface ConfigSources {
 
 function emptyConfig(): ProvenanceConfig {
   return {
-    formats: [], storage: [], signer: { kind: 'x509', ref: '' }, builderId: '', buildType: undefined, inTotoBuildType: undefined, deepInspection: false,
+    formats: [], storage: [], signer: { kind: 'x509', ref: '', explicit: false }, builderId: '', buildType: undefined, inTotoBuildType: undefined, deepInspection: false,
     oci: { repository: undefined, insecure: false, encoding: 'dsse', credentialsSecret: undefined },
     tekton: { maxAnnotationBytes: 0 }, sqlite: { path: '' },
     controller: { workers: 0, maxRetries: 0, backoffBaseMs: 0, backoffMaxMs: 0, childGraceMs: 0, namespaces: [] },
@@ -42,6 +42,7 @@ export function parseConfig(sources: ConfigSources): ProvenanceConfig {
   config.ignoredKeys = Object.keys(merged).filter((k) => !known.has(k)).sort();
   // The table is ordered so that the signer kind is set before its key reference.
   for (const spec of KEY_SPECS) spec.apply(config, merged[spec.key] ?? spec.default);
+  config.signer.explicit = config.signer.kind === 'kms' || merged['signers.x509.path'] !== undefined;
   checkRequired(config);
   return config;
 }

@@ -26,6 +26,12 @@ export interface SignerConfig {
   kind: 'x509' | 'kms';
   /** Key reference for the key sources: a directory (x509) or a KMS URI (kms). */
   ref: string;
+  /**
+   * The ConfigMap names the attestation key (`signers.x509.path` set, or the `kms` signer).
+   * When false, the process's own key (`--key` / TEKTON_PROVENANCE_SIGNING_KEY), which signs
+   * events, signs attestations too (docs/signing.md, "Which key signs what").
+   */
+  explicit: boolean;
 }
 
 export interface OciConfig {

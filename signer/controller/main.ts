@@ -8,6 +8,7 @@ import { startServices, stopOnSignals } from '../main/services.ts';
 import { jsonLogger } from '../server/logger.ts';
 import type { AttestationController } from './controller.ts';
 import { attestationControllerService } from './service.ts';
+import { loadSigner } from '../keys/sources.ts';
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     'state-dir': { type: 'string' },
     'lease-ms': { type: 'string' },
     'metrics-port': { type: 'string' },
+    key: { type: 'string' },
   },
   strict: true,
 });
@@ -29,6 +31,9 @@ async function main(): Promise<void> {
   const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'tekton-provenance';
   const leaseMs = values['lease-ms'] ? Number(values['lease-ms']) : undefined;
   let controller: AttestationController | undefined;
+  // The same rule as the signer container: a given key signs attestations unless the ConfigMap names one.
+  const keyRef = values.key ?? env.TEKTON_PROVENANCE_SIGNING_KEY;
+  const processKey = keyRef ? { ref: keyRef, signer: await loadSigner(keyRef) } : undefined;
   const running = await startServices([
     attestationControllerService({
       namespace, log,
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
         postgresPasswordFile: env.TEKTON_PROVENANCE_POSTGRES_PASSWORD_FILE,
       }),
       ...(values.identity ? { identity: values.identity } : {}),
+      ...(processKey ? { processKey } : {}),
       ...(values.kubeconfig ?? env.KUBECONFIG ? { kubeconfigPath: values.kubeconfig ?? env.KUBECONFIG } : {}),
       ...(leaseMs ? { lease: { leaseDurationMs: leaseMs, leaseRetryMs: Math.max(100, Math.floor(leaseMs / 5)) } } : {}),
       onStarted: (c) => { controller = c; },

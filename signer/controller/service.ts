@@ -2,10 +2,10 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { loadConfig } from '../config/source.ts';
 import type { EventStore } from '../events/event-store.ts';
-import { loadSigner } from '../keys/sources.ts';
 import type { Service } from '../main/services.ts';
 import type { Logger } from '../server/logger.ts';
 import { reuseConnections } from './kube/connections.ts';
+import { attestationSigner, type ProcessKey } from './attestation-key.ts';
 import { AttestationController, type ControllerOptions } from './controller.ts';
 
 export interface ControllerServiceOptions {
@@ -20,6 +20,8 @@ export interface ControllerServiceOptions {
   /** ...or opened here and closed on stop. One of the two is required. */
   openStore?(): Promise<EventStore>;
   log: Logger;
+  /** The process's signing key: signs attestations unless the ConfigMap names another (attestation-key.ts). */
+  processKey?: ProcessKey;
   lease?: Pick<ControllerOptions, 'leaseDurationMs' | 'leaseRetryMs'>;
   /** Called with the running controller (the metrics endpoint reads its registry). */
   onStarted?(controller: AttestationController): void;
@@ -43,7 +45,7 @@ export function attestationControllerService(o: ControllerServiceOptions): Servi
       try {
         controller = await AttestationController.start({
           kc, namespace: o.namespace, identity: o.identity ?? hostname(), config,
-          loadSigner: (c) => loadSigner(c.signer.ref),
+          loadSigner: (c) => attestationSigner(c, o.processKey),
           events: {
             byId: (id) => store.getByEventId(id), byDigest: (d) => store.getByDigest(d),
             ...(store.markAttested ? { markAttested: (id: string, uid: string, at: Date) => store.markAttested?.(id, uid, at) ?? Promise.resolve(false) } : {}),

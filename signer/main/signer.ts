@@ -69,6 +69,7 @@ async function main(): Promise<void> {
         log,
         eventStore: store,
         onStarted: (c) => registries.push(c.metrics.registry),
+        processKey: { ref: keyRef, signer }, // signs attestations too, unless the ConfigMap names a key
       }),
     );
   }

@@ -35,7 +35,7 @@ test('an empty storage list disables attestation (as in Chains)', () => {
 test('kms needs signers.kms.kmsref', () => {
   assert.throws(() => parseConfig({ ours: { 'artifacts.pipelinerun.signer': 'kms' } }), { code: 'MISSING_KEY', message: /signers\.kms\.kmsref/ });
   const c = parseConfig({ ours: { 'artifacts.pipelinerun.signer': 'kms', 'signers.kms.kmsref': 'awskms:///alias/tp' } });
-  assert.deepEqual(c.signer, { kind: 'kms', ref: 'awskms:///alias/tp' });
+  assert.deepEqual(c.signer, { kind: 'kms', ref: 'awskms:///alias/tp', explicit: true });
 });
 
 test('clear errors: unknown key, format, storage, signer, bad values', () => {
