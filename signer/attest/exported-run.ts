@@ -21,7 +21,9 @@ export function runFromExports(pipelineRunText: string, taskRunTexts: readonly s
     throw modelError('WRONG_KIND', `unexpected object kind "${String(kind(others[0] as object))}" (only PipelineRun and TaskRun)`);
   }
   const pr = pipelineRuns[0] as object;
-  return normaliseRun(pr, matchChildren(pr, objects.filter((o) => kind(o) === 'TaskRun')));
+  const run = normaliseRun(pr, matchChildren(pr, objects.filter((o) => kind(o) === 'TaskRun')));
+  // From exported files, a TaskRun that is not there was not exported: "deleted" would be a guess.
+  return { ...run, missing: run.missing.map((m) => (m.reason === 'deleted' ? { ...m, reason: 'not-exported' as const } : m)) };
 }
 
 /** Event lookups over a fixed set of records (a `--event` file) for resolveEventLink. */

@@ -157,7 +157,8 @@ export interface MissingChild {
   name: string;
   pipelineTaskName: string;
   kind: string;
-  reason: 'deleted' | 'customrun';
+  /** `not-exported`: `attest` was not given its TaskRun (it may still exist in the cluster). */
+  reason: 'deleted' | 'customrun' | 'not-exported';
 }
 
 export interface TektonRun {

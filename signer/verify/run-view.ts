@@ -22,6 +22,8 @@ export interface RunView {
   event: EmbeddedEvent;
   /** True when the attestation says every child was attested (no CustomRun/deleted gaps). */
   complete?: boolean;
+  /** The gaps the attestation lists: pipeline task and why (deleted, customrun, not-exported). */
+  incomplete?: { name: string; reason: string }[];
 }
 
 export interface TaskView {

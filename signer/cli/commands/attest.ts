@@ -54,7 +54,9 @@ Flags:
   --insecure-registry  plain http to the registry
   --registry-config FILE   docker config.json with registry credentials for --push
 
-Exit: 0 signed (and pushed), 2 usage or unreadable input or a failed push.
+Exit: 0 signed (and pushed; also when TaskRuns are missing: a warning on stderr names them,
+and the attestation records them as incomplete, reason not-exported), 2 usage or unreadable
+input or a failed push.
 
 Examples:
   kubectl get pipelinerun build-x7k2p -o yaml > pr.yaml
@@ -94,7 +96,9 @@ const command: Command = {
     const chosen = formatNames.length > 0 ? formatNames : ['in-toto'];
     for (const f of chosen) if (!formats.has(f)) throw new UsageError(`unknown --format "${f}" (known: ${formats.names().join(', ')})`);
 
-    const run = runFromExports(await read(path(prFile)), await Promise.all(stringList(values, 'taskruns').map((f) => read(path(f)))));
+    const taskRunFiles = stringList(values, 'taskruns');
+    const run = runFromExports(await read(path(prFile)), await Promise.all(taskRunFiles.map((f) => read(path(f)))));
+    warnNotExported(io, run, taskRunFiles.length === 0);
     const event = await findEvent(run, stringFlag(values, 'event'), stringFlag(values, 'store'), path);
     const signer = await loadSigner(resolveKeyRef(keyRef, io.cwd), { env: io.env });
     const opts: Parameters<typeof attestRun>[1] = { formats: chosen, signer, event };
@@ -120,6 +124,22 @@ const command: Command = {
   },
 };
 export default command;
+
+/**
+ * Signing still goes ahead (a partial record of an old run is worth keeping, and says it is
+ * partial), but never silently: verify will fail `completeness` for these tasks.
+ */
+function warnNotExported(io: CliIO, run: TektonRun, noTaskRunsFlag: boolean): void {
+  const gaps = run.missing.filter((m) => m.reason === 'not-exported');
+  if (gaps.length === 0) return;
+  const { namespace, name } = run.pipelineRun.meta;
+  const lead = noTaskRunsFlag ? 'no --taskruns given: ' : '';
+  io.stderr.write(
+    `warning: ${lead}${gaps.length} task(s) have no TaskRun in the files given (${gaps.map((g) => g.pipelineTaskName || g.name).join(', ')}); ` +
+      `they are recorded as incomplete (reason not-exported) and verify will fail completeness. Export them with\n` +
+      `  kubectl get taskruns -n ${namespace} -l tekton.dev/pipelineRun=${name} -o yaml > trs.yaml\nand pass --taskruns trs.yaml\n`,
+  );
+}
 
 /** The run's event from a record file, an existing SQLite store, or nowhere (absent). */
 async function findEvent(run: TektonRun, eventFile: string | undefined, storePath: string | undefined, path: (p: string) => string): Promise<EventLink> {

@@ -159,7 +159,7 @@ async function fromPipelineRun(
 ): Promise<{ envelope: DsseEnvelope; record: SignedEventRecord; extra: EventCheck[] }> {
   const kubeconfig =
     typeof values.kubeconfig === 'string' ? resolve(io.cwd, values.kubeconfig) : io.env.KUBECONFIG;
-  const run = await loadPipelineRun(ref, { cwd: io.cwd, ...(kubeconfig ? { kubeconfig } : {}) });
+  const run = await loadPipelineRun(ref, { cwd: io.cwd, env: io.env, ...(kubeconfig ? { kubeconfig } : {}) });
   const link = eventLinkOf(run);
   const store = await openStore(storePath, kubeconfig, io);
   try {

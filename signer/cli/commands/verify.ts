@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { isProvenanceError } from '../../errors.ts';
 import { loadVerifiers } from '../../keys/sources.ts';
 import { defaultPolicy, parseDuration, parsePolicy } from '../../verify/policy/parse-policy.ts';
 import type { Policy } from '../../verify/policy/policy.ts';
@@ -49,7 +50,8 @@ Flags:
                          (cosign's flags); --key is then not needed
   --json                 machine output
 
-Exit: 0 when every check of every attestation passes, 1 when a check fails, 2 usage error.
+Exit: 0 when every check of every attestation passes, 1 when a check fails or no attestation
+is found (--image and --pipelinerun alike), 2 usage error.
 
 Examples:
   tkn-provenance verify --key cosign.pub --policy policy.yaml --image reg.example/app@sha256:3f...
@@ -118,7 +120,13 @@ const command: Command = {
       const kubeconfig = stringFlag(values, 'kubeconfig');
       // Loaded on demand: the Kubernetes client costs more start-up than verifying hundreds of files.
       const { readPipelineRunAttestations } = await import('../../verify/sources/pipelinerun.ts');
-      attestations = await readPipelineRunAttestations(pipelineRun, { cwd: io.cwd, ...(store ? { store: path(store) } : {}), ...(kubeconfig ? { kubeconfig: path(kubeconfig) } : {}) });
+      try {
+        attestations = await readPipelineRunAttestations(pipelineRun, { cwd: io.cwd, env: io.env, ...(store ? { store: path(store) } : {}), ...(kubeconfig ? { kubeconfig: path(kubeconfig) } : {}) });
+      } catch (err) {
+        // Nothing attests the run: a failed check (exit 1), exactly as for an image without one.
+        if (isProvenanceError(err, 'ATTESTATION_NOT_FOUND')) return finish(io, values, [notFound(pipelineRun, err.message)]);
+        throw err;
+      }
     } else {
       for (const f of files) attestations.push(...(await readAttestationPath(path(f))));
     }
@@ -132,6 +140,10 @@ const command: Command = {
     return finish(io, values, reports);
   },
 };
+
+function notFound(source: string, message: string): VerificationReport {
+  return { source, ok: false, checks: [{ name: 'attestation', status: 'fail', message }] };
+}
 
 function finish(io: Parameters<Command['run']>[1], values: Record<string, unknown>, reports: VerificationReport[]): number {
   const ok = reports.length > 0 && reports.every((r) => r.ok);

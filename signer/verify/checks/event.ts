@@ -29,7 +29,9 @@ export function checkEvent(event: EmbeddedEvent, keys: readonly Verifier[], poli
     payload = verifyEnvelope(event.envelope, keys, { payloadType: IN_TOTO_PAYLOAD_TYPE }).payload;
   } catch (err) {
     const why = isProvenanceError(err) ? `${err.message} [${err.code}]` : String(err);
-    return { results: [fail('event signature', `trigger event signature does not verify: ${why}`)] };
+    // Events are signed by the interceptor's signer key, which may not be the attestation key.
+    const hint = isProvenanceError(err, 'UNKNOWN_KEY') ? `; if events are signed with another key than attestations, pass it with --event-key` : '';
+    return { results: [fail('event signature', `trigger event signature does not verify: ${why}${hint}`)] };
   }
   const results: CheckResult[] = [pass('event signature', 'trigger event is signed by a trusted key')];
   // The same strict checks the signer applied before signing (shape, body hash = subject).

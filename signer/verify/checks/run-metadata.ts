@@ -25,7 +25,20 @@ export function checkRunMetadata(run: RunView, policy: Policy, now: Date): Check
     }
   }
   if (run.complete === true) results.push(pass('completeness', 'every task of the run is attested'));
-  else if (run.complete === false) results.push(fail('completeness', 'the attestation says some tasks could not be attested (CustomRun or deleted TaskRun)'));
+  else if (run.complete === false) results.push(fail('completeness', incompleteMessage(run.incomplete ?? [])));
   else if (run.complete === undefined) results.push(skip('completeness', 'the attestation does not say'));
   return results;
+}
+
+const WHY: Record<string, string> = {
+  deleted: 'its TaskRun was deleted before it was attested',
+  customrun: 'a CustomRun, whose steps are not recorded',
+  'not-exported': 'attest was not given its TaskRun (--taskruns)',
+};
+
+/** Names each task that could not be attested and why, so the fix is obvious. */
+function incompleteMessage(gaps: { name: string; reason: string }[]): string {
+  if (gaps.length === 0) return 'the attestation says some tasks could not be attested';
+  const list = gaps.map((g) => `${g.name} (${WHY[g.reason] ?? g.reason})`).join(', ');
+  return `${gaps.length} task(s) could not be attested: ${list}`;
 }

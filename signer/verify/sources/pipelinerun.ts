@@ -15,9 +15,9 @@ const TLOG_PREFIX = 'tekton-provenance.dev/tlog-';
  */
 export async function readPipelineRunAttestations(
   ref: string,
-  opts: { cwd: string; store?: string; kubeconfig?: string },
+  opts: { cwd: string; store?: string; kubeconfig?: string; env?: NodeJS.ProcessEnv },
 ): Promise<LoadedAttestation[]> {
-  const pr = (await loadPipelineRun(ref, { cwd: opts.cwd, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}) })) as {
+  const pr = (await loadPipelineRun(ref, { cwd: opts.cwd, ...(opts.env ? { env: opts.env } : {}), ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}) })) as {
     metadata?: { uid?: string; namespace?: string; name?: string; annotations?: Record<string, string> };
   };
   const meta = pr.metadata ?? {};

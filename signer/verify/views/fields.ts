@@ -24,3 +24,8 @@ export function nameValues(value: unknown): Record<string, unknown> {
   }
   return out;
 }
+
+/** `incompleteTasks[]` entries as {name, reason}. */
+export function gaps(list: unknown): { name: string; reason: string }[] {
+  return arr(list).map((t) => ({ name: str(obj(t).name) ?? '?', reason: str(obj(t).reason) ?? '?' }));
+}

@@ -1,7 +1,7 @@
 import type { Statement } from '../../intoto/statement.ts';
 import type { MaterialView, RunView } from '../run-view.ts';
 import { embeddedEvent } from './event.ts';
-import { arr, digestSet, obj, str } from './fields.ts';
+import { arr, digestSet, gaps, obj, str } from './fields.ts';
 import { taskView } from './task-record.ts';
 
 /** SLSA v0.2 with the TEP-0084 layout (`in-toto` / `slsa/v1` format). */
@@ -20,6 +20,7 @@ export function slsaV02View(statement: Statement): RunView {
     materials,
     event: embeddedEvent(trigger.state, trigger.envelope, materials, trigger.reason ?? trigger.error),
     complete: arr(config.incompleteTasks).length === 0,
+    incomplete: gaps(config.incompleteTasks),
   };
   assign(view, 'builderId', str(obj(p.builder).id));
   assign(view, 'buildType', str(p.buildType));

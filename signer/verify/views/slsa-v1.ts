@@ -1,7 +1,7 @@
 import type { Statement } from '../../intoto/statement.ts';
 import type { MaterialView, RunView } from '../run-view.ts';
 import { embeddedEvent } from './event.ts';
-import { arr, digestSet, nameValues, obj, str } from './fields.ts';
+import { arr, digestSet, gaps, nameValues, obj, str } from './fields.ts';
 import { assign } from './slsa-v02.ts';
 import { taskView } from './task-record.ts';
 
@@ -35,6 +35,7 @@ export function slsaV1View(statement: Statement): RunView {
   };
   const complete = internal['tekton-provenance.dev/complete'];
   if (typeof complete === 'boolean') view.complete = complete;
+  view.incomplete = gaps(internal['tekton-provenance.dev/incompleteTasks']);
   assign(view, 'builderId', str(obj(details.builder).id));
   assign(view, 'buildType', str(def.buildType));
   assign(view, 'startedOn', str(obj(details.metadata).startedOn));
