@@ -13,8 +13,19 @@ export function renderReport(report: VerificationReport): string {
   return `${report.source}\n${lines.join('\n')}\n${verdict}\n`;
 }
 
-/** Machine output: the reports as they are, plus a summary. */
+export const NOTHING_VERIFIED_MESSAGE = 'no attestation was found to verify (nothing verified is not a pass)';
+
+/** The overall verdict: every report passed AND there was at least one (nothing verified is never ok). */
+export function verdictOf(reports: readonly VerificationReport[]): boolean {
+  return reports.length > 0 && reports.every((r) => r.ok);
+}
+
+/**
+ * Machine output: the reports as they are, plus a summary whose `ok` is the same verdict as
+ * the exit code. With no report at all, `error` says so with code NOTHING_VERIFIED.
+ */
 export function reportsToJson(reports: VerificationReport[]): string {
-  const ok = reports.every((r) => r.ok);
-  return `${JSON.stringify({ ok, total: reports.length, failed: reports.filter((r) => !r.ok).length, reports }, null, 2)}\n`;
+  const ok = verdictOf(reports);
+  const error = reports.length === 0 ? { error: { code: 'NOTHING_VERIFIED', message: NOTHING_VERIFIED_MESSAGE } } : {};
+  return `${JSON.stringify({ ok, total: reports.length, failed: reports.filter((r) => !r.ok).length, ...error, reports }, null, 2)}\n`;
 }

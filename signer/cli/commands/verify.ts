@@ -5,7 +5,7 @@ import { loadVerifiers } from '../../keys/sources.ts';
 import { defaultPolicy, parseDuration, parsePolicy } from '../../verify/policy/parse-policy.ts';
 import type { Policy } from '../../verify/policy/policy.ts';
 import { ProgressBar } from '../../verify/progress.ts';
-import { renderReport, reportsToJson } from '../../verify/report.ts';
+import { NOTHING_VERIFIED_MESSAGE, renderReport, reportsToJson, verdictOf } from '../../verify/report.ts';
 import { readAttestationPath, type LoadedAttestation } from '../../verify/sources/attestation-files.ts';
 import { verifyAttestation, type VerifyOptions } from '../../verify/verify-attestation.ts';
 import { verifyImage } from '../../verify/verify-image.ts';
@@ -127,8 +127,16 @@ const command: Command = {
         if (isProvenanceError(err, 'ATTESTATION_NOT_FOUND')) return finish(io, values, [notFound(pipelineRun, err.message)]);
         throw err;
       }
-    } else {
-      for (const f of files) attestations.push(...(await readAttestationPath(path(f))));
+    }
+    // An unreadable file (not JSON, not an attestation, a symlink loop) is a failed report:
+    // the verdict, the exit code and --json then agree, and the readable files still verify.
+    const unreadable: VerificationReport[] = [];
+    for (const f of files) {
+      attestations.push(
+        ...(await readAttestationPath(path(f), (u) =>
+          unreadable.push({ source: u.source, ok: false, checks: [{ name: 'attestation', status: 'fail', message: `${u.error.message} [${u.error.code}]` }] }),
+        )),
+      );
     }
 
     const progress = new ProgressBar(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, attestations.length);
@@ -137,7 +145,7 @@ const command: Command = {
       progress.tick(report.ok);
       return report;
     });
-    return finish(io, values, reports);
+    return finish(io, values, [...unreadable, ...reports]);
   },
 };
 
@@ -145,9 +153,11 @@ function notFound(source: string, message: string): VerificationReport {
   return { source, ok: false, checks: [{ name: 'attestation', status: 'fail', message }] };
 }
 
+/** Nothing verified is never a pass: zero attestations is NOT VERIFIED, exit 1 (EXIT_INVALID). */
 function finish(io: Parameters<Command['run']>[1], values: Record<string, unknown>, reports: VerificationReport[]): number {
-  const ok = reports.length > 0 && reports.every((r) => r.ok);
+  const ok = verdictOf(reports);
   if (values.json === true) io.stdout.write(reportsToJson(reports));
+  else if (reports.length === 0) io.stdout.write(`NOT VERIFIED: ${NOTHING_VERIFIED_MESSAGE}\n`);
   else {
     for (const r of reports) io.stdout.write(renderReport(r));
     if (reports.length > 1) io.stdout.write(`${ok ? 'VERIFIED' : 'NOT VERIFIED'}: ${reports.filter((r) => r.ok).length} of ${reports.length} attestations passed\n`);

@@ -16,18 +16,50 @@ export interface LoadedAttestation {
 const BUNDLE_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(\.v0\.\d+)?\+json/;
 export type { Evidence } from './evidence.ts';
 
+/** A file that could not be read as attestations, and why (a coded error). */
+export interface UnreadableAttestation {
+  source: string;
+  error: ProvenanceError;
+}
+
 /**
  * Reads attestations from a file or a directory of files. A file may hold one DSSE envelope,
  * one sigstore bundle, a JSON array of them, or JSON lines (cosign's `.intoto.jsonl`).
+ * Without `onUnreadable` the first unreadable file throws ATTESTATION_UNREADABLE; with it,
+ * each unreadable file (not JSON, not an attestation, a symlink loop) is handed to it and
+ * skipped, so `verify` can report it as a failure beside the others. A `path` that does not
+ * exist always throws.
  */
-export async function readAttestationPath(path: string): Promise<LoadedAttestation[]> {
-  const info = await stat(path).catch((err: unknown) => {
-    throw new ProvenanceError('ATTESTATION_UNREADABLE', `cannot read ${path}: ${(err as Error).message}`);
-  });
-  if (!info.isDirectory()) return parseAttestationText(await readFile(path, 'utf8'), path);
+export async function readAttestationPath(
+  path: string,
+  onUnreadable?: (u: UnreadableAttestation) => void,
+): Promise<LoadedAttestation[]> {
+  const readOne = async (file: string): Promise<LoadedAttestation[]> => {
+    try {
+      const text = await readFile(file, 'utf8').catch((err: unknown) => {
+        throw new ProvenanceError('ATTESTATION_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`);
+      });
+      return parseAttestationText(text, file);
+    } catch (err) {
+      if (onUnreadable === undefined || !(err instanceof ProvenanceError)) throw err;
+      onUnreadable({ source: file, error: err });
+      return [];
+    }
+  };
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    const error = new ProvenanceError('ATTESTATION_UNREADABLE', `cannot read ${path}: ${(err as Error).message}`);
+    // A path that does not exist is the caller's typo (a usage error), not a file that failed.
+    if (onUnreadable === undefined || (err as NodeJS.ErrnoException).code === 'ENOENT') throw error;
+    onUnreadable({ source: path, error });
+    return [];
+  }
+  if (!info.isDirectory()) return readOne(path);
   const names = (await readdir(path)).filter((n) => /\.(json|jsonl)$/.test(n)).sort();
   const all: LoadedAttestation[] = [];
-  for (const name of names) all.push(...parseAttestationText(await readFile(join(path, name), 'utf8'), join(path, name)));
+  for (const name of names) all.push(...(await readOne(join(path, name))));
   return all;
 }
 
