@@ -28,6 +28,7 @@ export type InterceptorErrorCode =
   | 'SECRET_KEY_MISSING'
   // our side failed: gRPC 13 Internal / 14 Unavailable
   | 'SECRET_LOOKUP_FAILED'
+  | 'INTERCEPTOR_BUSY'
   | 'SIGNER_UNAVAILABLE'
   | 'SIGNER_TIMEOUT'
   | 'SIGNER_REJECTED'
@@ -65,6 +66,7 @@ export function grpcCodeOf(code: InterceptorErrorCode): number {
     case 'SECRET_KEY_MISSING':
     case 'EVENT_CONFLICT':
       return GRPC.FAILED_PRECONDITION;
+    case 'INTERCEPTOR_BUSY':
     case 'SIGNER_UNAVAILABLE':
     case 'SIGNER_TIMEOUT':
     case 'STORE_UNAVAILABLE':

@@ -27,8 +27,13 @@ export interface HandlerResult {
   body: InterceptorResponse | { error: { code: string; message: string } };
 }
 
+export interface HandleOptions {
+  /** When the request must be answered (ms since the epoch): the signer call ends by then. */
+  deadline?: number;
+}
+
 /** One InterceptorRequest in, one answer out; never throws. */
-export async function handleInterceptorRequest(raw: Buffer, deps: HandlerDeps): Promise<HandlerResult> {
+export async function handleInterceptorRequest(raw: Buffer, deps: HandlerDeps, opts: HandleOptions = {}): Promise<HandlerResult> {
   const started = process.hrtime.bigint();
   const receivedAt = deps.now();
   let req: InterceptorRequest | undefined;
@@ -38,7 +43,7 @@ export async function handleInterceptorRequest(raw: Buffer, deps: HandlerDeps): 
   try {
     req = parseInterceptorRequest(raw);
     params = parseParams(req.interceptor_params);
-    const signed = await signEvent(req, params, receivedAt, deps);
+    const signed = await signEvent(req, params, receivedAt, deps, opts.deadline);
     deps.metrics.signed.inc({ provider: params.provider });
     deps.logger.info('event signed', { eventId: signed.eventId, digest: signed.digest, keyid: signed.keyid });
     outcome = 'signed';
@@ -67,6 +72,13 @@ export async function handleInterceptorRequest(raw: Buffer, deps: HandlerDeps): 
   }
   deps.metrics.duration.observe({ outcome }, Number(process.hrtime.bigint() - started) / 1e9);
   return result;
+}
+
+/** A request refused before it was read (INTERCEPTOR_BUSY): reported and answered like any refusal. */
+export function refuseUnread(err: InterceptorError, deps: HandlerDeps): HandlerResult {
+  report(err, undefined, undefined, false, deps);
+  deps.metrics.duration.observe({ outcome: 'rejected' }, 0);
+  return answer(err, undefined, false);
 }
 
 function answer(err: InterceptorError, req: InterceptorRequest | undefined, ignore: boolean): HandlerResult {

@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from './observe/logger.ts';
+import type { LoadLimits, ServerLimits } from './limits.ts';
 import type { BodyLimits } from './protocol/body.ts';
 import type { SecretResolver } from './secrets/resolver.ts';
 
@@ -48,6 +49,10 @@ export interface InterceptorOptions {
   secrets?: SecretResolver;
   logger?: Logger;
   limits?: BodyLimits;
+  /** Byte budget, queue and per-request time (defaults: DEFAULT_LOAD_LIMITS). */
+  load?: Partial<LoadLimits>;
+  /** HTTPS timeouts and connection cap (defaults: DEFAULT_SERVER_LIMITS). */
+  server?: Partial<ServerLimits>;
   /** Longest a graceful close waits for in-flight requests before cutting connections. */
   shutdownGraceMs?: number;
 }

@@ -30,6 +30,7 @@ export async function signEvent(
   params: InterceptorParams,
   receivedAt: Date,
   deps: PipelineDeps,
+  deadline?: number,
 ): Promise<SignedEvent> {
   const bodyBytes = checkWebhookBody(req.body, deps.limits);
   const provider = deps.providers.get(params.provider);
@@ -47,7 +48,7 @@ export async function signEvent(
     authenticity,
     interceptor: { name: INTERCEPTOR_NAME, version: INTERCEPTOR_VERSION },
   });
-  return deps.signer.signEvent(statement);
+  return deps.signer.signEvent(statement, deadline === undefined ? {} : { deadline });
 }
 
 function checkEventType(provider: WebhookProvider, headers: HeaderView, params: InterceptorParams): void {

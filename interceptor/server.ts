@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createInterceptorApp } from './app.ts';
+import { DEFAULT_SERVER_LIMITS } from './limits.ts';
 import { KubeEventRecorder, noEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
 import { jsonLogger } from './observe/logger.ts';
 import { InterceptorMetrics } from './observe/metrics.ts';
@@ -37,19 +38,35 @@ export async function startInterceptor(opts: InterceptorOptions): Promise<Runnin
     logger,
     metrics: new InterceptorMetrics({ defaultMetrics: true }),
     ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.load ? { load: opts.load } : {}),
   });
+  const bounds = { ...DEFAULT_SERVER_LIMITS, ...opts.server };
 
   const first = tls.current();
-  const server = createServer({ cert: first.cert, key: first.key, minVersion: 'TLSv1.2' }, app);
+  const server = createServer(
+    {
+      cert: first.cert,
+      key: first.key,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: bounds.handshakeTimeoutMs,
+      // Node checks headers/request timeouts on this interval (default 30 s): a tenth of the
+      // shortest, so a stalled client is cut close to its limit.
+      connectionsCheckingInterval: Math.max(50, Math.min(bounds.headersTimeoutMs, bounds.requestTimeoutMs) / 10),
+    },
+    app,
+  );
   // Hot reload: new handshakes use the new cert; open connections keep theirs.
   tls.onChange((c) => {
     server.setSecureContext({ cert: c.cert, key: c.key, minVersion: 'TLSv1.2' });
     logger.info('tls serving cert reloaded');
   });
-  server.headersTimeout = 15_000;
-  // Idle keep-alive connections outlive Go's default IdleConnTimeout (90 s): the server must not
-  // close a connection the EventListener is about to reuse, because the EL never retries.
-  server.keepAliveTimeout = 95_000;
+  // Slow clients (docs/security.md): headers within 10 s, the whole request within 60 s, the
+  // TLS handshake within 10 s, idle keep-alive 95 s (outlives Go's 90 s IdleConnTimeout: the
+  // EL never retries a request on a connection we closed), and at most 512 connections.
+  server.headersTimeout = bounds.headersTimeoutMs;
+  server.requestTimeout = bounds.requestTimeoutMs;
+  server.keepAliveTimeout = bounds.keepAliveTimeoutMs;
+  server.maxConnections = bounds.maxConnections;
   await listen(server, opts.port ?? DEFAULT_PORT, opts.host ?? '0.0.0.0');
   const port = (server.address() as AddressInfo).port;
   const host = opts.host === undefined || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host;

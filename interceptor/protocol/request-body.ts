@@ -71,3 +71,13 @@ function tooLarge(limit: number): InterceptorError {
 function unusable(reason: string): InterceptorError {
   return interceptorError('MALFORMED_REQUEST', `unusable request: ${reason}`);
 }
+
+/** Reads off and discards a request nobody will read (refused before reading): the client, still sending, then gets the answer. */
+export function discardRequestBody(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (req.readableEnded || req.destroyed) return resolve();
+    const done = () => resolve();
+    req.once('end', done).once('close', done).once('error', done);
+    req.resume();
+  });
+}

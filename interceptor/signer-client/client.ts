@@ -1,5 +1,5 @@
 import type { SignedEventSummary } from '../../signer/server/post-event.ts';
-import { FrameKind } from '../../signer/protocol/frames.ts';
+import { FrameKind, frameDeadline } from '../../signer/protocol/frames.ts';
 import { interceptorError, type InterceptorErrorCode } from '../errors.ts';
 import type { EventStatement } from '../record/statement.ts';
 import { FrameTransport, SignerTransportError } from './frame-transport.ts';
@@ -7,13 +7,24 @@ import { FrameTransport, SignerTransportError } from './frame-transport.ts';
 export const DEFAULT_SIGNER_SOCKET = '/var/run/tekton-provenance/signer.sock';
 /** Half the EventListener's 10 s budget, leaving room for everything else. */
 export const DEFAULT_SIGNER_TIMEOUT_MS = 5_000;
+/**
+ * Share of the time left for a signer call kept for a commit begun at the last moment: the
+ * signer must BEGIN its durable write by (give-up time - this share), so a write it begins is
+ * answered before we give up (docs/security.md, "Limits and integrity"). 5 s -> begin by 3 s.
+ */
+export const COMMIT_GRACE_SHARE = 0.4;
+
+export interface SignOptions {
+  /** When the caller gives up on the whole request (ms since the epoch); the call ends by then. */
+  deadline?: number;
+}
 
 /** What the signer answers once an event is signed and stored (never the payload back). */
 export type SignedEvent = Omit<SignedEventSummary, 'created'>;
 
 /** What the interceptor needs from the signer: sign and durably store one event statement. */
 export interface EventSigner {
-  signEvent(statement: EventStatement): Promise<SignedEvent>;
+  signEvent(statement: EventStatement, opts?: SignOptions): Promise<SignedEvent>;
   healthy(): Promise<boolean>;
   close(): void;
 }
@@ -22,6 +33,9 @@ export interface EventSigner {
 const SIGNER_CODES: Record<string, InterceptorErrorCode> = {
   EVENT_CONFLICT: 'EVENT_CONFLICT',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  // dropped by the signer because our deadline passed: nothing was stored
+  DEADLINE_EXCEEDED: 'SIGNER_TIMEOUT',
+  BUSY: 'SIGNER_TIMEOUT',
 };
 
 /**
@@ -40,10 +54,21 @@ export class UdsEventSigner implements EventSigner {
     this.#timeoutMs = timeoutMs;
   }
 
-  async signEvent(statement: EventStatement): Promise<SignedEvent> {
-    const frame = await this.#transport.exchange(FrameKind.SignEvent, statement.bytes, this.#timeoutMs).catch((err: unknown) => {
-      throw transportError(err);
-    });
+  /**
+   * Sends a SignEventBy frame: the statement with the times we give up (answerBy) and by which
+   * the signer must begin its durable write (beginBy). An answer we no longer wait for is thus
+   * never a stored event: the signer drops the work once beginBy passed.
+   */
+  async signEvent(statement: EventStatement, opts: SignOptions = {}): Promise<SignedEvent> {
+    const now = Date.now();
+    const answerBy = Math.min(now + this.#timeoutMs, opts.deadline ?? Number.POSITIVE_INFINITY);
+    const beginBy = answerBy - Math.ceil((answerBy - now) * COMMIT_GRACE_SHARE);
+    if (beginBy <= now) throw interceptorError('SIGNER_TIMEOUT', 'no time is left to sign and store the event');
+    const frame = await this.#transport
+      .exchange(FrameKind.SignEventBy, [frameDeadline({ beginBy, answerBy }), statement.bytes], answerBy - now)
+      .catch((err: unknown) => {
+        throw transportError(err);
+      });
     const answer = parseJson(frame.payload);
     if (frame.kind === FrameKind.Error) {
       const error = answer as { code?: unknown; message?: unknown } | undefined;

@@ -14,6 +14,12 @@ export class SignerTransportError extends Error {
 
 /** Largest signer answer we read: answers are summaries or errors, a few hundred bytes. */
 const MAX_ANSWER_BYTES = 1024 * 1024;
+/**
+ * A connection with nothing in flight for this long is closed by us (and reopened on the next
+ * request): shorter than the signer's idle timeout (60 s), so the signer never closes a
+ * connection under a request we are about to send.
+ */
+export const CLIENT_IDLE_MS = 30_000;
 
 interface Pending {
   resolve: (frame: Frame) => void;
@@ -36,8 +42,11 @@ export class FrameTransport {
     this.#socketPath = socketPath;
   }
 
-  /** Sends one request frame and resolves with its answer frame, or rejects within `timeoutMs`. */
-  exchange(kind: FrameKind, payload: Buffer, timeoutMs: number): Promise<Frame> {
+  /**
+   * Sends one request frame (its payload given whole or in parts, written uncopied) and
+   * resolves with its answer frame, or rejects within `timeoutMs`.
+   */
+  exchange(kind: FrameKind, payload: Buffer | readonly Buffer[], timeoutMs: number): Promise<Frame> {
     if (this.#conn === undefined || this.#conn.broken) this.#conn = new Connection(this.#socketPath);
     return this.#conn.request(kind, payload, timeoutMs);
   }
@@ -56,6 +65,7 @@ class Connection {
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #connected = false;
+  #idle: NodeJS.Timeout | undefined;
   broken = false;
 
   constructor(socketPath: string) {
@@ -71,21 +81,34 @@ class Connection {
     this.#socket.on('close', () => this.destroy(new SignerTransportError('broken', 'signer closed the connection')));
   }
 
-  request(kind: FrameKind, payload: Buffer, timeoutMs: number): Promise<Frame> {
+  request(kind: FrameKind, payload: Buffer | readonly Buffer[], timeoutMs: number): Promise<Frame> {
     const id = this.#nextId;
     this.#nextId = this.#nextId === 0xffffffff ? 1 : this.#nextId + 1;
+    const parts = Buffer.isBuffer(payload) ? [payload] : payload;
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    clearTimeout(this.#idle);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
+        this.#armIdle();
         reject(new SignerTransportError('timeout', `no answer from the signer within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
-      this.#out.write(frameHeader(kind, id, payload.length), payload);
+      this.#out.write(frameHeader(kind, id, length), ...parts);
     });
+  }
+
+  /** Nothing in flight: close after CLIENT_IDLE_MS unless a request comes first. */
+  #armIdle(): void {
+    if (this.#pending.size > 0 || this.broken) return;
+    clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => this.destroy(new SignerTransportError('broken', 'idle connection closed')), CLIENT_IDLE_MS);
+    this.#idle.unref();
   }
 
   /** Fails every request in flight with `err` and closes the socket (idempotent). */
   destroy(err: SignerTransportError): void {
+    clearTimeout(this.#idle);
     if (!this.broken) {
       this.broken = true;
       this.#socket.destroy();
@@ -112,6 +135,7 @@ class Connection {
       clearTimeout(p.timer);
       p.resolve(frame);
     }
+    this.#armIdle();
   }
 
   #describe(err: NodeJS.ErrnoException): SignerTransportError {

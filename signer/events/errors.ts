@@ -6,6 +6,7 @@ export type EventErrorCode =
   | 'EVENT_CONFLICT' // same eventId already stored with another digest
   | 'EVENT_TOO_LARGE' // over the store's or server's size limit
   | 'STORE_UNAVAILABLE' // the backend cannot be reached or written
+  | 'DEADLINE_EXCEEDED' // the caller's deadline passed before the durable write began: nothing stored
   | 'STORE_CONFIG'; // the store is misconfigured (unknown name, bad option)
 
 export function eventError(

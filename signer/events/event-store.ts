@@ -8,13 +8,22 @@ import type { SignedEventRecord } from './event-record.ts';
  * so callers can answer with what the store holds; `void` means "the record given".
  * Errors are ProvenanceErrors with EventErrorCode codes (signer/events/errors.ts).
  */
+export interface PutOptions {
+  /**
+   * ms since the epoch: the store must not BEGIN the durable write at or after this time; it
+   * rejects with DEADLINE_EXCEEDED instead and nothing is stored. (A write begun in time is
+   * finished: a commit cannot be taken back half-way.)
+   */
+  deadline?: number;
+}
+
 export interface EventStore {
   /**
    * `payloadBytes`, when given, are the statement bytes the envelope's base64 payload encodes
    * (the signer has them): a store that keeps bytes (SqliteEventStore) need not decode the
    * base64 again; others ignore them. They must stay unchanged until the put settles.
    */
-  put(record: SignedEventRecord, payloadBytes?: Buffer): Promise<SignedEventRecord | void>;
+  put(record: SignedEventRecord, payloadBytes?: Buffer, opts?: PutOptions): Promise<SignedEventRecord | void>;
   getByEventId(eventId: string): Promise<SignedEventRecord | undefined>;
   getByDigest(digest: string): Promise<SignedEventRecord[]>;
   /** Optional readiness probe: rejects when the store cannot serve (used by /v1/healthz). */

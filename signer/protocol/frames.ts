@@ -19,6 +19,12 @@ export const FrameKind = {
   SignEvent: 0x01,
   /** payload: empty. Answered Pong when the store can serve. */
   Ping: 0x02,
+  /**
+   * payload: a FrameDeadline (16 bytes, frameDeadline below) followed by exactly what a
+   * SignEvent frame carries. The deadline frames the request; it does not change what the
+   * payload means. Work whose deadline passed is dropped, never stored.
+   */
+  SignEventBy: 0x03,
   /** payload: JSON SignedEventSummary (only once the record is durable). */
   Signed: 0x81,
   /** payload: JSON {"code", "message"}: the same codes as the HTTP API's errors. */
@@ -50,6 +56,37 @@ export function frameHeader(kind: FrameKind, id: number, payloadBytes: number): 
 /** A frame as one buffer (small frames: answers, pings). */
 export function encodeFrame(kind: FrameKind, id: number, payload: Buffer = Buffer.alloc(0)): Buffer {
   return Buffer.concat([frameHeader(kind, id, payload.length), payload]);
+}
+
+/**
+ * When the client gives up on a request, as ms since the epoch on the pod's clock (both
+ * containers share the node's kernel clock, so no transit time is lost or gained):
+ * - `beginBy`: the signer begins no durable write for it at or after this time;
+ * - `answerBy`: the client reports the request refused at this time (after `beginBy`: the
+ *   gap is what a commit begun just in time may take and still be answered).
+ */
+export interface FrameDeadline {
+  beginBy: number;
+  answerBy: number;
+}
+
+export const DEADLINE_BYTES = 16;
+
+/** The 16 bytes that start a SignEventBy payload: beginBy, answerBy as u64 BE. */
+export function frameDeadline(d: FrameDeadline): Buffer {
+  const out = Buffer.allocUnsafe(DEADLINE_BYTES);
+  out.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(d.beginBy))), 0);
+  out.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(d.answerBy))), 8);
+  return out;
+}
+
+/** Splits a SignEventBy payload into its deadline and the SignEvent payload (a view, not a copy). */
+export function splitDeadline(payload: Buffer): { deadline: FrameDeadline; rest: Buffer } {
+  if (payload.length < DEADLINE_BYTES) throw new MalformedFrameError(`SignEventBy payload of ${payload.length} bytes holds no deadline`);
+  return {
+    deadline: { beginBy: Number(payload.readBigUInt64BE(0)), answerBy: Number(payload.readBigUInt64BE(8)) },
+    rest: payload.subarray(DEADLINE_BYTES),
+  };
 }
 
 /** A frame whose declared length is over the reader's limit (the stream cannot be trusted after it). */

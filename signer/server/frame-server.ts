@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { EventStore } from '../events/event-store.ts';
 import { CorkedWriter } from '../protocol/corked-writer.ts';
-import { encodeFrame, FrameKind, FrameReader, FrameTooLargeError, type Frame } from '../protocol/frames.ts';
+import { encodeFrame, FrameKind, FrameReader, FrameTooLargeError, splitDeadline, type Frame } from '../protocol/frames.ts';
 import { ApiError, toApiError } from './http.ts';
 import type { Logger } from './logger.ts';
 import { summaryOf } from './post-event.ts';
@@ -12,6 +12,8 @@ export interface FrameServerDeps {
   store: EventStore;
   log: Logger;
   maxRequestBytes: number;
+  /** A connection with nothing in flight and nothing received for this long is closed. */
+  idleMs: number;
 }
 
 export interface FramedConnection {
@@ -63,6 +65,11 @@ export function serveFrames(socket: Socket, rest: Buffer, deps: FrameServerDeps)
   };
   socket.on('data', onData);
   socket.on('error', () => undefined); // a client that went away: its answers are dropped
+  // A peer that sent the preface (or half a frame) and then nothing holds a socket and a
+  // reader for nothing. Our own work in flight is never cut: only a silent, idle peer is.
+  socket.setTimeout(deps.idleMs, () => {
+    if (inFlight === 0) socket.destroy();
+  });
   if (rest.length > 0) onData(rest);
   return {
     drain: () => {
@@ -79,6 +86,16 @@ async function answer(frame: Frame, deps: FrameServerDeps): Promise<Buffer> {
     switch (frame.kind) {
       case FrameKind.SignEvent: {
         const { record, created } = await deps.service.signAndStore(frame.payload);
+        return encodeFrame(FrameKind.Signed, frame.id, Buffer.from(JSON.stringify(summaryOf(record, created))));
+      }
+      case FrameKind.SignEventBy: {
+        let parts;
+        try {
+          parts = splitDeadline(frame.payload);
+        } catch (err) {
+          throw new ApiError('INVALID_EVENT_RECORD', (err as Error).message);
+        }
+        const { record, created } = await deps.service.signAndStore(parts.rest, parts.deadline);
         return encodeFrame(FrameKind.Signed, frame.id, Buffer.from(JSON.stringify(summaryOf(record, created))));
       }
       case FrameKind.Ping:

@@ -26,7 +26,30 @@ export interface SignerServerOptions {
   store: EventStore;
   logger?: Logger;
   maxRequestBytes?: number;
+  /** Connection bounds; defaults in SIGNER_SERVER_LIMITS (tests shorten them). */
+  limits?: Partial<SignerServerLimits>;
 }
+
+export interface SignerServerLimits {
+  /** Headers of an HTTP request must arrive within this. */
+  headersTimeoutMs: number;
+  /** A whole HTTP request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** A framed connection with nothing in flight and nothing received for this long is closed. */
+  framedIdleMs: number;
+  /** A connection that has not said which protocol it speaks within this is dropped. */
+  sniffTimeoutMs: number;
+  /** Open connections at most (the interceptor needs one; tools and probes a few). */
+  maxConnections: number;
+}
+
+export const SIGNER_SERVER_LIMITS: SignerServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  framedIdleMs: 60_000,
+  sniffTimeoutMs: 15_000,
+  maxConnections: 128,
+};
 
 export interface SignerServer {
   socketPath: string;
@@ -48,7 +71,11 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
   const log = opts.logger ?? jsonLogger('signer');
   const service = new EventSigningService(opts.signer, opts.store, log);
   const max = opts.maxRequestBytes ?? MAX_REQUEST_BYTES;
-  const http = createServer((req, res) => {
+  const limits = { ...SIGNER_SERVER_LIMITS, ...opts.limits };
+  // Timeouts are checked every connectionsCheckingInterval: a tenth of the shortest, so a
+  // stalled request is cut close to its limit (Node's default interval is 30 s).
+  const checkEvery = Math.max(50, Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 10);
+  const http = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     route(req, res, { service, store: opts.store, max }).catch((err: unknown) => {
       const apiErr = toApiError(err);
       if (apiErr.code === 'INTERNAL' || apiErr.code === 'STORE_UNAVAILABLE') {
@@ -68,16 +95,17 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
       if (!res.headersSent) sendError(res, apiErr);
     });
   });
-  http.requestTimeout = 60_000;
+  http.headersTimeout = limits.headersTimeoutMs;
+  http.requestTimeout = limits.requestTimeoutMs;
   // `http` never listens: connections are handed to it after sniffing. Node starts its
   // connection tracking (request timeouts, closeIdleConnections) on 'listening', so say it.
   http.emit('listening');
   const framed = new Set<FramedConnection>();
   const sniffing = new Set<Socket>();
-  const frameDeps = { service, store: opts.store, log, maxRequestBytes: max };
+  const frameDeps = { service, store: opts.store, log, maxRequestBytes: max, idleMs: limits.framedIdleMs };
   const server = createNetServer((socket) => {
     sniffing.add(socket);
-    sniffProtocol(socket, {
+    sniffProtocol(socket, limits.sniffTimeoutMs, {
       http: () => {
         sniffing.delete(socket);
         http.emit('connection', socket);
@@ -91,6 +119,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
     });
     socket.once('close', () => sniffing.delete(socket));
   });
+  server.maxConnections = limits.maxConnections;
   prepareSocketPath(opts.socketPath);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -118,17 +147,14 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
   };
 }
 
-/** A connection that has not said which protocol it speaks within this time is dropped. */
-const SNIFF_TIMEOUT_MS = 15_000;
-
 /**
  * Reads just enough of a new connection to tell the framed protocol (PREFACE, starting with a
  * NUL byte) from HTTP (a method name), then hands the socket over with the bytes already read
  * put back (HTTP) or passed on (frames).
  */
-function sniffProtocol(socket: Socket, to: { http: () => void; frames: (rest: Buffer) => void }): void {
+function sniffProtocol(socket: Socket, timeoutMs: number, to: { http: () => void; frames: (rest: Buffer) => void }): void {
   let head: Buffer = Buffer.alloc(0);
-  const silent = setTimeout(() => socket.destroy(), SNIFF_TIMEOUT_MS);
+  const silent = setTimeout(() => socket.destroy(), timeoutMs);
   socket.once('close', () => clearTimeout(silent));
   const onData = (chunk: Buffer) => {
     head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);

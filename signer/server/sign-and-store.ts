@@ -4,7 +4,9 @@ import type { EventStore } from '../events/event-store.ts';
 import { eventError } from '../events/errors.ts';
 import { signEvent } from '../events/sign-event.ts';
 import { validateEventStatement } from '../events/validate-statement.ts';
-import { ByteBudget } from './byte-budget.ts';
+import { ByteBudget } from '../limits/byte-budget.ts';
+import { isPast } from '../limits/errors.ts';
+import type { FrameDeadline } from '../protocol/frames.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -34,16 +36,27 @@ export class EventSigningService {
     this.#budget = new ByteBudget(inFlightBytes);
   }
 
-  async signAndStore(statementBytes: Buffer): Promise<{ record: SignedEventRecord; created: boolean }> {
-    const release = await this.#budget.acquire(statementBytes.length);
+  /**
+   * With a `deadline` (the framed protocol's SignEventBy), work is dropped, never stored, once
+   * `beginBy` passed: while queued for the byte budget, before signing, and at the store's
+   * commit (the last moment before the durable write begins).
+   */
+  async signAndStore(
+    statementBytes: Buffer,
+    deadline?: FrameDeadline,
+  ): Promise<{ record: SignedEventRecord; created: boolean }> {
+    const release = await this.#budget.acquire(statementBytes.length, { deadline: deadline?.beginBy });
     try {
-      return await this.#signAndStore(statementBytes);
+      return await this.#signAndStore(statementBytes, deadline);
     } finally {
       release();
     }
   }
 
-  async #signAndStore(statementBytes: Buffer): Promise<{ record: SignedEventRecord; created: boolean }> {
+  async #signAndStore(
+    statementBytes: Buffer,
+    deadline: FrameDeadline | undefined,
+  ): Promise<{ record: SignedEventRecord; created: boolean }> {
     const event = validateEventStatement(statementBytes);
     const previous = this.#inFlight.get(event.eventId) ?? Promise.resolve();
     const mine = previous
@@ -59,9 +72,18 @@ export class EventSigningService {
           }
           return { record: existing, created: false };
         }
+        if (isPast(deadline?.beginBy)) {
+          throw eventError('DEADLINE_EXCEEDED', `event ${event.eventId} was not signed: its deadline passed while it waited`);
+        }
         const record = await signEvent(statementBytes, event, this.#signer);
-        const stored = (await this.#store.put(record, statementBytes)) ?? record;
-        return { record: stored, created: stored === record };
+        const stored = (await this.#store.put(record, statementBytes, { deadline: deadline?.beginBy })) ?? record;
+        const created = stored === record;
+        if (created && isPast(deadline?.answerBy)) {
+          // The commit began in time but ended after the client gave up: it reported this
+          // event refused. Logged as an error with the id (docs/security.md, "Limits and integrity").
+          this.#log.error('event stored after its client gave up', { eventId: event.eventId, digest: event.digest });
+        }
+        return { record: stored, created };
       });
     this.#inFlight.set(event.eventId, mine);
     try {

@@ -1,7 +1,8 @@
 import { ApiException, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Secret } from '@kubernetes/client-node';
 import { reuseConnections } from '../../controller/kube/connections.ts';
 import type { SignedEventRecord } from '../event-record.ts';
-import type { EventPage, EventStore, EventSummary, PruneRequest, PruneResult, StoreStats } from '../event-store.ts';
+import type { EventPage, EventStore, EventSummary, PruneRequest, PruneResult, PutOptions, StoreStats } from '../event-store.ts';
+import { isPast } from '../../limits/errors.ts';
 import { eventError } from '../errors.ts';
 import { parseRecord, serializeRecord } from '../record-codec.ts';
 import {
@@ -53,7 +54,7 @@ export class KubernetesSecretsEventStore implements EventStore {
     return new KubernetesSecretsEventStore(reuseConnections(kc).makeApiClient(CoreV1Api), opts.namespace);
   }
 
-  async put(r: SignedEventRecord): Promise<SignedEventRecord> {
+  async put(r: SignedEventRecord, _payloadBytes?: Buffer, opts: PutOptions = {}): Promise<SignedEventRecord> {
     const text = Buffer.from(serializeRecord(r), 'utf8');
     if (text.length > MAX_RECORD_BYTES) {
       throw eventError('EVENT_TOO_LARGE', `event record is ${text.length} bytes, over ${MAX_RECORD_BYTES}`);
@@ -65,6 +66,10 @@ export class KubernetesSecretsEventStore implements EventStore {
     } else {
       const manifest = await this.#writeChunks(r.eventId, text);
       data = { 'manifest.json': Buffer.from(JSON.stringify(manifest)).toString('base64') };
+    }
+    // The record Secret is the commit point (chunks without it are never read): decide here.
+    if (isPast(opts.deadline)) {
+      throw eventError('DEADLINE_EXCEEDED', `event ${r.eventId} was not stored: its deadline passed before the write began`);
     }
     try {
       await this.#api.createNamespacedSecret({

@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import type { SignedEventRecord } from '../event-record.ts';
-import type { EventStore, EventPage, EventSummary, PruneRequest, PruneResult, StoreStats } from '../event-store.ts';
+import type { EventStore, EventPage, EventSummary, PruneRequest, PruneResult, PutOptions, StoreStats } from '../event-store.ts';
+import { isPast } from '../../limits/errors.ts';
 import { eventError } from '../errors.ts';
 import { parseRecord, recordFromJson, serializeRecord } from '../record-codec.ts';
 
@@ -169,16 +170,23 @@ export class SqliteEventStore implements EventStore {
    * `r.envelope.payload` encodes in standard base64, unchanged until the put settles (the row
    * is written at the next group commit): they are stored instead of decoding the base64.
    */
-  put(r: SignedEventRecord, payloadBytes?: Buffer): Promise<SignedEventRecord> {
+  put(r: SignedEventRecord, payloadBytes?: Buffer, opts: PutOptions = {}): Promise<SignedEventRecord> {
     if (this.#closed) return Promise.reject(eventError('STORE_UNAVAILABLE', 'the SQLite event store is closed'));
     return new Promise((resolve, reject) => {
-      this.#pending.push({ record: r, payloadBytes, resolve, reject });
+      this.#pending.push({ record: r, payloadBytes, deadline: opts.deadline, resolve, reject });
       if (this.#pending.length === 1) setImmediate(() => this.#commitPending());
     });
   }
 
   #commitPending(): void {
-    const batch = this.#pending.splice(0);
+    // Store or drop is decided here, in the same synchronous step as BEGIN: a put whose
+    // deadline passed (its caller has given up or is about to) is never written.
+    const now = Date.now();
+    const batch: PendingPut[] = [];
+    for (const p of this.#pending.splice(0)) {
+      if (isPast(p.deadline, now)) p.reject(eventError('DEADLINE_EXCEEDED', `event ${p.record.eventId} was not stored: its deadline passed before the write began`));
+      else batch.push(p);
+    }
     if (batch.length === 0) return;
     let inserted: boolean[];
     try {
@@ -331,6 +339,7 @@ export class SqliteEventStore implements EventStore {
 interface PendingPut {
   record: SignedEventRecord;
   payloadBytes: Buffer | undefined;
+  deadline: number | undefined;
   resolve: (r: SignedEventRecord) => void;
   reject: (e: unknown) => void;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { buildEventStatement } from '../../../interceptor/record/statement.ts';
 import { UdsEventSigner } from '../../../interceptor/signer-client/client.ts';
 import { isProvenanceError } from '../../../signer/errors.ts';
-import { encodeFrame, FrameKind, FrameReader, PREFACE, type Frame } from '../../../signer/protocol/frames.ts';
+import { encodeFrame, FrameKind, FrameReader, PREFACE, splitDeadline, type Frame } from '../../../signer/protocol/frames.ts';
 
 // The client against a real Unix-socket server that plays a signer with the framed protocol:
 // what goes on the wire (preface, then the raw statement bytes) and what answers are refused.
@@ -62,7 +62,7 @@ async function fakeFramedSigner(name: string, answer: (frame: Frame, socket: Soc
 const fakeSigner = (name: string, answer: () => unknown) =>
   fakeFramedSigner(name, (f) => encodeFrame(FrameKind.Signed, f.id, Buffer.from(JSON.stringify(answer()))));
 
-test('sends the preface, then the exact statement bytes in a SignEvent frame, and returns the summary', async () => {
+test('sends the preface, then the exact statement bytes in a SignEventBy frame (deadline first), and returns the summary', async () => {
   const st = statement('ev-wire');
   const fake = await fakeSigner('good', () => ({
     eventId: st.eventId, digest: st.digest, keyid: 'k1', signature: 'c2ln', storedAt: '2026-11-28T12:00:01.000Z', created: true,
@@ -72,8 +72,13 @@ test('sends the preface, then the exact statement bytes in a SignEvent frame, an
     const signed = await client.signEvent(st);
     assert.deepEqual(signed, { eventId: st.eventId, digest: st.digest, keyid: 'k1', signature: 'c2ln', storedAt: '2026-11-28T12:00:01.000Z' });
     assert.deepEqual(fake.prefaces[0], PREFACE);
-    assert.equal(fake.seen[0]?.kind, FrameKind.SignEvent);
-    assert.deepEqual(fake.seen[0]?.payload, st.bytes);
+    assert.equal(fake.seen[0]?.kind, FrameKind.SignEventBy);
+    const { deadline, rest } = splitDeadline(fake.seen[0]!.payload);
+    assert.deepEqual(rest, st.bytes);
+    // default 5 s: the signer must begin storing within 3 s, we wait 5 s
+    const now = Date.now();
+    assert.ok(deadline.answerBy > now + 4_000 && deadline.answerBy <= now + 5_000, JSON.stringify(deadline));
+    assert.ok(deadline.answerBy - deadline.beginBy === 2_000, JSON.stringify(deadline));
   } finally {
     client.close();
   }
@@ -107,7 +112,7 @@ test('concurrent events share one connection and are matched by id, whatever the
     if (held.length < sts.length) return undefined;
     // Answer in reverse order, each with the summary of the statement it carried.
     for (const f of held.reverse()) {
-      const st = sts.find((s) => s.bytes.equals(f.payload))!;
+      const st = sts.find((s) => s.bytes.equals(splitDeadline(f.payload).rest))!;
       const summary = { eventId: st.eventId, digest: st.digest, keyid: 'k', signature: 'c2ln', storedAt: 't', created: true };
       socket.write(encodeFrame(FrameKind.Signed, f.id, Buffer.from(JSON.stringify(summary))));
     }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ByteBudget } from '../../../signer/server/byte-budget.ts';
+import { ByteBudget } from '../../../signer/limits/byte-budget.ts';
 
 const settled = async <T>(p: Promise<T>) => {
   let done = false;
@@ -49,4 +49,28 @@ test('releasing twice releases once', async () => {
   r();
   r();
   assert.equal(budget.inUse, 0);
+});
+
+test('a waiter whose deadline passes is refused DEADLINE_EXCEEDED and leaves the queue; the next one is admitted', async () => {
+  const budget = new ByteBudget(100);
+  const a = await budget.acquire(100);
+  const late = budget.acquire(50, { deadline: Date.now() + 20 });
+  const next = budget.acquire(10);
+  await assert.rejects(late, { code: 'DEADLINE_EXCEEDED' });
+  assert.equal(budget.queued, 10);
+  a();
+  (await next)();
+  assert.equal(budget.inUse, 0);
+  await assert.rejects(budget.acquire(1, { deadline: Date.now() - 1 }), { code: 'DEADLINE_EXCEEDED' });
+});
+
+test('a queue over maxQueuedBytes refuses at once with BUSY; a request that fits is still admitted', async () => {
+  const budget = new ByteBudget(100, { maxQueuedBytes: 150 });
+  const a = await budget.acquire(100);
+  const w1 = budget.acquire(100);
+  await assert.rejects(budget.acquire(60), { code: 'BUSY' });
+  a();
+  (await w1)();
+  (await budget.acquire(60))();
+  assert.deepEqual([budget.inUse, budget.queued], [0, 0]);
 });
