@@ -1,3 +1,5 @@
+import { clipLogFields } from '../../signer/limits/text.ts';
+
 /**
  * Structured JSON log lines (one object per line). Callers pass codes, ids and messages,
  * never header values or secrets: nothing here filters, so nothing secret may be handed in.
@@ -10,7 +12,7 @@ export interface Logger {
 
 export function jsonLogger(write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
   const log = (level: string) => (msg: string, fields?: Record<string, unknown>) => {
-    write(`${JSON.stringify({ level, time: new Date().toISOString(), component: 'interceptor', msg, ...fields })}\n`);
+    write(`${JSON.stringify({ level, time: new Date().toISOString(), component: 'interceptor', msg, ...clipLogFields(fields) })}\n`);
   };
   return { info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -1,5 +1,6 @@
 import type { WebhookProviderName } from '../../signer/events/event-record.ts';
 import { interceptorError } from '../errors.ts';
+import { echo } from '../../signer/limits/text.ts';
 import { isObject, kindOf } from './request.ts';
 
 export type FailurePolicy = 'Fail' | 'Ignore';
@@ -32,7 +33,7 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 /** Validates params; any problem is INVALID_PARAMS naming the param (a Trigger config error). */
 export function parseParams(raw: Record<string, unknown>): InterceptorParams {
   for (const name of Object.keys(raw)) {
-    if (!KNOWN.has(name)) throw bad(`unknown param "${name}" (known: ${[...KNOWN].join(', ')})`);
+    if (!KNOWN.has(name)) throw bad(`unknown param ${echo(name)} (known: ${[...KNOWN].join(', ')})`);
   }
   const provider = raw.provider;
   if (typeof provider !== 'string' || !PROVIDERS.has(provider)) {
@@ -94,7 +95,7 @@ function parseBool(value: unknown, name: string): boolean {
 }
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value.slice(0, 64)) : kindOf(value);
+  return typeof value === 'string' ? echo(value) : kindOf(value);
 }
 
 function bad(message: string) {

@@ -1,10 +1,16 @@
 import { isUtf8 } from 'node:buffer';
 import { interceptorError } from '../errors.ts';
+import { checkStrictJson, describeJsonProblem } from '../../signer/limits/strict-json.ts';
+import { echo, textProblem, TEXT_LIMITS } from '../../signer/limits/text.ts';
 import { scanRequest } from './request-scan.ts';
 import type { InterceptorRequest, TriggerContext } from './types.ts';
 
 /** Nesting allowed in the outer InterceptorRequest (params and extensions are shallow). */
 export const MAX_REQUEST_DEPTH = 32;
+/** Members of one object in the InterceptorRequest (headers are at most MAX_HEADERS). */
+const MAX_REQUEST_MEMBERS = 1024;
+/** JSON values in the whole InterceptorRequest (the body is ONE string value; real requests hold a few hundred). */
+const MAX_REQUEST_VALUES = 100_000;
 
 /**
  * Turns the raw HTTP body into a typed InterceptorRequest, or throws a 400-class error
@@ -18,6 +24,14 @@ export function parseInterceptorRequest(raw: Buffer): InterceptorRequest {
   const scan = scanRequest(text, MAX_REQUEST_DEPTH);
   if (scan.tooDeep) {
     throw interceptorError('MALFORMED_REQUEST', `InterceptorRequest nests deeper than ${MAX_REQUEST_DEPTH} levels`);
+  }
+  // Strict before JSON.parse: duplicate member names (JSON.parse keeps the last silently) and
+  // a bound on values, so `extensions` or `header` arrays of millions of tiny values are
+  // refused before they are built. String contents are left to JSON.parse.
+  const problem = checkStrictJson(text, { maxDepth: MAX_REQUEST_DEPTH, maxMembers: MAX_REQUEST_MEMBERS, maxValues: MAX_REQUEST_VALUES, checkStrings: false });
+  if (problem !== undefined) {
+    const what = problem.kind === 'syntax' ? 'valid' : 'strict';
+    throw interceptorError('MALFORMED_REQUEST', `InterceptorRequest is not ${what} JSON: ${describeJsonProblem(problem)}`);
   }
   let value: unknown;
   try {
@@ -56,7 +70,7 @@ export function textBytes(raw: Buffer, text: string, at: number, part: string): 
 
 /** The signer refuses records with more headers or longer context strings (docs/signer.md). */
 export const MAX_HEADERS = 512;
-const MAX_CONTEXT_CHARS = 4096;
+const MAX_CONTEXT_CHARS = TEXT_LIMITS.short;
 
 function parseHeader(value: unknown): Record<string, string[]> {
   if (value === undefined || value === null) return {};
@@ -65,8 +79,17 @@ function parseHeader(value: unknown): Record<string, string[]> {
   if (count > MAX_HEADERS) throw interceptorError('MALFORMED_REQUEST', `"header" has ${count} headers (at most ${MAX_HEADERS})`);
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(value)) {
+    const nameProblem = textProblem(name, TEXT_LIMITS.headerName);
+    if (nameProblem) throw interceptorError('MALFORMED_REQUEST', `header name ${echo(name)} ${nameProblem}`);
     if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) {
-      throw interceptorError('MALFORMED_REQUEST', `header "${name}" must be an array of strings`);
+      throw interceptorError('MALFORMED_REQUEST', `header ${echo(name)} must be an array of strings`);
+    }
+    if (values.length > TEXT_LIMITS.valuesPerHeader) {
+      throw interceptorError('MALFORMED_REQUEST', `header ${echo(name)} has ${values.length} values (at most ${TEXT_LIMITS.valuesPerHeader})`);
+    }
+    for (const v of values as string[]) {
+      const p = textProblem(v, TEXT_LIMITS.headerValue);
+      if (p) throw interceptorError('MALFORMED_REQUEST', `a value of header ${echo(name)} ${p}`);
     }
     out[name] = values as string[];
   }
@@ -85,11 +108,11 @@ function parseContext(value: unknown): TriggerContext {
   if (typeof event_id !== 'string' || !EVENT_ID.test(event_id)) {
     throw interceptorError('MISSING_CONTEXT', '"context.event_id" must be a label value (1-63 letters, digits, - _ .)');
   }
-  if (event_url !== undefined && (typeof event_url !== 'string' || event_url.length > MAX_CONTEXT_CHARS)) {
-    throw interceptorError('MISSING_CONTEXT', `"context.event_url" must be a string of at most ${MAX_CONTEXT_CHARS} characters`);
+  if (event_url !== undefined && (typeof event_url !== 'string' || textProblem(event_url, MAX_CONTEXT_CHARS))) {
+    throw interceptorError('MISSING_CONTEXT', `"context.event_url" must be well-formed text of at most ${MAX_CONTEXT_CHARS} characters`);
   }
-  if (typeof trigger_id !== 'string' || trigger_id.length > MAX_CONTEXT_CHARS) {
-    throw interceptorError('MISSING_CONTEXT', `"context.trigger_id" must be a string of at most ${MAX_CONTEXT_CHARS} characters`);
+  if (typeof trigger_id !== 'string' || textProblem(trigger_id, MAX_CONTEXT_CHARS)) {
+    throw interceptorError('MISSING_CONTEXT', `"context.trigger_id" must be well-formed text of at most ${MAX_CONTEXT_CHARS} characters`);
   }
   return { event_id, event_url: event_url ?? '', trigger_id };
 }

@@ -4,6 +4,8 @@ import { STATEMENT_V1, type Statement } from '../intoto/statement.ts';
 import { EVENT_PREDICATE_TYPE, type EventPredicate, type WebhookProviderName } from './event-record.ts';
 import { eventError } from './errors.ts';
 import { isSecretHeader } from './secret-headers.ts';
+import { checkStrictJson, describeJsonProblem } from '../limits/strict-json.ts';
+import { echo, textProblem, TEXT_LIMITS } from '../limits/text.ts';
 
 /** An event statement that passed every check, with the facts the store is keyed by. */
 export interface ValidatedEvent {
@@ -20,7 +22,13 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
 const MAX_HEADERS = 512;
-const MAX_SHORT = 4096;
+const MAX_SHORT = TEXT_LIMITS.short;
+/**
+ * Strict JSON for the statement (shallow: statement -> predicate -> headers -> name -> values)
+ * and for the webhook body inside it (the interceptor's own body limits): one meaning per text.
+ */
+const STATEMENT_JSON = { maxDepth: 8, maxMembers: 1024 };
+const BODY_JSON = { maxDepth: 64, maxMembers: 10_000 };
 
 type Obj = Record<string, unknown>;
 
@@ -31,6 +39,9 @@ type Obj = Record<string, unknown>;
  */
 export function validateEventStatement(bytes: Buffer): ValidatedEvent {
   const text = decodeUtf8(bytes);
+  // Duplicate member names and escaped lone surrogates are refused before anything is read.
+  const problem = checkStrictJson(text, STATEMENT_JSON);
+  if (problem !== undefined) throw invalid(`statement is not strict JSON: ${describeJsonProblem(problem)}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -44,6 +55,8 @@ export function validateEventStatement(bytes: Buffer): ValidatedEvent {
     throw invalid(`predicateType must be "${EVENT_PREDICATE_TYPE}"`);
   const hex = subjectDigest(st.subject);
   const predicate = checkPredicate(object(st.predicate, 'predicate'));
+  const bodyProblem = checkStrictJson(predicate.body, BODY_JSON);
+  if (bodyProblem !== undefined) throw invalid(`predicate.body is not strict JSON: ${describeJsonProblem(bodyProblem)}`);
   const bodyHex = createHash('sha256').update(predicate.body, 'utf8').digest('hex');
   if (bodyHex !== hex)
     throw invalid(`subject sha256 ${hex} is not the sha256 of predicate.body (${bodyHex})`);
@@ -120,9 +133,18 @@ function checkHeaders(h: Obj): void {
   if (names.length > MAX_HEADERS)
     throw invalid(`predicate.headers has ${names.length} headers (at most ${MAX_HEADERS})`);
   for (const name of names) {
+    const nameProblem = textProblem(name, TEXT_LIMITS.headerName);
+    if (nameProblem) throw invalid(`predicate.headers name ${echo(name)} ${nameProblem}`);
     if (isSecretHeader(name))
-      throw invalid(`predicate.headers still holds the secret header "${name}"; redact it`);
-    stringArray(h[name], `predicate.headers["${name}"]`);
+      throw invalid(`predicate.headers still holds the secret header ${echo(name)}; redact it`);
+    const values = h[name];
+    stringArray(values, `predicate.headers[${echo(name)}]`);
+    if (values.length > TEXT_LIMITS.valuesPerHeader)
+      throw invalid(`predicate.headers[${echo(name)}] has more than ${TEXT_LIMITS.valuesPerHeader} values`);
+    for (const v of values) {
+      const p = textProblem(v, TEXT_LIMITS.headerValue);
+      if (p) throw invalid(`a value of predicate.headers[${echo(name)}] ${p}`);
+    }
   }
 }
 
@@ -134,7 +156,7 @@ function object(v: unknown, where: string): Obj {
 
 function onlyKeys(o: Obj, allowed: readonly string[], where: string): void {
   for (const k of Object.keys(o))
-    if (!allowed.includes(k)) throw invalid(`${where} has unexpected field "${k}"`);
+    if (!allowed.includes(k)) throw invalid(`${where} has unexpected field ${echo(k)}`);
   for (const k of allowed) if (!(k in o)) throw invalid(`${where} is missing field "${k}"`);
 }
 
@@ -146,7 +168,7 @@ function shortString(v: unknown, where: string, allowEmpty = false): void {
   }
 }
 
-function stringArray(v: unknown, where: string): void {
+function stringArray(v: unknown, where: string): asserts v is string[] {
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
     throw invalid(`${where} must be an array of strings`);
 }

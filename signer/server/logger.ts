@@ -1,3 +1,5 @@
+import { clipLogFields } from '../limits/text.ts';
+
 /**
  * Structured logs: one JSON object per line. Callers pass facts (event id, digest, code),
  * never payloads, keys or headers, so nothing secret can reach a log line.
@@ -13,7 +15,7 @@ export interface Logger {
 /** A logger writing JSON lines to `out` (stderr by default), tagged with `component`. */
 export function jsonLogger(component: string, out: NodeJS.WritableStream = process.stderr): Logger {
   const write = (level: string, msg: string, fields: LogFields = {}) => {
-    out.write(`${JSON.stringify({ time: new Date().toISOString(), level, component, msg, ...fields })}\n`);
+    out.write(`${JSON.stringify({ time: new Date().toISOString(), level, component, msg, ...clipLogFields(fields) })}\n`);
   };
   return {
     info: (msg, fields) => write('info', msg, fields),

@@ -15,7 +15,7 @@ let app: ReturnType<typeof createInterceptorApp>;
 before(async () => {
   fx = await startSignerFixture();
   client = new UdsEventSigner(fx.socketPath, 60_000); // 25 MiB events on a loaded test machine: never fail on speed
-  app = createInterceptorApp({ signer: client, secrets: new StaticSecretResolver(STATIC_SECRETS), logger: memoryLogger() });
+  app = createInterceptorApp({ signer: client, secrets: new StaticSecretResolver(STATIC_SECRETS), logger: memoryLogger(), load: { requestBudgetMs: 60_000 } });
 });
 after(async () => {
   client.close();
