@@ -43,6 +43,31 @@ test('accepts exactly what JSON.parse accepts (no duplicates, shallow, well-form
   for (const good of ['0', '-0.5e+3', ' "x" ', '[]', '{}', '[[],{}]', '{"a":{"a":1}}', '"\\ud83d\\ude00"', '"é"']) assert.equal(accepts(good), true, good);
 });
 
+test('escaped strings: refused exactly when JSON.parse refuses them or they decode to a lone surrogate', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary', maxLength: 12 }), fc.boolean(), (s, asKey) => {
+      const literal = JSON.stringify(s); // escapes lone surrogates and control characters
+      const text = asKey ? `{${literal}:1}` : `[${literal}]`;
+      assert.equal(checkStrictJson(text, LIMITS) === undefined, s.isWellFormed(), text);
+    }),
+    { numRuns: 3000 },
+  );
+  const escapes = fc.constantFrom('\\n', '\\"', '\\\\', '\\/', '\\u0041', '\\ud83d\\ude00', '\\ud83d', '\\ude00', '\\x', '\\u12g4', 'a', '\u00e9', '\\');
+  fc.assert(
+    fc.property(fc.array(escapes, { maxLength: 6 }), (parts) => {
+      const text = `"${parts.join('')}"`;
+      let expected: boolean;
+      try {
+        expected = (JSON.parse(text) as string).isWellFormed();
+      } catch {
+        expected = false;
+      }
+      assert.equal(checkStrictJson(text, LIMITS) === undefined, expected, text);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
 test('refuses duplicate member names, also when one is written with escapes', () => {
   assert.deepEqual(checkStrictJson('{"a":1,"b":2,"a":3}', LIMITS), { kind: 'duplicate-key', at: 13, key: 'a' });
   assert.equal(checkStrictJson('{"body":"x","b\\u006fdy":"y"}', LIMITS)?.kind, 'duplicate-key');
