@@ -6,6 +6,9 @@ export type EventErrorCode =
   | 'EVENT_CONFLICT' // same eventId already stored with another digest
   | 'EVENT_TOO_LARGE' // over the store's or server's size limit
   | 'STORE_UNAVAILABLE' // the backend cannot be reached or written
+  | 'STORE_CORRUPT' // the store's file fails its integrity check (quick_check, probe, a corrupt page read)
+  | 'STORE_MISSING' // the state dir held a store (marker) but the database is missing or empty
+  | 'STORE_MISMATCH' // the database is not the store the marker names (a foreign file)
   | 'DEADLINE_EXCEEDED' // the caller's deadline passed before the durable write began: nothing stored
   | 'STORE_CONFIG'; // the store is misconfigured (unknown name, bad option)
 

@@ -106,7 +106,7 @@ async function answer(frame: Frame, deps: FrameServerDeps): Promise<Buffer> {
     }
   } catch (err) {
     const apiErr = toApiError(err);
-    if (apiErr.code === 'INTERNAL' || apiErr.code === 'STORE_UNAVAILABLE') {
+    if (apiErr.code === 'INTERNAL' || apiErr.code === 'STORE_UNAVAILABLE' || apiErr.code === 'STORE_CORRUPT') {
       deps.log.error('request failed', { protocol: 'frames', code: apiErr.code, cause: describe(err) });
     } else {
       deps.log.info('request refused', { protocol: 'frames', code: apiErr.code, reason: apiErr.message });

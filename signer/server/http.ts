@@ -7,6 +7,7 @@ export type SignerApiErrorCode =
   | 'EVENT_CONFLICT'
   | 'EVENT_TOO_LARGE'
   | 'STORE_UNAVAILABLE'
+  | 'STORE_CORRUPT'
   | 'DEADLINE_EXCEEDED'
   | 'BUSY'
   | 'NOT_FOUND'
@@ -19,6 +20,7 @@ const STATUS: Record<SignerApiErrorCode, number> = {
   EVENT_CONFLICT: 409,
   EVENT_TOO_LARGE: 413,
   STORE_UNAVAILABLE: 503,
+  STORE_CORRUPT: 503,
   DEADLINE_EXCEEDED: 503,
   BUSY: 503,
   NOT_FOUND: 404,

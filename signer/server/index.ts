@@ -78,7 +78,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
   const http = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     route(req, res, { service, store: opts.store, max }).catch((err: unknown) => {
       const apiErr = toApiError(err);
-      if (apiErr.code === 'INTERNAL' || apiErr.code === 'STORE_UNAVAILABLE') {
+      if (apiErr.code === 'INTERNAL' || apiErr.code === 'STORE_UNAVAILABLE' || apiErr.code === 'STORE_CORRUPT') {
         log.error('request failed', {
           path: req.url?.split('?')[0],
           code: apiErr.code,

@@ -40,10 +40,10 @@ interface Answer {
   ms: number;
 }
 
-function post(url: string, ca: string, text: string): Promise<Answer> {
+function post(url: string, ca: string, text: Buffer): Promise<Answer> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const req = request(`${url}/`, { method: 'POST', ca, agent: false, timeout: 60_000, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
+    const req = request(`${url}/`, { method: 'POST', ca, agent: false, timeout: 60_000, headers: { 'content-type': 'application/json', 'content-length': text.length } }, (res) => {
       let out = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (out += c));
@@ -71,18 +71,23 @@ test(`${CONCURRENT} concurrent 25 MiB webhooks: bounded memory, nothing refused 
   // Byte budgets, heap flags and memory limits as deployed; times stretched so that a loaded
   // 2-core test machine still gets events through (the deadline itself is proven exactly in
   // limits-deadline.test.ts).
-  const interceptor = await startInterceptorProcess(dir, socket, { 'gh/secret': SECRET }, { signerTimeoutMs: 20_000, load: { requestBudgetMs: 25_000, maxQueueWaitMs: 15_000 } });
+  const interceptor = await startInterceptorProcess(dir, socket, { 'gh/secret': SECRET }, {
+    signerTimeoutMs: 20_000,
+    load: { requestBudgetMs: 25_000, maxQueueWaitMs: 15_000 },
+    // Slow clients are limits-slowloris' subject: here a starved CPU must not pass for one.
+    server: { headersTimeoutMs: 60_000, handshakeTimeoutMs: 60_000 },
+  });
   try {
     const events = Array.from({ length: CONCURRENT }, (_, n) => {
       const body = bigBody(n);
       const sig = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
       const eventId = randomUUID();
-      const text = JSON.stringify({
+      const text = Buffer.from(JSON.stringify({
         body,
         header: { 'Content-Type': ['application/json'], 'X-Hub-Signature-256': [sig], 'X-Github-Event': ['push'] },
         interceptor_params: { provider: 'github', secretRef: { secretName: 'gh', secretKey: 'secret' } },
         context: { event_url: '/', event_id: eventId, trigger_id: 'namespaces/ci/triggers/push' },
-      });
+      }));
       return { eventId, text };
     });
     const answers = await Promise.all(events.map((e) => post(interceptor.url, interceptor.ca, e.text)));

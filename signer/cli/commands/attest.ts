@@ -147,7 +147,7 @@ async function findEvent(run: TektonRun, eventFile: string | undefined, storePat
   if (storePath) {
     // SqliteEventStore creates missing files: refuse first, a typo must not look like "absent".
     if (!existsSync(path(storePath))) throw new UsageError(`event store ${storePath} does not exist`);
-    const store = new SqliteEventStore(path(storePath));
+    const store = new SqliteEventStore(path(storePath), { reader: true });
     try {
       return await resolveEventLink(run, (id) => store.getByEventId(id), (d) => store.getByDigest(d));
     } finally {

@@ -1,11 +1,13 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import type { SignedEventRecord } from '../event-record.ts';
 import type { EventStore, EventPage, EventSummary, PruneRequest, PruneResult, PutOptions, StoreStats } from '../event-store.ts';
 import { isPast } from '../../limits/errors.ts';
 import { eventError } from '../errors.ts';
+import { isProvenanceError } from '../../errors.ts';
 import { parseRecord, recordFromJson, serializeRecord } from '../record-codec.ts';
+import { bindMarker, corrupt, isCorruption, probe, quickCheck, readMarker, refuseEmptyStore, tightenModes, withPrivateFiles } from './sqlite-integrity.ts';
 
 /**
  * The layout of new files: the envelope in columns, its payload (the statement) as the raw
@@ -121,36 +123,56 @@ function payloadColumn(payload: string): Buffer | string {
  * crash of the process or the node. One writer process per file (the signer).
  */
 export class SqliteEventStore implements EventStore {
-  readonly #db: DatabaseSync;
+  #db!: DatabaseSync;
   readonly #layout: RowLayout;
   readonly #insert;
   readonly #byId;
   readonly #byDigest;
   #closed = false;
   #pending: PendingPut[] = [];
+  readonly #path: string;
+  readonly #owner: boolean;
+  /** Set by the first corruption any operation met: from then on the probe fails (latched). */
+  #corruption: string | undefined;
 
-  constructor(path: string) {
-    const created = path !== ':memory:' && !existsSync(path);
-    if (created) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    try {
+  /**
+   * The owner (the signer, `serve`) checks the file's integrity on open: marker, quick_check,
+   * modes (sqlite-integrity.ts). A `reader` (verify-event, attest) opens someone else's file
+   * and changes nothing about it.
+   */
+  constructor(path: string, opts: { reader?: boolean } = {}) {
+    this.#path = path;
+    const owner = path !== ':memory:' && opts.reader !== true;
+    this.#owner = owner;
+    if (path !== ':memory:' && !existsSync(path)) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const marker = owner ? readMarker(path) : undefined;
+    if (owner) refuseEmptyStore(path, marker);
+    const open = () => {
       this.#db = new DatabaseSync(path);
+      if (owner) quickCheck(this.#db, path);
       // page_size and auto_vacuum take effect only in a new file (before its first table), then
       // stay: an older file keeps auto_vacuum=NONE (see #reclaim).
       this.#db.exec(`PRAGMA page_size = ${PAGE_SIZE}; PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;`);
       this.#db.exec(SCHEMA);
       this.#db.exec(RETENTION_SCHEMA);
+      if (owner) bindMarker(this.#db, path, marker);
       // CREATE TABLE IF NOT EXISTS keeps an older file's table: keep its layout too (no
       // migration, so a reader such as verify-event never rewrites someone else's file).
-      this.#layout = this.#hasColumn('events', 'record') ? LEGACY_JSON : COMPACT;
+      return this.#hasColumn('events', 'record') ? LEGACY_JSON : COMPACT;
+    };
+    try {
+      this.#layout = owner ? withPrivateFiles(path, open) : open();
+      if (owner) tightenModes(path);
     } catch (err) {
+      this.#db?.close();
+      if (isProvenanceError(err)) throw err;
+      if (isCorruption(err)) throw corrupt(path, (err as Error).message, err);
       throw eventError(
         'STORE_UNAVAILABLE',
         `cannot open the SQLite event store at ${path}: ${(err as Error).message}`,
         err,
       );
     }
-    // Only a file we created: a reader (verify-event) must not touch someone else's file.
-    if (created) chmodSync(path, 0o600);
     const { columns } = this.#layout;
     const params = columns.split(',').map(() => '?').join(', ');
     this.#insert = this.#db.prepare(
@@ -310,8 +332,10 @@ export class SqliteEventStore implements EventStore {
     return { records: Number(row?.n ?? 0), bytes: Number(row?.bytes ?? 0) };
   }
 
+  /** The health probe: a real write and reads from the file (sqlite-integrity.ts probe); fails for good once corruption was met. */
   async ping(): Promise<void> {
-    this.#run(() => this.#db.prepare('SELECT 1').get());
+    if (this.#corruption !== undefined) throw corrupt(this.#path, this.#corruption);
+    this.#run(() => (this.#owner ? probe(this.#db) : this.#db.prepare('SELECT 1').get()));
   }
 
   async close(): Promise<void> {
@@ -331,6 +355,7 @@ export class SqliteEventStore implements EventStore {
     try {
       return op();
     } catch (err) {
+      if (isCorruption(err)) this.#corruption ??= (err as Error).message;
       throw eventError('STORE_UNAVAILABLE', `SQLite event store error: ${(err as Error).message}`, err);
     }
   }

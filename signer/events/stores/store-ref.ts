@@ -41,5 +41,6 @@ export async function openStoreRef(ref: string, o: StoreRefOptions): Promise<Eve
   const path = resolve(o.cwd, ref);
   if (!o.create && !existsSync(path)) throw eventError('STORE_CONFIG', `${ref}: no such event store file`);
   const { SqliteEventStore } = await import('./sqlite.ts');
-  return new SqliteEventStore(path);
+  // A tool opening an existing store is a reader (no marker, no chmod); one creating a store owns it.
+  return new SqliteEventStore(path, { reader: !o.create });
 }

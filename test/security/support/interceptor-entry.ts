@@ -3,7 +3,7 @@
 // one JSON argument; prints {"url"} on stdout once listening; SIGTERM closes it gracefully.
 import { readFileSync } from 'node:fs';
 import { jsonLogger, startInterceptor, StaticSecretResolver } from '../../../interceptor/index.ts';
-import type { LoadLimits } from '../../../interceptor/limits.ts';
+import type { LoadLimits, ServerLimits } from '../../../interceptor/limits.ts';
 
 interface EntryConfig {
   certFile: string;
@@ -12,6 +12,7 @@ interface EntryConfig {
   secrets: Record<string, string>;
   signerTimeoutMs?: number;
   load?: Partial<LoadLimits>;
+  server?: Partial<ServerLimits>;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as EntryConfig;
@@ -24,6 +25,7 @@ const running = await startInterceptor({
   logger: jsonLogger((line) => process.stderr.write(line)),
   ...(config.signerTimeoutMs ? { signerTimeoutMs: config.signerTimeoutMs } : {}),
   ...(config.load ? { load: config.load } : {}),
+  ...(config.server ? { server: config.server } : {}),
 });
 process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
 process.on('SIGTERM', () => {

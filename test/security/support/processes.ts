@@ -85,7 +85,7 @@ export async function startInterceptorProcess(
   dir: string,
   socket: string,
   secrets: Record<string, string>,
-  extra: { signerTimeoutMs?: number; load?: Record<string, number> } = {},
+  extra: { signerTimeoutMs?: number; load?: Record<string, number>; server?: Record<string, number> } = {},
 ): Promise<Proc & { url: string; ca: string }> {
   const certs = makeTestCertificates();
   const certFile = join(dir, 'tls.crt');
