@@ -152,32 +152,31 @@ function stringEnd(text: string, at: number): number {
  * escapes only and copies nothing: a 25 MiB string costs one regex test and its escapes.
  */
 function checkString(text: string, from: number, to: number): JsonProblem | undefined {
-  const end = to - 1; // the closing quote
-  // A slice of a long string is a view in V8 (no copy); the test stops at the string's end.
-  if (CONTROL.test(text.slice(from + 1, end))) return syntax(from, 'control character in a string');
-  let k = text.indexOf('\\', from + 1);
+  // The contents as a slice: a view in V8 (no copy), so every search stops at the string's end.
+  const body = text.slice(from + 1, to - 1);
+  if (CONTROL.test(body)) return syntax(from, 'control character in a string');
+  let k = body.indexOf('\\');
   let pendingHigh = false;
-  while (k >= 0 && k < end) {
-    const e = text.charCodeAt(k + 1);
+  while (k >= 0) {
+    const e = body.charCodeAt(k + 1);
     if (e === 0x75) {
-      const hex = text.slice(k + 2, k + 6);
-      if (!HEX4.test(hex)) return syntax(k, 'bad \\u escape in a string');
+      const hex = body.slice(k + 2, k + 6);
+      if (!HEX4.test(hex)) return syntax(from + 1 + k, 'bad \\u escape in a string');
       const unit = Number.parseInt(hex, 16);
       const isHigh = unit >= 0xd800 && unit <= 0xdbff;
       const isLow = unit >= 0xdc00 && unit <= 0xdfff;
-      if (pendingHigh && !isLow) return { kind: 'lone-surrogate', at: k };
-      if (!pendingHigh && isLow) return { kind: 'lone-surrogate', at: k };
+      if (pendingHigh !== isLow) return { kind: 'lone-surrogate', at: from + 1 + k };
       pendingHigh = isHigh;
       const next = k + 6;
-      k = text.indexOf('\\', next);
-      if (pendingHigh && k !== next) return { kind: 'lone-surrogate', at: next };
+      k = body.indexOf('\\', next);
+      if (pendingHigh && k !== next) return { kind: 'lone-surrogate', at: from + 1 + next };
       continue;
     }
-    if (pendingHigh) return { kind: 'lone-surrogate', at: k };
-    if (!SIMPLE_ESCAPES.has(e)) return syntax(k, 'bad escape in a string');
-    k = text.indexOf('\\', k + 2);
+    if (pendingHigh) return { kind: 'lone-surrogate', at: from + 1 + k };
+    if (!SIMPLE_ESCAPES.has(e)) return syntax(from + 1 + k, 'bad escape in a string');
+    k = body.indexOf('\\', k + 2);
   }
-  return pendingHigh ? { kind: 'lone-surrogate', at: end } : undefined;
+  return undefined;
 }
 
 const HEX4 = /^[0-9a-fA-F]{4}$/;

@@ -335,7 +335,12 @@ export class SqliteEventStore implements EventStore {
   /** The health probe: a real write and reads from the file (sqlite-integrity.ts probe); fails for good once corruption was met. */
   async ping(): Promise<void> {
     if (this.#corruption !== undefined) throw corrupt(this.#path, this.#corruption);
-    this.#run(() => (this.#owner ? probe(this.#db) : this.#db.prepare('SELECT 1').get()));
+    try {
+      this.#run(() => (this.#owner ? probe(this.#db) : this.#db.prepare('SELECT 1').get()));
+    } catch (err) {
+      if (this.#corruption !== undefined) throw corrupt(this.#path, this.#corruption, err);
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

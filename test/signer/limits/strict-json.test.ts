@@ -95,3 +95,16 @@ test('a 25 MiB body of tiny values is checked in bounded memory and time', () =>
   assert.ok(process.memoryUsage().heapUsed - before < 16 * 1024 * 1024, 'no object graph is built');
   console.log(`strict JSON check of ${(text.length / 1048576).toFixed(1)} MiB of {}: ${ms.toFixed(0)} ms`);
 });
+
+test('a 25 MiB body of many small strings and escapes is checked in linear time', () => {
+  const item = JSON.stringify({ id: 'abc', message: 'fix: "quoted" déjà vu\n', n: 1, ok: true });
+  const text = `[${Array.from({ length: Math.floor((25 * 1024 * 1024) / (item.length + 1)) }, () => item).join(',')}]`;
+  const started = performance.now();
+  assert.equal(checkStrictJson(text, LIMITS), undefined);
+  const ms = performance.now() - started;
+  const parseStarted = performance.now();
+  JSON.parse(text);
+  const parseMs = performance.now() - parseStarted;
+  console.log(`strict JSON check of ${(text.length / 1048576).toFixed(1)} MiB of small objects: ${ms.toFixed(0)} ms (JSON.parse: ${parseMs.toFixed(0)} ms)`);
+  assert.ok(ms < 20 * parseMs + 5_000, 'linear, within a small factor of JSON.parse');
+});
