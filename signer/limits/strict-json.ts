@@ -29,6 +29,7 @@ export type JsonProblem =
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON forbids in strings
 const CONTROL = /[\u0000-\u001f]/;
 
 /** The first problem of `text` as strict JSON, or undefined when it is strict JSON within the limits. */
