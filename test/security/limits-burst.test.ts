@@ -15,7 +15,7 @@ import { MAX_BODY_BYTES } from '../../interceptor/protocol/body.ts';
 import { udsRequest } from '../signer/server/uds-client.ts';
 import { deployed, peakRssBytes, startInterceptorProcess, startSignerProcess } from './support/processes.ts';
 
-const CONCURRENT = Number(process.env.BURST ?? 8);
+const CONCURRENT = Number(process.env.BURST || 8);
 const SECRET = 'burst-secret';
 const MiB = 1024 * 1024;
 
