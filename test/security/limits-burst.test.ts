@@ -43,7 +43,7 @@ interface Answer {
 function post(url: string, ca: string, text: Buffer): Promise<Answer> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const req = request(`${url}/`, { method: 'POST', ca, agent: false, timeout: 60_000, headers: { 'content-type': 'application/json', 'content-length': text.length } }, (res) => {
+    const req = request(`${url}/`, { method: 'POST', ca, agent: false, timeout: 120_000, headers: { 'content-type': 'application/json', 'content-length': text.length } }, (res) => {
       let out = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (out += c));
@@ -72,8 +72,8 @@ test(`${CONCURRENT} concurrent 25 MiB webhooks: bounded memory, nothing refused 
   // 2-core test machine still gets events through (the deadline itself is proven exactly in
   // limits-deadline.test.ts).
   const interceptor = await startInterceptorProcess(dir, socket, { 'gh/secret': SECRET }, {
-    signerTimeoutMs: 20_000,
-    load: { requestBudgetMs: 25_000, maxQueueWaitMs: 15_000 },
+    signerTimeoutMs: 50_000,
+    load: { requestBudgetMs: 60_000, maxQueueWaitMs: 20_000 },
     // Slow clients are limits-slowloris' subject: here a starved CPU must not pass for one.
     server: { headersTimeoutMs: 60_000, handshakeTimeoutMs: 60_000 },
   });
@@ -115,7 +115,7 @@ test(`${CONCURRENT} concurrent 25 MiB webhooks: bounded memory, nothing refused 
         `signer ${(peaks.signer / MiB).toFixed(0)} MiB / ${(limits.signer / MiB).toFixed(0)} MiB`,
     );
     assert.ok(answers.every((a) => a.status === 200), `every request is answered 200: ${JSON.stringify(answers.map((a) => [a.status, a.code]))}`);
-    assert.ok(answers.every((a) => a.ms < 40_000), 'every answer within the request budget (25 s here) + slack');
+    assert.ok(answers.every((a) => a.ms < 90_000), 'every answer within the request budget (60 s here) + slack');
     assert.deepEqual(refusedButStored.map((e) => e.eventId), [], 'nothing refused is stored');
     assert.deepEqual(lost.map((e) => e.eventId), [], 'everything acknowledged is stored');
     for (const e of acknowledged) assert.equal(stored.get(e.eventId), answers[events.indexOf(e)]!.provenance!.signature);
