@@ -43,3 +43,23 @@ test('a declared length over the limit is refused before its payload is read, na
   const short = Buffer.from([0, 0, 0, 2, 1, 0, 0, 0, 1]); // length 2 cannot even hold kind + id
   assert.throws(() => new FrameReader(100).push(short), (err: unknown) => err instanceof MalformedFrameError && /length 2 is shorter/.test(err.message));
 });
+
+test('large frames (assembled in one buffer as they arrive) between small ones, in any chunking, come out whole and in order', () => {
+  const big = randomBytes(300 * 1024);
+  const frames = [
+    encodeFrame(FrameKind.Ping, 1),
+    encodeFrame(FrameKind.SignEvent, 2, big),
+    encodeFrame(FrameKind.SignEvent, 3, Buffer.from('small')),
+    encodeFrame(FrameKind.SignEvent, 4, big.subarray(0, 100 * 1024)),
+  ];
+  const stream = Buffer.concat(frames);
+  for (const size of [1, 7, 1000, 65_536, 70_000, 400_000]) {
+    const reader = new FrameReader(1 << 20);
+    const out = [];
+    for (let at = 0; at < stream.length; at += size) out.push(...reader.push(stream.subarray(at, at + size)));
+    assert.deepEqual(out.map((f) => f.id), [1, 2, 3, 4], `chunks of ${size}`);
+    assert.ok(out[1]!.payload.equals(big));
+    assert.equal(out[2]!.payload.toString(), 'small');
+    assert.ok(out[3]!.payload.equals(big.subarray(0, 100 * 1024)));
+  }
+});
