@@ -10,7 +10,7 @@ import type { ValidatedEvent } from './validate-statement.ts';
  */
 export async function signEvent(
   bytes: Buffer,
-  event: ValidatedEvent,
+  event: Pick<ValidatedEvent, 'eventId' | 'digest' | 'triggerId'>,
   signer: Signer,
   now: () => Date = () => new Date(),
 ): Promise<SignedEventRecord> {

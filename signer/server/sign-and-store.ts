@@ -57,7 +57,10 @@ export class EventSigningService {
     statementBytes: Buffer,
     deadline: FrameDeadline | undefined,
   ): Promise<{ record: SignedEventRecord; created: boolean }> {
-    const event = validateEventStatement(statementBytes);
+    // Only the keys are kept: the parsed statement (its body, up to 50 MiB as a string) is
+    // garbage from here on, while the event is signed and stored.
+    const { eventId, digest, triggerId } = validateEventStatement(statementBytes);
+    const event = { eventId, digest, triggerId };
     const previous = this.#inFlight.get(event.eventId) ?? Promise.resolve();
     const mine = previous
       .catch(() => undefined)
