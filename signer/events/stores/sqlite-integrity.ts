@@ -112,15 +112,17 @@ export function tightenModes(dbPath: string): void {
 
 /**
  * The health probe: frees the page cache (so pages come from the file, not memory), then in
- * one write transaction updates the health row and reads the store id and the last row of
- * each b-tree of the events table. A corrupt root or edge page, a read-only or full disk,
+ * one transaction updates the health row (`write`: a committed, fsync'd write) and reads the
+ * store id and the last row of each b-tree of the events table. A corrupt root or edge page, a read-only or full disk,
  * a vanished file: each fails here, not only when the next event arrives.
  */
-export function probe(db: DatabaseSync): void {
+export function probe(db: DatabaseSync, write = true): void {
   db.exec('PRAGMA shrink_memory');
-  db.exec('BEGIN IMMEDIATE');
+  db.exec(write ? 'BEGIN IMMEDIATE' : 'BEGIN');
   try {
-    db.prepare(`INSERT INTO store_health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`).run(new Date().toISOString());
+    if (write) {
+      db.prepare(`INSERT INTO store_health (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`).run(new Date().toISOString());
+    }
     db.prepare(`SELECT value FROM store_meta WHERE key = 'store_id'`).get();
     db.prepare('SELECT rowid FROM events ORDER BY rowid DESC LIMIT 1').get();
     db.prepare('SELECT event_id FROM events ORDER BY event_id DESC LIMIT 1').get();

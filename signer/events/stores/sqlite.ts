@@ -52,6 +52,9 @@ CREATE INDEX IF NOT EXISTS events_by_stored_at ON events (stored_at);
  */
 const PAGE_SIZE = 16384;
 
+/** Longest the health probe goes without a real write (Kubernetes probes every 5-10 s). */
+const PROBE_WRITE_MS = 2_000;
+
 const FIELDS = 'event_id, digest, trigger_id, keyid, stored_at';
 
 /** How one file keeps a record: the compact columns, or the JSON `record` of older files. */
@@ -132,6 +135,7 @@ export class SqliteEventStore implements EventStore {
   #pending: PendingPut[] = [];
   readonly #path: string;
   readonly #owner: boolean;
+  #lastProbeWrite = 0;
   /** Set by the first corruption any operation met: from then on the probe fails (latched). */
   #corruption: string | undefined;
 
@@ -335,8 +339,12 @@ export class SqliteEventStore implements EventStore {
   /** The health probe: a real write and reads from the file (sqlite-integrity.ts probe); fails for good once corruption was met. */
   async ping(): Promise<void> {
     if (this.#corruption !== undefined) throw corrupt(this.#path, this.#corruption);
+    // The fsync'd write at most every PROBE_WRITE_MS: probes polled in a tight loop (a
+    // start-up wait) must not become a stream of commits; the reads run every time.
+    const write = Date.now() - this.#lastProbeWrite >= PROBE_WRITE_MS;
     try {
-      this.#run(() => (this.#owner ? probe(this.#db) : this.#db.prepare('SELECT 1').get()));
+      this.#run(() => (this.#owner ? probe(this.#db, write) : this.#db.prepare('SELECT 1').get()));
+      if (write) this.#lastProbeWrite = Date.now();
     } catch (err) {
       if (this.#corruption !== undefined) throw corrupt(this.#path, this.#corruption, err);
       throw err;
