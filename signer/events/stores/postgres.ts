@@ -3,7 +3,8 @@ import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { isProvenanceError } from '../../errors.ts';
 import type { SignedEventRecord } from '../event-record.ts';
-import type { EventStore, EventPage, EventSummary, PruneRequest, PruneResult, StoreStats } from '../event-store.ts';
+import type { EventStore, EventPage, EventSummary, PruneRequest, PruneResult, PutOptions, StoreStats } from '../event-store.ts';
+import { isPast } from '../../limits/errors.ts';
 import { eventError } from '../errors.ts';
 import { recordFromJson } from '../record-codec.ts';
 import { migrate } from './postgres-schema.ts';
@@ -134,7 +135,9 @@ export class PostgresEventStore implements EventStore {
    * statement that holds its row. A put that waited longer than the connect timeout fails
    * STORE_UNAVAILABLE instead of queueing past the interceptor's deadline.
    */
-  async put(r: SignedEventRecord): Promise<SignedEventRecord> {
+  async put(r: SignedEventRecord, _payloadBytes?: Buffer, opts: PutOptions = {}): Promise<SignedEventRecord> {
+    // Checked when the put arrives (not yet where the queued INSERT starts: docs/security.md).
+    if (isPast(opts.deadline)) throw eventError('DEADLINE_EXCEEDED', `event ${r.eventId} was not stored: its deadline passed before the write began`);
     const storedTs = new Date(r.storedAt);
     if (Number.isNaN(storedTs.getTime())) throw eventError('INVALID_EVENT_RECORD', `storedAt ${r.storedAt} is not a time`);
     if (this.#closed) throw eventError('STORE_UNAVAILABLE', 'the PostgreSQL event store is closed');
