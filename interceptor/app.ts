@@ -2,12 +2,10 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Registry } from '../signer/registry.ts';
 import { interceptorError, type InterceptorError } from './errors.ts';
 import { handleInterceptorRequest, type HandlerDeps } from './handler.ts';
-import { noEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
 import { jsonLogger, type Logger } from './observe/logger.ts';
 import { InterceptorMetrics } from './observe/metrics.ts';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from './protocol/body.ts';
 import { readRequestBody } from './protocol/request-body.ts';
-import type { SecretResolver } from './secrets/resolver.ts';
 import type { EventSigner } from './signer-client/client.ts';
 import { defaultWebhookProviders } from './webhooks/index.ts';
 import type { WebhookProvider } from './webhooks/provider.ts';
@@ -21,9 +19,7 @@ export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
 export interface InterceptorAppDeps {
   signer: EventSigner;
-  secrets?: SecretResolver;
   providers?: Registry<WebhookProvider>;
-  events?: EventRecorder;
   metrics?: InterceptorMetrics;
   logger?: Logger;
   limits?: BodyLimits;
@@ -37,9 +33,7 @@ export interface InterceptorAppDeps {
 export function createInterceptorApp(deps: InterceptorAppDeps): Express {
   const handlerDeps: HandlerDeps = {
     signer: deps.signer,
-    secrets: deps.secrets,
     providers: deps.providers ?? defaultWebhookProviders(),
-    events: deps.events ?? noEventRecorder,
     metrics: deps.metrics ?? new InterceptorMetrics(),
     logger: deps.logger ?? jsonLogger(),
     limits: deps.limits ?? DEFAULT_BODY_LIMITS,
@@ -58,7 +52,8 @@ export function createInterceptorApp(deps: InterceptorAppDeps): Express {
     } catch (err) {
       return answerUnreadable(err as InterceptorError, req, res);
     }
-    const result = await handleInterceptorRequest(body, handlerDeps);
+    // The peer address keys the signer's limit on failed authenticity checks.
+    const result = await handleInterceptorRequest(body, handlerDeps, req.socket.remoteAddress ?? '');
     // Straight to node:http (what res.json does, minus its per-call content-type lookups).
     const text = JSON.stringify(result.body);
     res.writeHead(result.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });

@@ -1,3 +1,4 @@
+import { encodeSignWebhook, type AuthenticityProof } from '../../signer/authenticity/proof.ts';
 import type { SignedEventSummary } from '../../signer/server/post-event.ts';
 import { FrameKind } from '../../signer/protocol/frames.ts';
 import { interceptorError, type InterceptorErrorCode } from '../errors.ts';
@@ -13,7 +14,8 @@ export type SignedEvent = Omit<SignedEventSummary, 'created'>;
 
 /** What the interceptor needs from the signer: sign and durably store one event statement. */
 export interface EventSigner {
-  signEvent(statement: EventStatement): Promise<SignedEvent>;
+  /** `proof`: the webhook's authenticity proof, checked by the signer (absent: an unverified `none` event). */
+  signEvent(statement: EventStatement, proof?: AuthenticityProof): Promise<SignedEvent>;
   healthy(): Promise<boolean>;
   close(): void;
 }
@@ -22,6 +24,8 @@ export interface EventSigner {
 const SIGNER_CODES: Record<string, InterceptorErrorCode> = {
   EVENT_CONFLICT: 'EVENT_CONFLICT',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  NOT_AUTHENTIC: 'NOT_AUTHENTIC',
+  AUTH_RATE_LIMITED: 'AUTH_RATE_LIMITED',
 };
 
 /**
@@ -40,8 +44,12 @@ export class UdsEventSigner implements EventSigner {
     this.#timeoutMs = timeoutMs;
   }
 
-  async signEvent(statement: EventStatement): Promise<SignedEvent> {
-    const frame = await this.#transport.exchange(FrameKind.SignEvent, statement.bytes, this.#timeoutMs).catch((err: unknown) => {
+  async signEvent(statement: EventStatement, proof?: AuthenticityProof): Promise<SignedEvent> {
+    const [kind, payload] =
+      proof === undefined
+        ? [FrameKind.SignEvent, statement.bytes]
+        : [FrameKind.SignWebhook, Buffer.concat(encodeSignWebhook(proof, statement.bytes))];
+    const frame = await this.#transport.exchange(kind, payload, this.#timeoutMs).catch((err: unknown) => {
       throw transportError(err);
     });
     const answer = parseJson(frame.payload);

@@ -6,7 +6,9 @@ export type EventErrorCode =
   | 'EVENT_CONFLICT' // same eventId already stored with another digest
   | 'EVENT_TOO_LARGE' // over the store's or server's size limit
   | 'STORE_UNAVAILABLE' // the backend cannot be reached or written
-  | 'STORE_CONFIG'; // the store is misconfigured (unknown name, bad option)
+  | 'STORE_CONFIG' // the store is misconfigured (unknown name, bad option)
+  | 'NOT_AUTHENTIC' // the signer could not establish the webhook's authenticity (one answer for every reason)
+  | 'AUTH_RATE_LIMITED'; // too many failed checks from this source for this Trigger: not checked
 
 export function eventError(
   code: EventErrorCode,

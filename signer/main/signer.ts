@@ -2,6 +2,10 @@
 // Entry point of the signer container: loads the keys, opens the event store, serves the
 // signing socket. Configured by flags or environment (manifests/deployment.yaml, docs/deploy.md).
 import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeEventRecorder } from '../authenticity/event-recorder.ts';
+import { KubeSecretResolver } from '../authenticity/secrets/kube.ts';
+import { interceptorTlsService } from './tls-service.ts';
 import { openEventStore } from '../events/stores/index.ts';
 import { jsonLogger } from '../server/logger.ts';
 import { signerSocketPath } from '../server/index.ts';
@@ -55,11 +59,38 @@ async function main(): Promise<void> {
   });
   const registries: Registry[] = [];
 
+  // The signer is the pod's only API client (the interceptor container has no token): it
+  // reads the webhook Secrets, records refusals as Events and keeps the interceptor's TLS.
+  const inCluster = env.KUBERNETES_SERVICE_HOST !== undefined || env.KUBECONFIG !== undefined;
+  const kubeConfig = new KubeConfig();
+  if (inCluster) kubeConfig.loadFromDefault();
+  const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'tekton-provenance';
+
   // Started in this order and stopped in reverse; both services share the one store.
-  const services: Service[] = [
-    eventSignerService({ socketPath: values.socket ?? signerSocketPath(env), signer, logger: log, store }),
-    retentionService(store, retention, log, (p) => registries.push(p.metrics.registry)),
-  ];
+  const services: Service[] = [];
+  if (inCluster && env.TEKTON_PROVENANCE_INTERCEPTOR_TLS !== 'false') {
+    services.push(
+      interceptorTlsService({
+        kubeConfig,
+        namespace,
+        serviceName: env.TEKTON_PROVENANCE_SERVICE ?? 'tekton-provenance-interceptor',
+        secretName: env.TEKTON_PROVENANCE_TLS_SECRET ?? 'tekton-provenance-interceptor-tls',
+        clusterInterceptorName: env.TEKTON_PROVENANCE_CLUSTER_INTERCEPTOR ?? 'tekton-provenance',
+        dir: env.TEKTON_PROVENANCE_TLS_DIR ?? '/var/run/tekton-provenance-tls',
+        logger: log,
+      }),
+    );
+  }
+  services.push(
+    eventSignerService({
+      socketPath: values.socket ?? signerSocketPath(env),
+      signer,
+      logger: log,
+      store,
+      ...(inCluster ? { secrets: new KubeSecretResolver(kubeConfig), events: new KubeEventRecorder(kubeConfig, log) } : {}),
+    }),
+  );
+  services.push(retentionService(store, retention, log, (p) => registries.push(p.metrics.registry)));
   // The attestation controller (docs/controller.md): on with --controller or TEKTON_PROVENANCE_CONTROLLER=true.
   if (values.controller || env.TEKTON_PROVENANCE_CONTROLLER === 'true') {
     services.push(

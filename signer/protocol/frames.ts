@@ -15,10 +15,12 @@ export const PREFACE = Buffer.from('\0tpsign1', 'latin1');
 
 /** Frame kinds: requests (client -> signer) have the high bit clear, answers have it set. */
 export const FrameKind = {
-  /** payload: the exact statement bytes to validate, sign and store. */
+  /** payload: the exact statement bytes to validate, sign and store (only an unverified one: no proof). */
   SignEvent: 0x01,
   /** payload: empty. Answered Pong when the store can serve. */
   Ping: 0x02,
+  /** payload: u32 BE proof length | authenticity proof JSON | statement bytes (signer/authenticity/proof.ts). */
+  SignWebhook: 0x03,
   /** payload: JSON SignedEventSummary (only once the record is durable). */
   Signed: 0x81,
   /** payload: JSON {"code", "message"}: the same codes as the HTTP API's errors. */

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { decodeSignWebhook } from '../authenticity/proof.ts';
 import type { EventStore } from '../events/event-store.ts';
 import { CorkedWriter } from '../protocol/corked-writer.ts';
 import { encodeFrame, FrameKind, FrameReader, FrameTooLargeError, type Frame } from '../protocol/frames.ts';
@@ -79,6 +80,11 @@ async function answer(frame: Frame, deps: FrameServerDeps): Promise<Buffer> {
     switch (frame.kind) {
       case FrameKind.SignEvent: {
         const { record, created } = await deps.service.signAndStore(frame.payload);
+        return encodeFrame(FrameKind.Signed, frame.id, Buffer.from(JSON.stringify(summaryOf(record, created))));
+      }
+      case FrameKind.SignWebhook: {
+        const { proof, statement } = decodeSignWebhook(frame.payload);
+        const { record, created } = await deps.service.signAndStore(statement, proof);
         return encodeFrame(FrameKind.Signed, frame.id, Buffer.from(JSON.stringify(summaryOf(record, created))));
       }
       case FrameKind.Ping:

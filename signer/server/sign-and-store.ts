@@ -1,3 +1,5 @@
+import { WebhookAuthenticator } from '../authenticity/authenticator.ts';
+import type { AuthenticityProof } from '../authenticity/proof.ts';
 import type { Signer } from '../keys/signer.ts';
 import type { SignedEventRecord } from '../events/event-record.ts';
 import type { EventStore } from '../events/event-store.ts';
@@ -15,7 +17,8 @@ import type { Logger } from './logger.ts';
 export const DEFAULT_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
 /**
- * The signer's one job, as named steps: validate -> (already stored?) -> sign -> store.
+ * The signer's one job, as named steps: validate -> establish authenticity (the signer's own
+ * check, signer/authenticity/) -> (already stored?) -> sign -> store.
  * The answer is what the store holds, so a redelivered event gets the signature stamped the
  * first time. Requests for the same eventId are serialised in-process so two concurrent
  * deliveries cannot both sign and disagree about which signature is stored.
@@ -26,25 +29,37 @@ export class EventSigningService {
   readonly #log: Logger;
   readonly #inFlight = new Map<string, Promise<unknown>>();
   readonly #budget: ByteBudget;
+  readonly #auth: WebhookAuthenticator;
 
-  constructor(signer: Signer, store: EventStore, log: Logger, inFlightBytes = DEFAULT_IN_FLIGHT_BYTES) {
+  constructor(
+    signer: Signer,
+    store: EventStore,
+    log: Logger,
+    inFlightBytes = DEFAULT_IN_FLIGHT_BYTES,
+    /** Default: no secret source, so only unverified statements can be signed. */
+    auth: WebhookAuthenticator = new WebhookAuthenticator({ log }),
+  ) {
+    this.#auth = auth;
     this.#signer = signer;
     this.#store = store;
     this.#log = log;
     this.#budget = new ByteBudget(inFlightBytes);
   }
 
-  async signAndStore(statementBytes: Buffer): Promise<{ record: SignedEventRecord; created: boolean }> {
+  /** `proof`: what the signer needs to check the webhook itself (absent: only an unverified statement is signed). */
+  async signAndStore(statementBytes: Buffer, proof?: AuthenticityProof): Promise<{ record: SignedEventRecord; created: boolean }> {
     const release = await this.#budget.acquire(statementBytes.length);
     try {
-      return await this.#signAndStore(statementBytes);
+      return await this.#signAndStore(statementBytes, proof);
     } finally {
       release();
     }
   }
 
-  async #signAndStore(statementBytes: Buffer): Promise<{ record: SignedEventRecord; created: boolean }> {
+  async #signAndStore(statementBytes: Buffer, proof: AuthenticityProof | undefined): Promise<{ record: SignedEventRecord; created: boolean }> {
     const event = validateEventStatement(statementBytes);
+    // Before the store is even read: a redelivery must prove itself like the first delivery.
+    await this.#auth.establish(event, proof);
     const previous = this.#inFlight.get(event.eventId) ?? Promise.resolve();
     const mine = previous
       .catch(() => undefined)

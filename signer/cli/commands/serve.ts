@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { StaticSecretResolver, jsonLogger as interceptorLogger } from '../../../interceptor/index.ts';
+import { jsonLogger as interceptorLogger } from '../../../interceptor/index.ts';
+import { StaticSecretResolver } from '../../authenticity/secrets/static.ts';
 import type { RunningInterceptor } from '../../../interceptor/index.ts';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command.ts';
 import { parseFlags, stringFlag } from '../flags.ts';
@@ -75,6 +76,8 @@ const command: Command = {
           signer,
           logger: log,
           openStore: async () => new SqliteEventStore(storePath),
+          // The signer checks webhook authenticity itself, with these secrets (any namespace).
+          secrets,
         }),
         interceptorService(
           {
@@ -82,7 +85,6 @@ const command: Command = {
             port,
             signerSocket: socketPath,
             tls: { kind: 'directory', dir: join(stateDir, 'tls') },
-            secrets,
             logger: interceptorLogger((line) => io.stderr.write(line)),
             shutdownGraceMs: 5_000,
           },
