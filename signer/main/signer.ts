@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeEventRecorder } from '../authenticity/event-recorder.ts';
 import { KubeSecretResolver } from '../authenticity/secrets/kube.ts';
+import { StaticSecretResolver } from '../authenticity/secrets/static.ts';
+import { loadStaticSecrets } from './static-secrets.ts';
 import { interceptorTlsService } from './tls-service.ts';
 import { openEventStore } from '../events/stores/index.ts';
 import { jsonLogger } from '../server/logger.ts';
@@ -32,6 +34,9 @@ const { values } = parseArgs({
     'retention-unclaimed': { type: 'string' },
     'retention-interval': { type: 'string' },
     'metrics-port': { type: 'string' },
+    // No-cluster mode: webhook secrets from a file (as `serve --secrets`); in a cluster the
+    // signer reads labelled Secrets in each trigger's namespace instead.
+    secrets: { type: 'string' },
   },
   strict: true,
 });
@@ -65,6 +70,7 @@ async function main(): Promise<void> {
   const kubeConfig = new KubeConfig();
   if (inCluster) kubeConfig.loadFromDefault();
   const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'tekton-provenance';
+  const secretsFile = values.secrets ?? env.TEKTON_PROVENANCE_WEBHOOK_SECRETS;
 
   // Started in this order and stopped in reverse; both services share the one store.
   const services: Service[] = [];
@@ -87,7 +93,12 @@ async function main(): Promise<void> {
       signer,
       logger: log,
       store,
-      ...(inCluster ? { secrets: new KubeSecretResolver(kubeConfig), events: new KubeEventRecorder(kubeConfig, log) } : {}),
+      ...(secretsFile !== undefined
+        ? { secrets: new StaticSecretResolver(loadStaticSecrets(secretsFile)) }
+        : inCluster
+          ? { secrets: new KubeSecretResolver(kubeConfig) }
+          : {}),
+      ...(inCluster ? { events: new KubeEventRecorder(kubeConfig, log) } : {}),
     }),
   );
   services.push(retentionService(store, retention, log, (p) => registries.push(p.metrics.registry)));

@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startInterceptor } from '../../interceptor/index.ts';
 import { memoryLogger } from '../../interceptor/observe/logger.ts';
-import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
 import { peerCertificate, postHttps } from './helpers/https.ts';
-import { githubRequest, STATIC_SECRETS } from './helpers/requests.ts';
+import { githubRequest } from './helpers/requests.ts';
 import { startSignerFixture, type SignerFixture } from './helpers/signer.ts';
 
 /** A UDS relay to the real signer that holds each request `delayMs` (a slow signer). */
@@ -46,7 +45,6 @@ test('close() stops accepting but finishes the in-flight request, which is signe
     port: 0,
     signerSocket: join(dir, 'slow.sock'),
     tls: { kind: 'directory', dir: join(dir, 'tls') },
-    secrets: new StaticSecretResolver(STATIC_SECRETS),
     logger: memoryLogger(),
   });
   const ca = srv.caCert()!;
