@@ -89,7 +89,7 @@ export async function storeEvent(w: World, eventId: string): Promise<{ labels: R
       body, headers: { 'X-GitHub-Event': ['push'] }, redactedHeaders: ['X-Hub-Signature-256'],
       context: { eventId, eventUrl: 'http://el-listener.ci.svc:8080', triggerId: 'triggers.tekton.dev/v1alpha1/namespaces/ci/triggers/push' },
       receivedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      authenticity: { provider: 'github', verified: true, method: 'hmac-sha256 X-Hub-Signature-256', checkedBy: 'tekton-provenance-interceptor' },
+      authenticity: { provider: 'github', verified: true, method: 'hmac-sha256 X-Hub-Signature-256', checkedBy: 'tekton-provenance-signer' },
       interceptor: { name: 'tekton-provenance', version: '0.1.0' },
     },
   };
