@@ -2,12 +2,8 @@
 // Entry point of the signer container: loads the keys, opens the event store, serves the
 // signing socket. Configured by flags or environment (manifests/deployment.yaml, docs/deploy.md).
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
-import { KubeEventRecorder } from '../authenticity/event-recorder.ts';
-import { KubeSecretResolver } from '../authenticity/secrets/kube.ts';
 import { StaticSecretResolver } from '../authenticity/secrets/static.ts';
 import { loadStaticSecrets } from './static-secrets.ts';
-import { interceptorTlsService } from './tls-service.ts';
 import { openEventStore } from '../events/stores/index.ts';
 import { jsonLogger } from '../server/logger.ts';
 import { signerSocketPath } from '../server/index.ts';
@@ -67,17 +63,17 @@ async function main(): Promise<void> {
   // The signer is the pod's only API client (the interceptor container has no token): it
   // reads the webhook Secrets, records refusals as Events and keeps the interceptor's TLS.
   const inCluster = env.KUBERNETES_SERVICE_HOST !== undefined || env.KUBECONFIG !== undefined;
-  const kubeConfig = new KubeConfig();
-  if (inCluster) kubeConfig.loadFromDefault();
+  // Loaded only in a cluster: the client library costs seconds of start-up on a busy node.
+  const kube = inCluster ? await loadKube() : undefined;
   const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'tekton-provenance';
   const secretsFile = values.secrets ?? env.TEKTON_PROVENANCE_WEBHOOK_SECRETS;
 
   // Started in this order and stopped in reverse; both services share the one store.
   const services: Service[] = [];
-  if (inCluster && env.TEKTON_PROVENANCE_INTERCEPTOR_TLS !== 'false') {
+  if (kube && env.TEKTON_PROVENANCE_INTERCEPTOR_TLS !== 'false') {
     services.push(
-      interceptorTlsService({
-        kubeConfig,
+      kube.interceptorTlsService({
+        kubeConfig: kube.kubeConfig,
         namespace,
         serviceName: env.TEKTON_PROVENANCE_SERVICE ?? 'tekton-provenance-interceptor',
         secretName: env.TEKTON_PROVENANCE_TLS_SECRET ?? 'tekton-provenance-interceptor-tls',
@@ -95,10 +91,10 @@ async function main(): Promise<void> {
       store,
       ...(secretsFile !== undefined
         ? { secrets: new StaticSecretResolver(loadStaticSecrets(secretsFile)) }
-        : inCluster
-          ? { secrets: new KubeSecretResolver(kubeConfig) }
+        : kube
+          ? { secrets: new kube.KubeSecretResolver(kube.kubeConfig) }
           : {}),
-      ...(inCluster ? { events: new KubeEventRecorder(kubeConfig, log) } : {}),
+      ...(kube ? { events: new kube.KubeEventRecorder(kube.kubeConfig, log) } : {}),
     }),
   );
   services.push(retentionService(store, retention, log, (p) => registries.push(p.metrics.registry)));
@@ -136,6 +132,18 @@ async function main(): Promise<void> {
     log,
     () => process.exit(0),
   );
+}
+
+async function loadKube() {
+  const [{ KubeConfig }, { KubeEventRecorder }, { KubeSecretResolver }, { interceptorTlsService }] = await Promise.all([
+    import('@kubernetes/client-node'),
+    import('../authenticity/event-recorder.ts'),
+    import('../authenticity/secrets/kube.ts'),
+    import('./tls-service.ts'),
+  ]);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault(); // in-cluster: the token projected into this container only
+  return { kubeConfig, KubeEventRecorder, KubeSecretResolver, interceptorTlsService };
 }
 
 main().catch((err: unknown) => {
