@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { startInterceptor, type Logger as InterceptorLogger, type RunningInterceptor } from '../../../interceptor/index.ts';
 import { KubeEventRecorder } from '../../../signer/authenticity/event-recorder.ts';
+import type { FailureLimiter } from '../../../signer/authenticity/rate-limit.ts';
 import { KubeSecretResolver } from '../../../signer/authenticity/secrets/kube.ts';
 import { interceptorTlsService } from '../../../signer/main/tls-service.ts';
 import { silentLogger, type Logger } from '../../../signer/server/index.ts';
@@ -22,7 +23,11 @@ export interface Pod {
  * it reads labelled webhook Secrets, records Events, keeps the TLS Secret and caBundle and
  * writes the serving cert to a shared directory; the interceptor has no kubeconfig at all.
  */
-export async function startPod(kubeConfig: KubeConfig, logs: { signer?: Logger; interceptor?: InterceptorLogger } = {}): Promise<Pod> {
+export async function startPod(
+  kubeConfig: KubeConfig,
+  logs: { signer?: Logger; interceptor?: InterceptorLogger } = {},
+  extra: { limiter?: FailureLimiter } = {},
+): Promise<Pod> {
   const signerLog = logs.signer ?? silentLogger;
   const tlsDir = mkdtempSync(join(tmpdir(), 'tp-pod-tls-'));
   const tls = await interceptorTlsService({
@@ -35,7 +40,7 @@ export async function startPod(kubeConfig: KubeConfig, logs: { signer?: Logger; 
     logger: signerLog,
   }).start();
   const events = new KubeEventRecorder(kubeConfig, signerLog);
-  const fx = await startSignerFixture(signerLog, new KubeSecretResolver(kubeConfig), { events });
+  const fx = await startSignerFixture(signerLog, new KubeSecretResolver(kubeConfig), { events, ...extra });
   const srv = await startInterceptor({
     host: '127.0.0.1',
     port: 0,
