@@ -33,8 +33,7 @@ export interface AuthenticatorDeps {
  *   id, runs the provider's check over the exact body, and the statement's block must be
  *   exactly `{provider, verified: true, method, checkedBy: tekton-provenance-signer}` as
  *   established here. The interceptor's copy is a prediction; it is never taken as a fact.
- * Failures answer NOT_AUTHENTIC whatever the reason, and are limited per (source, trigger)
- * and per source.
+ * Failures answer NOT_AUTHENTIC whatever the reason, and are limited per (source, trigger).
  */
 export class WebhookAuthenticator {
   readonly #secrets: SecretResolver | undefined;
@@ -74,7 +73,9 @@ export class WebhookAuthenticator {
 
   async #check(event: ValidatedEvent, proof: AuthenticityProof): Promise<Authenticity> {
     const source = proof.source.slice(0, 64) || 'unknown';
-    const keys = [`${source}|${event.triggerId}`, source];
+    // Per (source, trigger) only: through an EventListener every sender shares its address,
+    // so a per-source limit would let forged webhooks block every Trigger behind it.
+    const keys = [`${source}|${event.triggerId}`];
     if (!this.#limiter.allows(keys)) {
       // Logged, but no Kubernetes Event: a flood of refusals must not become a flood of writes.
       this.#log.info('webhook not authenticated', { reason: 'AUTH_RATE_LIMITED', ...facts(event, proof) });

@@ -6,9 +6,9 @@
  * The map holds at most `maxKeys` keys; the least recently failed is forgotten first.
  */
 export interface FailureLimiterOptions {
-  /** Failures allowed in a burst per key (default 10). */
+  /** Failures allowed in a burst per key (default 20). */
   burst?: number;
-  /** Tokens regained per second per key (default 0.1: one failure per 10 s sustained). */
+  /** Tokens regained per second per key (default 0.2: twelve failures a minute sustained). */
   refillPerSecond?: number;
   /** Keys remembered (default 4096). */
   maxKeys?: number;
@@ -28,8 +28,8 @@ export class FailureLimiter {
   readonly #now: () => number;
 
   constructor(opts: FailureLimiterOptions = {}) {
-    this.#burst = opts.burst ?? 10;
-    this.#refill = opts.refillPerSecond ?? 0.1;
+    this.#burst = opts.burst ?? 20;
+    this.#refill = opts.refillPerSecond ?? 0.2;
     this.#maxKeys = opts.maxKeys ?? 4096;
     this.#now = opts.now ?? Date.now;
   }
