@@ -30,12 +30,12 @@ async function startSigner(dir: string, socket: string, keyPath: string): Promis
   const secrets = join(dir, 'secrets.json');
   writeFileSync(secrets, JSON.stringify(STATIC_SECRETS), { mode: 0o600 });
   const child = spawn(process.execPath, [ENTRY, '--socket', socket, '--key', keyPath, '--state-dir', dir, '--secrets', secrets], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (await udsGet(socket, '/v1/healthz').then((s) => s === 200, () => false)) return child;
     await sleep(50);
   }
   child.kill('SIGKILL');
-  throw new Error('signer did not become healthy in 10 s');
+  throw new Error('signer did not become healthy in 30 s');
 }
 
 test('SIGKILL of the signer process mid-traffic: every continue:true event is stored, the rest say why', async () => {

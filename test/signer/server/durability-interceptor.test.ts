@@ -22,7 +22,7 @@ function startSigner(dir: string, socket: string, keyPath: string): ChildProcess
 }
 
 async function waitHealthy(socket: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`signer exited with ${child.exitCode}`);
     const ok = await udsRequest(socket, 'GET', '/v1/healthz').then(
       (r) => r.status === 200,
@@ -31,7 +31,7 @@ async function waitHealthy(socket: string, child: ChildProcess): Promise<void> {
     if (ok) return;
     await sleep(50);
   }
-  throw new Error('signer did not become healthy in 10 s');
+  throw new Error('signer did not become healthy in 30 s');
 }
 
 interface Answer {

@@ -20,7 +20,7 @@ function startSigner(dir: string, socket: string, keyPath: string): ChildProcess
 }
 
 async function waitHealthy(socket: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`signer exited with ${child.exitCode}`);
     try {
       if ((await udsRequest(socket, 'GET', '/v1/healthz')).status === 200) return;
@@ -29,7 +29,7 @@ async function waitHealthy(socket: string, child: ChildProcess): Promise<void> {
     }
     await sleep(50);
   }
-  throw new Error('signer did not become healthy in 10 s');
+  throw new Error('signer did not become healthy in 30 s');
 }
 
 test('SIGKILL of the signer process mid-traffic never loses an acknowledged event', async () => {

@@ -42,7 +42,8 @@ test('the signer container entry signs with a cosign key from a Chains signing-s
       TEKTON_PROVENANCE_STATE_DIR: join(dir, 'state'),
     });
     let healthy = false;
-    for (let i = 0; i < 200 && !healthy && p.child.exitCode === null; i++) {
+    // Bounded: 30 s (a cosign key's scrypt and the imports take seconds on a loaded 2-core VM).
+    for (let i = 0; i < 600 && !healthy && p.child.exitCode === null; i++) {
       healthy = await udsRequest(socket, 'GET', '/v1/healthz').then(
         (r) => r.status === 200,
         () => false,
