@@ -114,8 +114,13 @@ test('the Deployment: two containers from one image, hardened, probed, sharing t
   assert.equal(d.spec.strategy.type, 'Recreate', 'never two pods on the SQLite file');
 });
 
-test('identities: the interceptor container has no API token, no key, no state; the signer alone has the token', () => {
-  const d = one(base, 'Deployment', 'tekton-provenance');
+test('identities: the interceptor container has no API token, no key, no state; the signer alone has the token (both Deployments)', () => {
+  for (const d of [one(base, 'Deployment', 'tekton-provenance'), one(load(join(ROOT, 'ha')), 'Deployment', 'tekton-provenance')]) {
+    checkIdentities(d);
+  }
+});
+
+function checkIdentities(d: Obj): void {
   const pod = d.spec.template.spec;
   assert.equal(one(base, 'ServiceAccount', 'tekton-provenance').automountServiceAccountToken, false);
   assert.equal(pod.automountServiceAccountToken, false, 'no token mounted into every container');
@@ -138,7 +143,7 @@ test('identities: the interceptor container has no API token, no key, no state; 
   assert.equal(volumes['interceptor-tls'].emptyDir.medium, 'Memory');
   assert.ok(!interceptor.env.some((e: Obj) => e.valueFrom?.secretKeyRef), 'no Secret in its environment');
   assert.ok(!interceptor.envFrom, 'no Secret or ConfigMap wholesale');
-});
+}
 
 test('NetworkPolicy: ingress to :8443 only from EventListener pods (the label Triggers sets)', () => {
   const np = one(base, 'NetworkPolicy', 'tekton-provenance-interceptor');
