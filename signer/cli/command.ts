@@ -4,6 +4,8 @@ export interface CliIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The terminal input for prompts (keygen --cosign); absent or not a TTY: no prompting. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
   /** How the user called the CLI, for usage text: `tkn provenance` as a tkn plugin. */
   program?: 'tkn provenance' | 'tkn-provenance';
 }

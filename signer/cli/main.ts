@@ -82,6 +82,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const io: CliIO = {
     stdout: process.stdout,
     stderr: process.stderr,
+    stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
     program: programName(process.env, process.argv[1]),
