@@ -13,7 +13,9 @@ export type ProgramName = 'tkn provenance' | 'tkn-provenance';
  */
 export function programName(env: NodeJS.ProcessEnv, scriptPath: string | undefined): ProgramName {
   if (env._ !== undefined && basename(env._) === 'tkn') return 'tkn provenance';
-  if (scriptPath !== undefined && resolve(scriptPath).startsWith(`${tknPluginDir(env)}/`)) return 'tkn provenance';
+  // The release tarball's launcher passes the path it was run by (the node script is in lib/).
+  const calledAs = env.TKN_PROVENANCE_LAUNCHED_AS || scriptPath;
+  if (calledAs !== undefined && resolve(calledAs).startsWith(`${tknPluginDir(env)}/`)) return 'tkn provenance';
   return 'tkn-provenance';
 }
 
