@@ -16,7 +16,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs keygen on a pty; types each answer once its prompt shows. Bounded by 60 s. */
 function onTerminal(out: string, answers: string[]): Promise<{ code: number | null; screen: string }> {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.COSIGN_PASSWORD;
   const command = `'${process.execPath}' '${CLI}' keygen --cosign --out '${out}'`;
   const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
