@@ -30,7 +30,14 @@ export interface World {
 
 export async function startWorld(opts: { registry?: boolean; registryAuth?: { username: string; password: string } } = {}): Promise<World> {
   const kube = await startKubeApiServer({ namespace: CONTROLLER_NS });
-  const registry = opts.registry === false ? undefined : await startRegistry(opts.registryAuth ? { auth: opts.registryAuth } : {});
+  let registry: TestRegistry | undefined;
+  try {
+    registry = opts.registry === false ? undefined : await startRegistry(opts.registryAuth ? { auth: opts.registryAuth } : {});
+  } catch (err) {
+    // A component that cannot start fails the suite at once: nothing left open to keep it waiting.
+    await kube.close();
+    throw err;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'tp-controller-'));
   const events = new SqliteEventStore(join(dir, 'events.db'));
   return {
