@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from './command.ts';
 
@@ -26,7 +27,7 @@ export async function writeOutputFile(path: string, text: string, flag = '--out'
 function problem(err: NodeJS.ErrnoException, path: string): string {
   switch (err.code) {
     case 'ENOENT':
-      return `no such file or directory (is ${dirname(path)} there?)`;
+      return existsSync(dirname(path)) ? 'no such file' : `no such directory ${dirname(path)}`;
     case 'ENOTDIR':
       return 'a folder in the path is a file';
     case 'EISDIR':
