@@ -37,7 +37,9 @@ if (!version.startsWith('v24.')) throw new Error(`${runtime} is ${version}, expe
 const stage = mkdtempSync(join(tmpdir(), 'tkn-provenance-release-'));
 try {
   const top = join(stage, name);
-  run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+  // --no-build: dist/ was just built (the installed-CLI test packs first, which builds).
+  if (!process.argv.includes('--no-build')) run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+  if (!existsSync(join(ROOT, 'dist/signer/cli/tkn-provenance.js'))) throw new Error('dist/ is not built: run without --no-build');
   mkdirSync(join(top, 'bin'), { recursive: true });
   mkdirSync(join(top, 'runtime'));
   mkdirSync(join(top, 'lib'));
