@@ -161,3 +161,21 @@ describe('event record files in both shapes (issue 10)', () => {
     assert.deepEqual(states, ['found', 'found']);
   });
 });
+
+describe('docs and help agree with what serve does (item 15)', () => {
+  test('verify-event --help names the public key file serve writes', async () => {
+    const { ensureDevKey } = await import('../../../signer/main/dev-key.ts');
+    const written = ensureDevKey(join(f.dir, 'state')).publicKeyPath.slice(join(f.dir, 'state').length + 1);
+    const r = await cli(['verify-event', '--help'], f.dir);
+    assert.match(r.stdout, new RegExp(`\\.state/${written.replace('.', '\\.')}`));
+    assert.doesNotMatch(r.stdout, /signing\.pub/);
+  });
+
+  test("docs/cli.md never reuses the README's event ids (another body under one id is EVENT_CONFLICT)", () => {
+    const ids = (text: string) => new Set(text.match(/"event_id": ?"([0-9a-f-]{36})"/g)?.map((m) => m.slice(-37, -1)));
+    const readme = ids(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+    const cliDoc = ids(readFileSync(join(ROOT, 'docs/cli.md'), 'utf8'));
+    assert.ok(readme.size > 0 && cliDoc.size > 0);
+    for (const id of cliDoc) assert.ok(!readme.has(id), `${id} is in both`);
+  });
+});
