@@ -17,8 +17,9 @@ export function readHidden(term: Terminal, prompt: string): Promise<string> {
   if (input.isTTY !== true || typeof input.setRawMode !== 'function') {
     return Promise.reject(new UsageError('no terminal to ask for the password on'));
   }
-  output.write(prompt);
+  // Echo off before the prompt shows: an answer typed the moment it appears is never echoed.
   input.setRawMode(true);
+  output.write(prompt);
   input.resume();
   return new Promise((resolve, reject) => {
     let typed = '';
