@@ -41,7 +41,7 @@ describe('errors: one line, coded, exit 2 (exit 1 stays "a check failed")', () =
 
   test('attest --out nodir/x and sign --out nodir/y', async () => {
     const attest = await cli(
-      ['attest', '--pipelinerun', F('chains-pipeline/pipelinerun.json'), '--key', F('keys/attestation-signer.key.pem'), '--out', 'nodir/x'],
+      ['attest', '--pipelinerun', F('chains-pipeline/pipelinerun.json'), '--taskruns', F('chains-pipeline/taskruns.json'), '--key', F('keys/attestation-signer.key.pem'), '--out', 'nodir/x'],
       f.dir,
     );
     assert.equal(attest.code, 2, attest.stderr);
