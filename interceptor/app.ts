@@ -5,12 +5,10 @@ import { isProvenanceError } from '../signer/errors.ts';
 import { interceptorError, type InterceptorError } from './errors.ts';
 import { handleInterceptorRequest, refuseUnread, type HandlerDeps, type HandlerResult } from './handler.ts';
 import { DEFAULT_LOAD_LIMITS, type LoadLimits } from './limits.ts';
-import { noEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
 import { jsonLogger, type Logger } from './observe/logger.ts';
 import { InterceptorMetrics } from './observe/metrics.ts';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from './protocol/body.ts';
 import { discardRequestBody, readRequestBody } from './protocol/request-body.ts';
-import type { SecretResolver } from './secrets/resolver.ts';
 import type { EventSigner } from './signer-client/client.ts';
 import { defaultWebhookProviders } from './webhooks/index.ts';
 import type { WebhookProvider } from './webhooks/provider.ts';
@@ -24,9 +22,7 @@ export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
 export interface InterceptorAppDeps {
   signer: EventSigner;
-  secrets?: SecretResolver;
   providers?: Registry<WebhookProvider>;
-  events?: EventRecorder;
   metrics?: InterceptorMetrics;
   logger?: Logger;
   limits?: BodyLimits;
@@ -42,9 +38,7 @@ export interface InterceptorAppDeps {
 export function createInterceptorApp(deps: InterceptorAppDeps): Express {
   const handlerDeps: HandlerDeps = {
     signer: deps.signer,
-    secrets: deps.secrets,
     providers: deps.providers ?? defaultWebhookProviders(),
-    events: deps.events ?? noEventRecorder,
     metrics: deps.metrics ?? new InterceptorMetrics(),
     logger: deps.logger ?? jsonLogger(),
     limits: deps.limits ?? DEFAULT_BODY_LIMITS,
@@ -80,7 +74,8 @@ export function createInterceptorApp(deps: InterceptorAppDeps): Express {
       } catch (err) {
         return answerUnreadable(err as InterceptorError, req, res);
       }
-      send(res, await handleInterceptorRequest(body, handlerDeps, { deadline }));
+      // The peer address keys the signer's limit on failed authenticity checks.
+      send(res, await handleInterceptorRequest(body, handlerDeps, { deadline, source: req.socket.remoteAddress ?? '' }));
     } finally {
       release();
     }

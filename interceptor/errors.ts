@@ -21,15 +21,14 @@ export type InterceptorErrorCode =
   | 'BODY_DUPLICATE_KEY'
   | 'BODY_TOO_WIDE'
   | 'MISSING_SIGNATURE'
-  | 'MALFORMED_SIGNATURE'
-  | 'SIGNATURE_MISMATCH'
-  | 'TOKEN_MISMATCH'
+  // the signer could not establish authenticity (one answer for a wrong signature or token,
+  // a missing or unlabelled Secret, a missing key: details only in the signer's log and Events)
+  | 'NOT_AUTHENTIC'
   // a precondition is not met: gRPC 9 FailedPrecondition
   | 'EVENT_TYPE_NOT_ALLOWED'
-  | 'SECRET_NOT_FOUND'
-  | 'SECRET_KEY_MISSING'
+  // too many failed checks from this source for this trigger: gRPC 8 ResourceExhausted
+  | 'AUTH_RATE_LIMITED'
   // our side failed: gRPC 13 Internal / 14 Unavailable
-  | 'SECRET_LOOKUP_FAILED'
   | 'INTERCEPTOR_BUSY'
   | 'SIGNER_UNAVAILABLE'
   | 'SIGNER_TIMEOUT'
@@ -46,7 +45,7 @@ export function interceptorError(code: InterceptorErrorCode, message: string, ca
 }
 
 /** gRPC status codes the EventListener understands (google.golang.org/grpc/codes). */
-export const GRPC = { INVALID_ARGUMENT: 3, FAILED_PRECONDITION: 9, INTERNAL: 13, UNAVAILABLE: 14 } as const;
+export const GRPC = { INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, INTERNAL: 13, UNAVAILABLE: 14 } as const;
 
 const REQUEST_CODES = new Set<InterceptorErrorCode>([
   'MALFORMED_REQUEST',
@@ -64,15 +63,14 @@ export function isUnusableRequest(code: InterceptorErrorCode): boolean {
 export function grpcCodeOf(code: InterceptorErrorCode): number {
   switch (code) {
     case 'EVENT_TYPE_NOT_ALLOWED':
-    case 'SECRET_NOT_FOUND':
-    case 'SECRET_KEY_MISSING':
     case 'EVENT_CONFLICT':
       return GRPC.FAILED_PRECONDITION;
+    case 'AUTH_RATE_LIMITED':
+      return GRPC.RESOURCE_EXHAUSTED;
     case 'INTERCEPTOR_BUSY':
     case 'SIGNER_UNAVAILABLE':
     case 'SIGNER_TIMEOUT':
     case 'STORE_UNAVAILABLE':
-    case 'SECRET_LOOKUP_FAILED':
       return GRPC.UNAVAILABLE;
     case 'SIGNER_REJECTED':
     case 'SIGNER_BAD_RESPONSE':
@@ -92,12 +90,8 @@ export function grpcCodeOf(code: InterceptorErrorCode): number {
 export function isIgnorable(code: InterceptorErrorCode): boolean {
   switch (code) {
     case 'MISSING_SIGNATURE':
-    case 'MALFORMED_SIGNATURE':
-    case 'SIGNATURE_MISMATCH':
-    case 'TOKEN_MISMATCH':
-    case 'SECRET_NOT_FOUND':
-    case 'SECRET_KEY_MISSING':
-    case 'SECRET_LOOKUP_FAILED':
+    case 'NOT_AUTHENTIC':
+    case 'AUTH_RATE_LIMITED':
     case 'SIGNER_UNAVAILABLE':
     case 'SIGNER_TIMEOUT':
     case 'SIGNER_REJECTED':

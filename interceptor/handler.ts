@@ -7,18 +7,16 @@ import {
   isUnusableRequest,
   type InterceptorError,
 } from './errors.ts';
-import type { EventRecorder } from './kube/event-recorder.ts';
 import type { Logger } from './observe/logger.ts';
 import type { InterceptorMetrics } from './observe/metrics.ts';
 import { parseParams, type InterceptorParams } from './protocol/params.ts';
 import { parseInterceptorRequest } from './protocol/request.ts';
 import type { InterceptorRequest, InterceptorResponse } from './protocol/types.ts';
-import { signEvent, type PipelineDeps } from './pipeline.ts';
+import { signEvent, type CallContext, type PipelineDeps } from './pipeline.ts';
 
 export interface HandlerDeps extends PipelineDeps {
   metrics: InterceptorMetrics;
   logger: Logger;
-  events: EventRecorder;
   now: () => Date;
 }
 
@@ -27,13 +25,8 @@ export interface HandlerResult {
   body: InterceptorResponse | { error: { code: string; message: string } };
 }
 
-export interface HandleOptions {
-  /** When the request must be answered (ms since the epoch): the signer call ends by then. */
-  deadline?: number;
-}
-
 /** One InterceptorRequest in, one answer out; never throws. */
-export async function handleInterceptorRequest(raw: Buffer, deps: HandlerDeps, opts: HandleOptions = {}): Promise<HandlerResult> {
+export async function handleInterceptorRequest(raw: Buffer, deps: HandlerDeps, opts: CallContext = {}): Promise<HandlerResult> {
   const started = process.hrtime.bigint();
   const receivedAt = deps.now();
   let req: InterceptorRequest | undefined;
@@ -43,7 +36,7 @@ export async function handleInterceptorRequest(raw: Buffer, deps: HandlerDeps, o
   try {
     req = parseInterceptorRequest(raw);
     params = parseParams(req.interceptor_params);
-    const signed = await signEvent(req, params, receivedAt, deps, opts.deadline);
+    const signed = await signEvent(req, params, receivedAt, deps, opts);
     deps.metrics.signed.inc({ provider: params.provider });
     deps.logger.info('event signed', { eventId: signed.eventId, digest: signed.digest, keyid: signed.keyid });
     outcome = 'signed';
@@ -90,7 +83,10 @@ function answer(err: InterceptorError, req: InterceptorRequest | undefined, igno
   return { status: 200, body: { continue: false, status: { code: grpcCodeOf(err.code), message: `${err.code}: ${err.message}` } } };
 }
 
-/** Every refusal: one info log line, one metric, one Kubernetes Event (when we know the trigger). */
+/**
+ * Every refusal: one info log line and one metric. Kubernetes Events are the signer's to
+ * record (it alone has an API identity); it records the refusals it makes.
+ */
 function report(
   err: InterceptorError,
   req: InterceptorRequest | undefined,
@@ -108,10 +104,6 @@ function report(
     triggerId: req?.context.trigger_id,
     provider,
   });
-  const m = req === undefined ? null : /^namespaces\/([^/]+)\/(?:cluster)?triggers\/([^/]+)$/.exec(req.context.trigger_id);
-  if (m?.[1] && m[2]) {
-    deps.events.rejected({ namespace: m[1], triggerName: m[2], eventId, reason: err.code, message: err.message });
-  }
 }
 
 function asInterceptorError(err: unknown, logger: Logger): InterceptorError {

@@ -8,10 +8,6 @@ export { createInterceptorApp, MAX_REQUEST_BYTES, type InterceptorAppDeps } from
 export type { InterceptorOptions, InterceptorTlsOptions, InterceptorKubeOptions } from './options.ts';
 export { SIGNER_SOCKET_ENV, DEFAULT_PORT } from './options.ts';
 export { UdsEventSigner, DEFAULT_SIGNER_SOCKET, type EventSigner } from './signer-client/client.ts';
-export { StaticSecretResolver, DirectorySecretResolver } from './secrets/static.ts';
-export { WebhookSecret } from './secrets/webhook-secret.ts';
-export { KubeSecretResolver } from './secrets/kube.ts';
-export type { SecretResolver } from './secrets/resolver.ts';
 export { jsonLogger, memoryLogger, type Logger } from './observe/logger.ts';
 export { InterceptorMetrics } from './observe/metrics.ts';
 export { buildEventStatement, eventSubjectName } from './record/statement.ts';

@@ -1,8 +1,6 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from './observe/logger.ts';
 import type { LoadLimits, ServerLimits } from './limits.ts';
 import type { BodyLimits } from './protocol/body.ts';
-import type { SecretResolver } from './secrets/resolver.ts';
 
 export const SIGNER_SOCKET_ENV = 'TEKTON_PROVENANCE_SIGNER_SOCKET';
 export const DEFAULT_PORT = 8443;
@@ -14,25 +12,20 @@ export const DEFAULT_TLS_SECRET = 'tekton-provenance-interceptor-tls';
  * Where the serving cert comes from:
  * - `pem`: explicit PEMs (static, no rotation);
  * - `directory`: generated and kept in a local directory (no-cluster mode, `serve`);
- * - `secret`: generated and kept in a Secret in `kube.namespace` (needs `kube`), CA patched
- *   into the ClusterInterceptor's caBundle.
+ * - `files`: a serving cert and key someone else keeps in `dir` (in a cluster: the signer,
+ *   which holds the CA in a Secret and patches the caBundle; the interceptor has no API
+ *   identity), re-read when they change.
  */
 export type InterceptorTlsOptions =
   | { kind: 'pem'; cert: string; key: string }
   | { kind: 'directory'; dir: string; extraDnsNames?: string[]; ipAddresses?: string[]; checkIntervalMs?: number }
-  | { kind: 'secret'; secretName?: string; extraDnsNames?: string[]; checkIntervalMs?: number };
+  | { kind: 'files'; dir: string; checkIntervalMs?: number; waitMs?: number };
 
+/** Names the serving cert is made for (the Service's DNS names). */
 export interface InterceptorKubeOptions {
-  kubeConfig: KubeConfig;
-  /** Namespace of our Service and TLS Secret. */
+  /** Namespace of our Service. */
   namespace: string;
   serviceName?: string;
-  /** Our ClusterInterceptor (never a core name such as github); default `tekton-provenance`. */
-  clusterInterceptorName?: string;
-  /** Read webhook Secrets through the API (default true with kube). */
-  secretLookups?: boolean;
-  /** Record rejections as core/v1 Events (default true with kube). */
-  recordEvents?: boolean;
 }
 
 export interface InterceptorOptions {
@@ -45,8 +38,6 @@ export interface InterceptorOptions {
   signerTimeoutMs?: number;
   tls: InterceptorTlsOptions;
   kube?: InterceptorKubeOptions;
-  /** No-cluster webhook secrets (StaticSecretResolver / DirectorySecretResolver); wins over kube. */
-  secrets?: SecretResolver;
   logger?: Logger;
   limits?: BodyLimits;
   /** Byte budget, queue and per-request time (defaults: DEFAULT_LOAD_LIMITS). */

@@ -2,12 +2,9 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createInterceptorApp } from './app.ts';
 import { DEFAULT_SERVER_LIMITS } from './limits.ts';
-import { KubeEventRecorder, noEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
 import { jsonLogger } from './observe/logger.ts';
 import { InterceptorMetrics } from './observe/metrics.ts';
 import { DEFAULT_PORT, SIGNER_SOCKET_ENV, type InterceptorOptions } from './options.ts';
-import { KubeSecretResolver } from './secrets/kube.ts';
-import type { SecretResolver } from './secrets/resolver.ts';
 import { DEFAULT_SIGNER_SOCKET, DEFAULT_SIGNER_TIMEOUT_MS, UdsEventSigner } from './signer-client/client.ts';
 import { createTlsSource } from './tls/source.ts';
 
@@ -26,15 +23,8 @@ export async function startInterceptor(opts: InterceptorOptions): Promise<Runnin
   const socketPath = opts.signerSocket ?? process.env[SIGNER_SOCKET_ENV] ?? DEFAULT_SIGNER_SOCKET;
   const signer = new UdsEventSigner(socketPath, opts.signerTimeoutMs ?? DEFAULT_SIGNER_TIMEOUT_MS);
   const tls = await createTlsSource(opts, logger);
-  const kube = opts.kube;
-  const secrets: SecretResolver | undefined =
-    opts.secrets ?? (kube && kube.secretLookups !== false ? new KubeSecretResolver(kube.kubeConfig) : undefined);
-  const events: EventRecorder =
-    kube && kube.recordEvents !== false ? new KubeEventRecorder(kube.kubeConfig, logger) : noEventRecorder;
   const app = createInterceptorApp({
     signer,
-    secrets,
-    events,
     logger,
     metrics: new InterceptorMetrics({ defaultMetrics: true }),
     ...(opts.limits ? { limits: opts.limits } : {}),
@@ -82,7 +72,6 @@ export async function startInterceptor(opts: InterceptorOptions): Promise<Runnin
         await closeGracefully(server, opts.shutdownGraceMs ?? 8_000);
         tls.stop();
         signer.close();
-        await events.flush();
         logger.info('interceptor stopped');
       })();
       return closing;

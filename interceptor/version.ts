@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { PACKAGE_VERSION } from '../signer/package-version.ts';
 
 /** The interceptor's identity in every record: name and the package version. */
 export const INTERCEPTOR_NAME = 'tekton-provenance-interceptor';
 
-export const INTERCEPTOR_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const INTERCEPTOR_VERSION: string = PACKAGE_VERSION;

@@ -1,8 +1,15 @@
 // `npm test`: prints the runtime, type-checks, lints, then runs every test file with node:test.
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { missingMessage, missingPrograms } from './preflight.ts';
 
 console.log(`Node ${process.version} (${process.execPath})`);
+
+const missing = missingPrograms();
+if (missing.length > 0) {
+  console.error(missingMessage(missing));
+  process.exit(2);
+}
 
 function step(label: string, cmd: string, args: string[]): void {
   console.log(`\n== ${label}`);

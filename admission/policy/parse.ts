@@ -63,7 +63,7 @@ export function parseOrInvalid(obj: PolicyObject, defaultSecretNamespace: string
       namespaceSelector,
       keys: [],
       mode: 'enforce',
-      policy: { event: { required: true, providers: [], trustedDelegates: [] }, bindings: [] },
+      policy: { event: { required: true, providers: [], triggers: [] }, bindings: [] },
       invalid: (err as Error).message,
     };
   }

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { startInterceptor } from '../../interceptor/index.ts';
-import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
+import { StaticSecretResolver } from '../../signer/authenticity/secrets/static.ts';
 import { issueBundle } from '../../signer/tls/bundle.ts';
 import { pae } from '../../signer/dsse/pae.ts';
 import { SqliteEventStore } from '../../signer/events/stores/sqlite.ts';
@@ -53,7 +53,14 @@ async function bare(keyPem: string, tls: boolean): Promise<Started> {
 async function signer(keyPem: string, dir: string, socketPath: string): Promise<Started> {
   // BENCH_STORE=memory: the same SQLite store without a file (no fsync), to isolate durability cost.
   const store = new SqliteEventStore(process.env.BENCH_STORE === 'memory' ? ':memory:' : join(dir, 'events.db'));
-  const server = await startSignerServer({ socketPath, signer: LocalSigner.fromPem(keyPem), store, logger: silentLogger });
+  const server = await startSignerServer({
+    socketPath,
+    signer: LocalSigner.fromPem(keyPem),
+    store,
+    logger: silentLogger,
+    // The signer checks each webhook's HMAC itself (the interceptor holds no secret).
+    secrets: new StaticSecretResolver({ 'bench/secret': BENCH_SECRET }),
+  });
   return {
     url: socketPath,
     close: async () => {
@@ -69,7 +76,6 @@ async function interceptor(dir: string, socketPath: string): Promise<Started> {
     port: 0,
     signerSocket: socketPath,
     tls: { kind: 'directory', dir: join(dir, 'tls') },
-    secrets: new StaticSecretResolver({ 'bench/secret': BENCH_SECRET }),
     logger: { info: () => undefined, warn: () => undefined, error: (m) => process.stderr.write(`${m}\n`) },
   });
   return { url: `${srv.url}/`, ca: srv.caCert(), close: () => srv.close() };

@@ -1,3 +1,4 @@
+import type { SecretRef } from '../../signer/authenticity/proof.ts';
 import type { WebhookProviderName } from '../../signer/events/event-record.ts';
 import { interceptorError } from '../errors.ts';
 import { echo } from '../../signer/limits/text.ts';
@@ -5,11 +6,7 @@ import { isObject, kindOf } from './request.ts';
 
 export type FailurePolicy = 'Fail' | 'Ignore';
 
-/** Where a webhook secret lives: a key of a Secret in the trigger's namespace (Triggers' names). */
-export interface SecretRef {
-  secretName: string;
-  secretKey: string;
-}
+export type { SecretRef } from '../../signer/authenticity/proof.ts';
 
 /** The `interceptor_params` of our ClusterInterceptor, validated once. */
 export interface InterceptorParams {
@@ -20,7 +17,10 @@ export interface InterceptorParams {
   eventTypes?: string[];
   /** github/bitbucket: also accept an `sha1=` HMAC when no sha256 one is sent (off by default). */
   allowSha1: boolean;
-  /** provider none: who checked authenticity earlier in the chain, and how. */
+  /**
+   * Accepted for old Triggers and IGNORED: they used to put caller-chosen "who checked" words
+   * into the record of a `provider: none` event. Nothing the caller says is recorded as a fact.
+   */
   checkedBy?: string;
   method?: string;
 }
@@ -52,9 +52,7 @@ export function parseParams(raw: Record<string, unknown>): InterceptorParams {
   if (raw.eventTypes !== undefined) params.eventTypes = parseStringList(raw.eventTypes, 'eventTypes');
   if (raw.checkedBy !== undefined) params.checkedBy = parseString(raw.checkedBy, 'checkedBy');
   if (raw.method !== undefined) params.method = parseString(raw.method, 'method');
-  if (provider === 'none') {
-    if (params.checkedBy === undefined) throw bad('provider "none" needs param "checkedBy" (who checked authenticity)');
-  } else if (params.secretRef === undefined) {
+  if (provider !== 'none' && params.secretRef === undefined) {
     throw bad(`provider "${provider}" needs param "secretRef" {secretName, secretKey}`);
   }
   return params;

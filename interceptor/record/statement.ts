@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EVENT_PREDICATE_TYPE, type EventPredicate } from '../../signer/events/event-record.ts';
 import { STATEMENT_V1, type Statement } from '../../signer/intoto/statement.ts';
 import type { TriggerContext } from '../protocol/types.ts';
-import type { Authenticity } from '../webhooks/provider.ts';
+import type { Authenticity } from '../../signer/authenticity/claim.ts';
 import { redactHeaders } from './redact.ts';
 
 /** The subject name of an event record: a URN naming the EventListener's event id. */

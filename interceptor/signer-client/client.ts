@@ -1,3 +1,4 @@
+import { encodeSignWebhook, type AuthenticityProof } from '../../signer/authenticity/proof.ts';
 import type { SignedEventSummary } from '../../signer/server/post-event.ts';
 import { FrameKind, frameDeadline } from '../../signer/protocol/frames.ts';
 import { interceptorError, type InterceptorErrorCode } from '../errors.ts';
@@ -16,7 +17,9 @@ export const COMMIT_GRACE_SHARE = 0.4;
 
 export interface SignOptions {
   /** When the caller gives up on the whole request (ms since the epoch); the call ends by then. */
-  deadline?: number;
+  deadline?: number | undefined;
+  /** The webhook's authenticity proof, checked by the signer (absent: an unverified `none` event). */
+  proof?: AuthenticityProof | undefined;
 }
 
 /** What the signer answers once an event is signed and stored (never the payload back). */
@@ -36,10 +39,12 @@ const SIGNER_CODES: Record<string, InterceptorErrorCode> = {
   // dropped by the signer because our deadline passed: nothing was stored
   DEADLINE_EXCEEDED: 'SIGNER_TIMEOUT',
   BUSY: 'SIGNER_TIMEOUT',
+  NOT_AUTHENTIC: 'NOT_AUTHENTIC',
+  AUTH_RATE_LIMITED: 'AUTH_RATE_LIMITED',
 };
 
 /**
- * Client of the sidecar signer's framed protocol (docs/signer.md): one SignEvent frame with the
+ * Client of the sidecar signer's framed protocol (docs/signer.md): one frame with the
  * exact statement bytes, answered Signed only once signed AND stored. The answer is checked
  * against what we sent (same digest and event id) so the extensions never name another
  * event's record. (A repeated event id with the same body may come back as the first stored
@@ -55,20 +60,24 @@ export class UdsEventSigner implements EventSigner {
   }
 
   /**
-   * Sends a SignEventBy frame: the statement with the times we give up (answerBy) and by which
-   * the signer must begin its durable write (beginBy). An answer we no longer wait for is thus
-   * never a stored event: the signer drops the work once beginBy passed.
+   * Sends the statement (and the proof, when there is one) with the times we give up (answerBy)
+   * and by which the signer must begin its durable write (beginBy): a SignWebhookBy frame, or
+   * SignEventBy for an unverified `none` event. An answer we no longer wait for is thus never a
+   * stored event: the signer drops the work once beginBy passed.
    */
   async signEvent(statement: EventStatement, opts: SignOptions = {}): Promise<SignedEvent> {
     const now = Date.now();
     const answerBy = Math.min(now + this.#timeoutMs, opts.deadline ?? Number.POSITIVE_INFINITY);
     const beginBy = answerBy - Math.ceil((answerBy - now) * COMMIT_GRACE_SHARE);
     if (beginBy <= now) throw interceptorError('SIGNER_TIMEOUT', 'no time is left to sign and store the event');
-    const frame = await this.#transport
-      .exchange(FrameKind.SignEventBy, [frameDeadline({ beginBy, answerBy }), statement.bytes], answerBy - now)
-      .catch((err: unknown) => {
-        throw transportError(err);
-      });
+    const deadline = frameDeadline({ beginBy, answerBy });
+    const [kind, payload] =
+      opts.proof === undefined
+        ? [FrameKind.SignEventBy, [deadline, statement.bytes]]
+        : [FrameKind.SignWebhookBy, [deadline, ...encodeSignWebhook(opts.proof, statement.bytes)]];
+    const frame = await this.#transport.exchange(kind, payload, answerBy - now).catch((err: unknown) => {
+      throw transportError(err);
+    });
     const answer = parseJson(frame.payload);
     if (frame.kind === FrameKind.Error) {
       const error = answer as { code?: unknown; message?: unknown } | undefined;

@@ -1,9 +1,8 @@
 import type { Logger } from '../observe/logger.ts';
-import { DEFAULT_NAMESPACE, DEFAULT_SERVICE_NAME, DEFAULT_TLS_SECRET, type InterceptorOptions } from '../options.ts';
+import { DEFAULT_NAMESPACE, DEFAULT_SERVICE_NAME, type InterceptorOptions } from '../options.ts';
 import { serviceDnsNames, type CertIdentity } from '../../signer/tls/bundle.ts';
-import { ClusterInterceptorCaBundle } from './ca-bundle.ts';
+import { fileTlsSource } from './files.ts';
 import { TlsManager } from '../../signer/tls/manager.ts';
-import { SecretCertStore } from '../../signer/tls/secret-store.ts';
 import { DirectoryCertStore } from '../../signer/tls/store.ts';
 
 export interface ServingCert {
@@ -27,31 +26,19 @@ export async function createTlsSource(opts: InterceptorOptions, logger: Logger):
     const cert = { cert: tls.cert, key: tls.key };
     return { current: () => cert, onChange: () => undefined, stop: () => undefined };
   }
+  if (tls.kind === 'files') return fileTlsSource(tls, logger);
   const service = opts.kube?.serviceName ?? DEFAULT_SERVICE_NAME;
   const namespace = opts.kube?.namespace ?? DEFAULT_NAMESPACE;
-  let manager: TlsManager;
-  if (tls.kind === 'directory') {
-    const identity: CertIdentity = {
-      dnsNames: [...serviceDnsNames(service, namespace), 'localhost', ...(tls.extraDnsNames ?? [])],
-      ipAddresses: tls.ipAddresses ?? ['127.0.0.1'],
-    };
-    manager = new TlsManager({
-      store: new DirectoryCertStore(tls.dir),
-      identity,
-      logger,
-      ...(tls.checkIntervalMs ? { checkIntervalMs: tls.checkIntervalMs } : {}),
-    });
-  } else {
-    if (opts.kube === undefined) throw new Error('tls kind "secret" needs the kube options (kubeConfig, namespace)');
-    const identity: CertIdentity = { dnsNames: [...serviceDnsNames(service, namespace), ...(tls.extraDnsNames ?? [])] };
-    manager = new TlsManager({
-      store: new SecretCertStore(opts.kube.kubeConfig, namespace, tls.secretName ?? DEFAULT_TLS_SECRET),
-      identity,
-      publisher: new ClusterInterceptorCaBundle(opts.kube.kubeConfig, opts.kube.clusterInterceptorName),
-      logger,
-      ...(tls.checkIntervalMs ? { checkIntervalMs: tls.checkIntervalMs } : {}),
-    });
-  }
+  const identity: CertIdentity = {
+    dnsNames: [...serviceDnsNames(service, namespace), 'localhost', ...(tls.extraDnsNames ?? [])],
+    ipAddresses: tls.ipAddresses ?? ['127.0.0.1'],
+  };
+  const manager = new TlsManager({
+    store: new DirectoryCertStore(tls.dir),
+    identity,
+    logger,
+    ...(tls.checkIntervalMs ? { checkIntervalMs: tls.checkIntervalMs } : {}),
+  });
   await manager.start();
   const toServing = () => {
     const b = manager.current();

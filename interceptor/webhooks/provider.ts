@@ -1,32 +1,16 @@
-import type { EventPredicate, WebhookProviderName } from '../../signer/events/event-record.ts';
-import type { InterceptorParams } from '../protocol/params.ts';
-import type { WebhookSecret } from '../secrets/webhook-secret.ts';
-import type { HeaderView } from './headers.ts';
-
-export type Authenticity = EventPredicate['authenticity'];
-
-/** Who performed a check this interceptor did itself. */
-export const SELF_CHECKER = 'tekton-provenance-interceptor';
-
-export interface AuthenticityInput {
-  /** The exact body bytes the HMAC or token protects. */
-  body: Buffer;
-  headers: HeaderView;
-  params: InterceptorParams;
-  /** The webhook secret from `secretRef`; present whenever `needsSecret`. */
-  secret?: WebhookSecret;
-}
+import type { WebhookProviderName } from '../../signer/events/event-record.ts';
+import type { WebhookCheck } from '../../signer/authenticity/providers/index.ts';
 
 /**
- * One webhook source: how to prove an event came from it. `authenticate` throws an
- * InterceptorError (MISSING_SIGNATURE, MALFORMED_SIGNATURE, SIGNATURE_MISMATCH,
- * TOKEN_MISMATCH) or returns what the record says about the check.
+ * One webhook source as the interceptor sees it: which header names the event type (for the
+ * `eventTypes` filter) and which check the SIGNER runs (signer/authenticity/providers/). The
+ * interceptor holds no webhook secret: it forwards the check's headers to the signer and
+ * predicts the record's words with `check.method`, nothing more.
  */
 export interface WebhookProvider {
   readonly name: WebhookProviderName;
-  /** Whether the handler must resolve `secretRef` before calling authenticate. */
-  readonly needsSecret: boolean;
   /** The header naming the event type, for the `eventTypes` filter. */
   readonly eventTypeHeader: string | undefined;
-  authenticate(input: AuthenticityInput): Authenticity;
+  /** undefined for `none`: nothing is checked and the record says `verified: false`. */
+  readonly check: WebhookCheck | undefined;
 }

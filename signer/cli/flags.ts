@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './command.ts';
+import { closest } from './suggest.ts';
 
 /** The option table every command hands to `parseFlags` (node:util parseArgs format). */
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;
@@ -25,13 +26,26 @@ export function parseFlags(
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(parseProblem(err as Error & { code?: string }, options));
   }
   const positionals = parsed.positionals;
   if (opts.maxPositionals !== undefined && positionals.length > opts.maxPositionals) {
     throw new UsageError(`unexpected argument(s): ${positionals.slice(opts.maxPositionals).join(' ')}`);
   }
   return { values: parsed.values as Flags, positionals };
+}
+
+/** node:util's parse error as one short line; an unknown flag names the closest known one. */
+function parseProblem(err: Error & { code?: string }, options: FlagSpec): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(err.message)?.[1];
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const known = [...Object.keys(options).map((n) => `--${n}`), '--help'];
+    const guess = closest(unknown, known);
+    return `unknown flag ${unknown}${guess ? `; did you mean ${guess}?` : ''}`;
+  }
+  const missing = /^Option '(-[^ ']+)[^']*' argument missing/.exec(err.message)?.[1];
+  if (missing) return `${missing} needs a value`;
+  return err.message;
 }
 
 /** A string flag's value, or undefined; throws a UsageError when `required` and absent. */

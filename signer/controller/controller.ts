@@ -102,7 +102,7 @@ export class AttestationController {
       onError: (err) => c.metrics.error('lease', err),
     });
     c.#elector.start();
-    o.log.info('attestation controller started', { tekton: api.apiVersion, identity: o.identity, keyid: c.#signer.keyid });
+    o.log.info('attestation controller started', { tekton: api.apiVersion, identity: o.identity, keyid: c.#keyless ? 'keyless (Fulcio)' : c.#signer.keyid });
     return c;
   }
 

@@ -10,7 +10,9 @@ export type EventErrorCode =
   | 'STORE_MISSING' // the state dir held a store (marker) but the database is missing or empty
   | 'STORE_MISMATCH' // the database is not the store the marker names (a foreign file)
   | 'DEADLINE_EXCEEDED' // the caller's deadline passed before the durable write began: nothing stored
-  | 'STORE_CONFIG'; // the store is misconfigured (unknown name, bad option)
+  | 'STORE_CONFIG' // the store is misconfigured (unknown name, bad option)
+  | 'NOT_AUTHENTIC' // the signer could not establish the webhook's authenticity (one answer for every reason)
+  | 'AUTH_RATE_LIMITED'; // too many failed checks from this source for this Trigger: not checked
 
 export function eventError(
   code: EventErrorCode,

@@ -52,6 +52,22 @@ export function parseRecord(text: string, where = 'event record'): SignedEventRe
   return recordFromJson(v, where);
 }
 
+/**
+ * A record file a user saved: the bare record, or the signer's answer to
+ * GET /v1/events/<id>, `{"record": {...}}` (what the README's curl writes). Every CLI
+ * command reading a record file accepts both; the stores keep the bare record only.
+ */
+export function parseRecordDocument(text: string, where = 'event record'): SignedEventRecord {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw eventError('INVALID_EVENT_RECORD', `${where} is not valid JSON: ${(err as Error).message}`, err);
+  }
+  const wrapped = v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && 'record' in v;
+  return recordFromJson(wrapped ? (v as { record: unknown }).record : v, where);
+}
+
 /** Checks a JSON value is a SignedEventRecord (the envelope via the DSSE parser). */
 export function recordFromJson(v: unknown, where = 'event record'): SignedEventRecord {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {

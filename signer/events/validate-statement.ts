@@ -126,7 +126,8 @@ function checkPredicate(p: Obj): EventPredicate {
   }
   if (typeof auth.verified !== 'boolean') throw invalid('predicate.authenticity.verified must be a boolean');
   shortString(auth.method, 'predicate.authenticity.method');
-  shortString(auth.checkedBy, 'predicate.authenticity.checkedBy');
+  // Nobody checked an unverified event, so nobody is named.
+  shortString(auth.checkedBy, 'predicate.authenticity.checkedBy', auth.verified === false);
   const ic = object(p.interceptor, 'predicate.interceptor');
   onlyKeys(ic, ['name', 'version'], 'predicate.interceptor');
   shortString(ic.name, 'predicate.interceptor.name');

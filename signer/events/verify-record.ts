@@ -1,3 +1,4 @@
+import { notEstablished } from '../authenticity/claim.ts';
 import { createHash } from 'node:crypto';
 import type { DsseEnvelope } from '../dsse/envelope.ts';
 import { IN_TOTO_PAYLOAD_TYPE } from '../dsse/envelope.ts';
@@ -110,17 +111,11 @@ function checkPayload(bytes: Buffer, event: ValidatedEvent | undefined, add: Add
 }
 
 function checkAuthenticity(a: EventPredicate['authenticity'], add: Add): void {
-  if (a.provider === 'none') {
-    return add(
-      'authenticity',
-      true,
-      `delegated: checked by ${a.checkedBy} (${a.method}), verified=${a.verified}`,
-    );
-  }
+  const why = notEstablished(a);
   add(
     'authenticity',
-    a.verified,
-    `${a.provider} ${a.method} by ${a.checkedBy}: ${a.verified ? 'verified' : 'NOT verified'}`,
+    why === undefined,
+    why === undefined ? `${a.provider} ${a.method} by ${a.checkedBy}: verified` : `NOT verified: ${why}`,
   );
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the interceptor container (same image as the signer): serves the Triggers
-// interceptor protocol on HTTPS :8443 with a cert kept in a Secret of our namespace and its CA
-// patched into our ClusterInterceptor. Configured by environment (manifests/deployment.yaml).
-import { KubeConfig } from '@kubernetes/client-node';
+// interceptor protocol on HTTPS :8443. It has NO Kubernetes API identity (no ServiceAccount
+// token is mounted into it) and no key: the serving cert comes from the file the signer writes
+// to a shared in-memory volume, and every webhook is authenticated by the signer.
 import { jsonLogger } from '../../interceptor/index.ts';
 import { signerSocketPath } from '../server/index.ts';
 import { startServices, stopOnSignals } from './services.ts';
@@ -12,25 +12,13 @@ const env = process.env;
 const log = jsonLogger((line) => process.stderr.write(line));
 
 async function main(): Promise<void> {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault(); // in-cluster: the pod's ServiceAccount token
-  const namespace = env.POD_NAMESPACE ?? 'tekton-provenance';
   const running = await startServices(
     [
       interceptorService(
         {
           port: Number(env.TEKTON_PROVENANCE_PORT ?? '8443'),
           signerSocket: signerSocketPath(env),
-          tls: {
-            kind: 'secret',
-            ...(env.TEKTON_PROVENANCE_TLS_SECRET ? { secretName: env.TEKTON_PROVENANCE_TLS_SECRET } : {}),
-          },
-          kube: {
-            kubeConfig,
-            namespace,
-            serviceName: env.TEKTON_PROVENANCE_SERVICE ?? 'tekton-provenance-interceptor',
-            clusterInterceptorName: env.TEKTON_PROVENANCE_CLUSTER_INTERCEPTOR ?? 'tekton-provenance',
-          },
+          tls: { kind: 'files', dir: env.TEKTON_PROVENANCE_TLS_DIR ?? '/var/run/tekton-provenance-tls' },
           logger: log,
         },
         () => undefined,

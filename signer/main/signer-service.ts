@@ -1,3 +1,5 @@
+import type { EventRecorder } from '../authenticity/event-recorder.ts';
+import type { SecretResolver } from '../authenticity/secrets/resolver.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Signer } from '../keys/signer.ts';
 import type { Logger } from '../server/logger.ts';
@@ -12,6 +14,10 @@ export interface EventSignerServiceOptions {
   store?: EventStore;
   /** ...or opened here and closed on stop. One of the two is required. */
   openStore?: () => Promise<EventStore>;
+  /** Webhook secrets the signer checks authenticity with (labelled Secrets, or a static file). */
+  secrets?: SecretResolver;
+  /** Kubernetes Events for the refusals the signer makes. */
+  events?: EventRecorder;
 }
 
 /** The event-signing socket as a Service. */

@@ -2,6 +2,8 @@
 // Entry point of the signer container: loads the keys, opens the event store, serves the
 // signing socket. Configured by flags or environment (manifests/deployment.yaml, docs/deploy.md).
 import { parseArgs } from 'node:util';
+import { StaticSecretResolver } from '../authenticity/secrets/static.ts';
+import { loadStaticSecrets } from './static-secrets.ts';
 import { openEventStore } from '../events/stores/index.ts';
 import { jsonLogger } from '../server/logger.ts';
 import { signerSocketPath } from '../server/index.ts';
@@ -28,6 +30,9 @@ const { values } = parseArgs({
     'retention-unclaimed': { type: 'string' },
     'retention-interval': { type: 'string' },
     'metrics-port': { type: 'string' },
+    // No-cluster mode: webhook secrets from a file (as `serve --secrets`); in a cluster the
+    // signer reads labelled Secrets in each trigger's namespace instead.
+    secrets: { type: 'string' },
   },
   strict: true,
 });
@@ -55,11 +60,44 @@ async function main(): Promise<void> {
   });
   const registries: Registry[] = [];
 
+  // The signer is the pod's only API client (the interceptor container has no token): it
+  // reads the webhook Secrets, records refusals as Events and keeps the interceptor's TLS.
+  const inCluster = env.KUBERNETES_SERVICE_HOST !== undefined || env.KUBECONFIG !== undefined;
+  // Loaded only in a cluster: the client library costs seconds of start-up on a busy node.
+  const kube = inCluster ? await loadKube() : undefined;
+  const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'tekton-provenance';
+  const secretsFile = values.secrets ?? env.TEKTON_PROVENANCE_WEBHOOK_SECRETS;
+
   // Started in this order and stopped in reverse; both services share the one store.
-  const services: Service[] = [
-    eventSignerService({ socketPath: values.socket ?? signerSocketPath(env), signer, logger: log, store }),
-    retentionService(store, retention, log, (p) => registries.push(p.metrics.registry)),
-  ];
+  const services: Service[] = [];
+  if (kube && env.TEKTON_PROVENANCE_INTERCEPTOR_TLS !== 'false') {
+    services.push(
+      kube.interceptorTlsService({
+        kubeConfig: kube.kubeConfig,
+        namespace,
+        serviceName: env.TEKTON_PROVENANCE_SERVICE ?? 'tekton-provenance-interceptor',
+        secretName: env.TEKTON_PROVENANCE_TLS_SECRET ?? 'tekton-provenance-interceptor-tls',
+        clusterInterceptorName: env.TEKTON_PROVENANCE_CLUSTER_INTERCEPTOR ?? 'tekton-provenance',
+        dir: env.TEKTON_PROVENANCE_TLS_DIR ?? '/var/run/tekton-provenance-tls',
+        logger: log,
+      }),
+    );
+  }
+  services.push(
+    eventSignerService({
+      socketPath: values.socket ?? signerSocketPath(env),
+      signer,
+      logger: log,
+      store,
+      ...(secretsFile !== undefined
+        ? { secrets: new StaticSecretResolver(loadStaticSecrets(secretsFile)) }
+        : kube
+          ? { secrets: new kube.KubeSecretResolver(kube.kubeConfig) }
+          : {}),
+      ...(kube ? { events: new kube.KubeEventRecorder(kube.kubeConfig, log) } : {}),
+    }),
+  );
+  services.push(retentionService(store, retention, log, (p) => registries.push(p.metrics.registry)));
   // The attestation controller (docs/controller.md): on with --controller or TEKTON_PROVENANCE_CONTROLLER=true.
   if (values.controller || env.TEKTON_PROVENANCE_CONTROLLER === 'true') {
     services.push(
@@ -94,6 +132,18 @@ async function main(): Promise<void> {
     log,
     () => process.exit(0),
   );
+}
+
+async function loadKube() {
+  const [{ KubeConfig }, { KubeEventRecorder }, { KubeSecretResolver }, { interceptorTlsService }] = await Promise.all([
+    import('@kubernetes/client-node'),
+    import('../authenticity/event-recorder.ts'),
+    import('../authenticity/secrets/kube.ts'),
+    import('./tls-service.ts'),
+  ]);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault(); // in-cluster: the token projected into this container only
+  return { kubeConfig, KubeEventRecorder, KubeSecretResolver, interceptorTlsService };
 }
 
 main().catch((err: unknown) => {

@@ -15,16 +15,20 @@ export const PREFACE = Buffer.from('\0tpsign1', 'latin1');
 
 /** Frame kinds: requests (client -> signer) have the high bit clear, answers have it set. */
 export const FrameKind = {
-  /** payload: the exact statement bytes to validate, sign and store. */
+  /** payload: the exact statement bytes to validate, sign and store (only an unverified one: no proof). */
   SignEvent: 0x01,
   /** payload: empty. Answered Pong when the store can serve. */
   Ping: 0x02,
+  /** payload: u32 BE proof length | authenticity proof JSON | statement bytes (signer/authenticity/proof.ts). */
+  SignWebhook: 0x03,
   /**
    * payload: a FrameDeadline (16 bytes, frameDeadline below) followed by exactly what a
    * SignEvent frame carries. The deadline frames the request; it does not change what the
    * payload means. Work whose deadline passed is dropped, never stored.
    */
-  SignEventBy: 0x03,
+  SignEventBy: 0x04,
+  /** payload: a FrameDeadline followed by exactly what a SignWebhook frame carries. */
+  SignWebhookBy: 0x05,
   /** payload: JSON SignedEventSummary (only once the record is durable). */
   Signed: 0x81,
   /** payload: JSON {"code", "message"}: the same codes as the HTTP API's errors. */
@@ -72,7 +76,7 @@ export interface FrameDeadline {
 
 export const DEADLINE_BYTES = 16;
 
-/** The 16 bytes that start a SignEventBy payload: beginBy, answerBy as u64 BE. */
+/** The 16 bytes that start a SignEventBy or SignWebhookBy payload: beginBy, answerBy as u64 BE. */
 export function frameDeadline(d: FrameDeadline): Buffer {
   const out = Buffer.allocUnsafe(DEADLINE_BYTES);
   out.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(d.beginBy))), 0);
@@ -80,9 +84,9 @@ export function frameDeadline(d: FrameDeadline): Buffer {
   return out;
 }
 
-/** Splits a SignEventBy payload into its deadline and the SignEvent payload (a view, not a copy). */
+/** Splits a SignEventBy/SignWebhookBy payload into its deadline and the inner payload (a view, not a copy). */
 export function splitDeadline(payload: Buffer): { deadline: FrameDeadline; rest: Buffer } {
-  if (payload.length < DEADLINE_BYTES) throw new MalformedFrameError(`SignEventBy payload of ${payload.length} bytes holds no deadline`);
+  if (payload.length < DEADLINE_BYTES) throw new MalformedFrameError(`deadline-framed payload of ${payload.length} bytes holds no deadline`);
   return {
     deadline: { beginBy: Number(payload.readBigUInt64BE(0)), answerBy: Number(payload.readBigUInt64BE(8)) },
     rest: payload.subarray(DEADLINE_BYTES),

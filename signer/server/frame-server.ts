@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { decodeSignWebhook } from '../authenticity/proof.ts';
 import type { EventStore } from '../events/event-store.ts';
 import { CorkedWriter } from '../protocol/corked-writer.ts';
 import { encodeFrame, FrameKind, FrameReader, FrameTooLargeError, splitDeadline, type Frame } from '../protocol/frames.ts';
@@ -88,14 +89,20 @@ async function answer(frame: Frame, deps: FrameServerDeps): Promise<Buffer> {
         const { record, created } = await deps.service.signAndStore(frame.payload);
         return encodeFrame(FrameKind.Signed, frame.id, Buffer.from(JSON.stringify(summaryOf(record, created))));
       }
+      case FrameKind.SignWebhook: {
+        const { proof, statement } = decodeSignWebhook(frame.payload);
+        const { record, created } = await deps.service.signAndStore(statement, { proof });
+        return encodeFrame(FrameKind.Signed, frame.id, Buffer.from(JSON.stringify(summaryOf(record, created))));
+      }
       case FrameKind.SignEventBy: {
-        let parts;
-        try {
-          parts = splitDeadline(frame.payload);
-        } catch (err) {
-          throw new ApiError('INVALID_EVENT_RECORD', (err as Error).message);
-        }
-        const { record, created } = await deps.service.signAndStore(parts.rest, parts.deadline);
+        const { deadline, rest } = deadlineOf(frame.payload);
+        const { record, created } = await deps.service.signAndStore(rest, { deadline });
+        return encodeFrame(FrameKind.Signed, frame.id, Buffer.from(JSON.stringify(summaryOf(record, created))));
+      }
+      case FrameKind.SignWebhookBy: {
+        const { deadline, rest } = deadlineOf(frame.payload);
+        const { proof, statement } = decodeSignWebhook(rest);
+        const { record, created } = await deps.service.signAndStore(statement, { proof, deadline });
         return encodeFrame(FrameKind.Signed, frame.id, Buffer.from(JSON.stringify(summaryOf(record, created))));
       }
       case FrameKind.Ping:
@@ -112,6 +119,15 @@ async function answer(frame: Frame, deps: FrameServerDeps): Promise<Buffer> {
       deps.log.info('request refused', { protocol: 'frames', code: apiErr.code, reason: apiErr.message });
     }
     return errorFrame(frame.id, apiErr);
+  }
+}
+
+/** The deadline of a SignEventBy/SignWebhookBy frame; too short a payload is the caller's error. */
+function deadlineOf(payload: Buffer): ReturnType<typeof splitDeadline> {
+  try {
+    return splitDeadline(payload);
+  } catch (err) {
+    throw new ApiError('INVALID_EVENT_RECORD', (err as Error).message);
   }
 }
 

@@ -2,6 +2,10 @@ import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
+import { WebhookAuthenticator } from '../authenticity/authenticator.ts';
+import type { EventRecorder } from '../authenticity/event-recorder.ts';
+import type { FailureLimiter } from '../authenticity/rate-limit.ts';
+import type { SecretResolver } from '../authenticity/secrets/resolver.ts';
 import type { EventStore } from '../events/event-store.ts';
 import { serializeRecord } from '../events/record-codec.ts';
 import type { Signer } from '../keys/signer.ts';
@@ -28,6 +32,11 @@ export interface SignerServerOptions {
   maxRequestBytes?: number;
   /** Connection bounds; defaults in SIGNER_SERVER_LIMITS (tests shorten them). */
   limits?: Partial<SignerServerLimits>;
+  /** Where webhook secrets come from (the trigger namespaces' labelled Secrets, or a static file). */
+  secrets?: SecretResolver;
+  /** Kubernetes Events for authenticity refusals (the signer alone talks to the API). */
+  events?: EventRecorder;
+  limiter?: FailureLimiter;
 }
 
 export interface SignerServerLimits {
@@ -69,7 +78,13 @@ export function signerSocketPath(env: NodeJS.ProcessEnv = process.env): string {
  */
 export async function startSignerServer(opts: SignerServerOptions): Promise<SignerServer> {
   const log = opts.logger ?? jsonLogger('signer');
-  const service = new EventSigningService(opts.signer, opts.store, log);
+  const auth = new WebhookAuthenticator({
+    log,
+    ...(opts.secrets ? { secrets: opts.secrets } : {}),
+    ...(opts.events ? { events: opts.events } : {}),
+    ...(opts.limiter ? { limiter: opts.limiter } : {}),
+  });
+  const service = new EventSigningService(opts.signer, opts.store, log, undefined, auth);
   const max = opts.maxRequestBytes ?? MAX_REQUEST_BYTES;
   const limits = { ...SIGNER_SERVER_LIMITS, ...opts.limits };
   // Timeouts are checked every connectionsCheckingInterval: a tenth of the shortest, so a
@@ -138,7 +153,8 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
         const idle = setInterval(() => http.closeIdleConnections(), 100);
         server.close(() => {
           clearInterval(idle);
-          http.close(() => resolve()); // stops its connection tracking; it was never listening
+          // stops its connection tracking (it was never listening), then pending Events are written
+          http.close(() => void (opts.events?.flush() ?? Promise.resolve()).then(() => resolve()));
         });
         http.closeIdleConnections();
         for (const conn of framed) conn.drain();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PROOF_HEADER, proofFromHeader } from '../authenticity/proof.ts';
 import { decodeBase64 } from '../dsse/base64.ts';
 import type { SignedEventRecord } from '../events/event-record.ts';
 import { serializeRecord } from '../events/record-codec.ts';
@@ -31,14 +32,16 @@ export async function postEvent(
   max: number,
 ): Promise<void> {
   const raw = await readBody(req, max);
+  // The webhook's authenticity proof travels in a header beside the statement (never stored).
+  const proof = proofFromHeader(req.headers[PROOF_HEADER]);
   const type = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
   if (type === STATEMENT_CONTENT_TYPE) {
     // One copy, one parse: the bytes go straight to validation and signing.
-    const { record, created } = await service.signAndStore(raw);
+    const { record, created } = await service.signAndStore(raw, { proof });
     sendJson(res, 200, `{"signed":${JSON.stringify(summaryOf(record, created))}}`);
     return;
   }
-  const { record } = await service.signAndStore(decodeBase64(legacyPayload(raw), 'payload'));
+  const { record } = await service.signAndStore(decodeBase64(legacyPayload(raw), 'payload'), { proof });
   // Acknowledged only now: the store resolved, so the record is durable.
   sendJson(res, 200, `{"record":${serializeRecord(record)}}`);
 }

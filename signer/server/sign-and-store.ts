@@ -1,9 +1,11 @@
+import { WebhookAuthenticator } from '../authenticity/authenticator.ts';
+import type { AuthenticityProof } from '../authenticity/proof.ts';
 import type { Signer } from '../keys/signer.ts';
 import type { SignedEventRecord } from '../events/event-record.ts';
 import type { EventStore } from '../events/event-store.ts';
 import { eventError } from '../events/errors.ts';
 import { signEvent } from '../events/sign-event.ts';
-import { validateEventStatement } from '../events/validate-statement.ts';
+import { validateEventStatement, type ValidatedEvent } from '../events/validate-statement.ts';
 import { ByteBudget } from '../limits/byte-budget.ts';
 import { isPast } from '../limits/errors.ts';
 import type { FrameDeadline } from '../protocol/frames.ts';
@@ -17,19 +19,36 @@ import type { Logger } from './logger.ts';
 export const DEFAULT_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
 /**
- * The signer's one job, as named steps: validate -> (already stored?) -> sign -> store.
+ * The signer's one job, as named steps: validate -> establish authenticity (the signer's own
+ * check, signer/authenticity/) -> (already stored?) -> sign -> store.
  * The answer is what the store holds, so a redelivered event gets the signature stamped the
  * first time. Requests for the same eventId are serialised in-process so two concurrent
  * deliveries cannot both sign and disagree about which signature is stored.
  */
+export interface SignAndStoreOptions {
+  proof?: AuthenticityProof | undefined;
+  deadline?: FrameDeadline | undefined;
+}
+
+type EventKeys = Pick<ValidatedEvent, 'eventId' | 'digest' | 'triggerId'>;
+
 export class EventSigningService {
   readonly #signer: Signer;
   readonly #store: EventStore;
   readonly #log: Logger;
   readonly #inFlight = new Map<string, Promise<unknown>>();
   readonly #budget: ByteBudget;
+  readonly #auth: WebhookAuthenticator;
 
-  constructor(signer: Signer, store: EventStore, log: Logger, inFlightBytes = DEFAULT_IN_FLIGHT_BYTES) {
+  constructor(
+    signer: Signer,
+    store: EventStore,
+    log: Logger,
+    inFlightBytes = DEFAULT_IN_FLIGHT_BYTES,
+    /** Default: no secret source, so only unverified statements can be signed. */
+    auth: WebhookAuthenticator = new WebhookAuthenticator({ log }),
+  ) {
+    this.#auth = auth;
     this.#signer = signer;
     this.#store = store;
     this.#log = log;
@@ -37,17 +56,18 @@ export class EventSigningService {
   }
 
   /**
-   * With a `deadline` (the framed protocol's SignEventBy), work is dropped, never stored, once
-   * `beginBy` passed: while queued for the byte budget, before signing, and at the store's
-   * commit (the last moment before the durable write begins).
+   * `proof`: what the signer needs to check the webhook itself (absent: only an unverified
+   * statement is signed). With a `deadline` (the framed protocol's SignEventBy/SignWebhookBy),
+   * work is dropped, never stored, once `beginBy` passed: while queued for the byte budget,
+   * before signing, and at the store's commit (the last moment before the durable write begins).
    */
   async signAndStore(
     statementBytes: Buffer,
-    deadline?: FrameDeadline,
+    opts: SignAndStoreOptions = {},
   ): Promise<{ record: SignedEventRecord; created: boolean }> {
-    const release = await this.#budget.acquire(statementBytes.length, { deadline: deadline?.beginBy });
+    const release = await this.#budget.acquire(statementBytes.length, { deadline: opts.deadline?.beginBy });
     try {
-      return await this.#signAndStore(statementBytes, deadline);
+      return await this.#signAndStore(statementBytes, opts);
     } finally {
       release();
     }
@@ -55,12 +75,9 @@ export class EventSigningService {
 
   async #signAndStore(
     statementBytes: Buffer,
-    deadline: FrameDeadline | undefined,
+    { proof, deadline }: SignAndStoreOptions,
   ): Promise<{ record: SignedEventRecord; created: boolean }> {
-    // Only the keys are kept: the parsed statement (its body, up to 50 MiB as a string) is
-    // garbage from here on, while the event is signed and stored.
-    const { eventId, digest, triggerId } = validateEventStatement(statementBytes);
-    const event = { eventId, digest, triggerId };
+    const event = await this.#admit(statementBytes, proof);
     const previous = this.#inFlight.get(event.eventId) ?? Promise.resolve();
     const mine = previous
       .catch(() => undefined)
@@ -101,5 +118,18 @@ export class EventSigningService {
     } finally {
       if (this.#inFlight.get(event.eventId) === mine) this.#inFlight.delete(event.eventId);
     }
+  }
+
+  /**
+   * Validates the statement and establishes its authenticity, before the store is even read (a
+   * redelivery must prove itself like the first delivery). Only the keys are returned: the
+   * parsed statement (its body, up to 50 MiB as a string) is garbage from here on, while the
+   * event is signed and stored.
+   */
+  async #admit(statementBytes: Buffer, proof: AuthenticityProof | undefined): Promise<EventKeys> {
+    const validated = validateEventStatement(statementBytes);
+    await this.#auth.establish(validated, proof);
+    const { eventId, digest, triggerId } = validated;
+    return { eventId, digest, triggerId };
   }
 }

@@ -27,7 +27,9 @@ export class ProgressBar {
     const width = 30;
     const filled = Math.round((this.#done / this.#total) * width);
     const bar = `${'#'.repeat(filled)}${'-'.repeat(width - filled)}`;
-    this.#out.write(`\r[${bar}] ${this.#done}/${this.#total} verified, ${this.#failed} failed`);
+    // "checked", not "verified": a failed attestation is checked but not verified.
+    const passed = this.#done - this.#failed;
+    this.#out.write(`\r[${bar}] ${this.#done}/${this.#total} checked: ${passed} passed, ${this.#failed} failed`);
     if (this.#done === this.#total) this.#out.write('\n');
   }
 }

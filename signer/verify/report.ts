@@ -1,15 +1,23 @@
 import type { VerificationReport } from './check.ts';
 
+/** How PASS/FAIL/SKIP and the verdict are drawn (colours on a terminal); plain by default. */
+export interface ReportPaint {
+  pass(text: string): string;
+  fail(text: string): string;
+  skip(text: string): string;
+}
+const PLAIN: ReportPaint = { pass: (t) => t, fail: (t) => t, skip: (t) => t };
+
 const MARK = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
 
 /** One line per check, then the verdict; readable in a terminal and in CI logs. */
-export function renderReport(report: VerificationReport): string {
+export function renderReport(report: VerificationReport, paint: ReportPaint = PLAIN): string {
   const width = Math.max(...report.checks.map((c) => c.name.length), 10);
-  const lines = report.checks.map((c) => `  ${MARK[c.status]}  ${c.name.padEnd(width)}  ${c.message}`);
+  const lines = report.checks.map((c) => `  ${paint[c.status](MARK[c.status])}  ${c.name.padEnd(width)}  ${c.message}`);
   const failed = report.checks.filter((c) => c.status === 'fail');
   const verdict = report.ok
-    ? `VERIFIED ${report.source}: ${report.checks.filter((c) => c.status === 'pass').length} checks passed`
-    : `NOT VERIFIED ${report.source}: ${failed.map((c) => c.name).join(', ')} failed`;
+    ? `${paint.pass('VERIFIED')} ${report.source}: ${report.checks.filter((c) => c.status === 'pass').length} checks passed`
+    : `${paint.fail('NOT VERIFIED')} ${report.source}: ${failed.map((c) => c.name).join(', ')} failed`;
   return `${report.source}\n${lines.join('\n')}\n${verdict}\n`;
 }
 

@@ -25,6 +25,9 @@ import {
 import { startInterceptor, memoryLogger, type RunningInterceptor } from '../../interceptor/index.ts';
 import { startSignerServer, jsonLogger, type SignerServer } from '../../signer/server/index.ts';
 import { SqliteEventStore } from '../../signer/events/stores/sqlite.ts';
+import { KubeEventRecorder } from '../../signer/authenticity/event-recorder.ts';
+import { KubeSecretResolver } from '../../signer/authenticity/secrets/kube.ts';
+import { interceptorTlsService } from '../../signer/main/tls-service.ts';
 import { LocalSigner } from '../../signer/keys/local.ts';
 import { main } from '../../signer/cli/main.ts';
 import {
@@ -48,6 +51,7 @@ let kube: KubeApiServer;
 let store: SqliteEventStore;
 let signerServer: SignerServer;
 let interceptor: RunningInterceptor;
+let tls: { stop(): Promise<void> } | undefined;
 let listener: EventListenerSimulator;
 const interceptorLog = memoryLogger();
 let signerLog = '';
@@ -62,7 +66,13 @@ before(async () => {
   // The cluster: our ClusterInterceptor as shipped (no caBundle yet) and the example webhook
   // Secrets in the trigger namespace, with test values.
   kube.objects.put(yamlObjects('70-clusterinterceptor.yaml')[0]);
+  // RBAC as shipped: the signer's ServiceAccount is the pod's only API identity.
+  for (const o of yamlObjects('20-rbac.yaml')) kube.objects.put(o);
   for (const s of yamlObjects('examples/webhook-secrets.yaml')) {
+    if (s.kind !== 'Secret') {
+      kube.objects.put(s); // the namespace's RoleBinding: its consent to the signer reading here
+      continue;
+    }
     const provider = s.metadata.name.replace('-webhook', '') as keyof typeof SECRETS;
     kube.objects.put({
       ...s,
@@ -78,16 +88,35 @@ before(async () => {
   const socketPath = join(dir, 'signer.sock');
   const logs = new PassThrough();
   logs.on('data', (c: Buffer) => (signerLog += c.toString()));
-  signerServer = await startSignerServer({ socketPath, signer, store, logger: jsonLogger('signer', logs) });
+  // The signer as in the cluster, with the ServiceAccount token only it gets: it reads the
+  // labelled webhook Secrets, records refusals as Events, keeps the interceptor's TLS (cert in a
+  // Secret, CA patched into our ClusterInterceptor, serving cert on a shared volume).
+  const signerKc = kube.kubeconfigFor({ serviceAccount: 'tekton-provenance/tekton-provenance' }).kubeConfig();
+  const signerLogger = jsonLogger('signer', logs);
+  tls = await interceptorTlsService({
+    kubeConfig: signerKc,
+    namespace: 'tekton-provenance',
+    serviceName: 'tekton-provenance-interceptor',
+    secretName: 'tekton-provenance-interceptor-tls',
+    clusterInterceptorName: 'tekton-provenance',
+    dir: join(dir, 'tls'),
+    logger: signerLogger,
+  }).start();
+  signerServer = await startSignerServer({
+    socketPath,
+    signer,
+    store,
+    logger: signerLogger,
+    secrets: new KubeSecretResolver(signerKc),
+    events: new KubeEventRecorder(signerKc, signerLogger),
+  });
 
-  // The interceptor as in the cluster: cert in a Secret, CA patched into our ClusterInterceptor,
-  // webhook secrets read through the API.
+  // The interceptor as in the cluster: no kubeconfig at all, the cert from the shared volume.
   interceptor = await startInterceptor({
     host: '127.0.0.1',
     port: 0,
     signerSocket: socketPath,
-    tls: { kind: 'secret' },
-    kube: { kubeConfig: kc, namespace: 'tekton-provenance', clusterInterceptorName: 'tekton-provenance' },
+    tls: { kind: 'files', dir: join(dir, 'tls') },
     logger: interceptorLog,
   });
   // The Service maps 8443 to the pod; here the "pod" listens on a free port.
@@ -147,6 +176,7 @@ before(async () => {
 after(async () => {
   await interceptor?.close();
   await signerServer?.close();
+  await tls?.stop();
   await store?.close();
   await kube?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -218,11 +248,23 @@ for (const [provider, triggerName, make] of deliveries) {
   });
 }
 
-test('a wrong webhook secret starts nothing and stores nothing', async () => {
+test('a wrong webhook secret starts nothing and stores nothing; the detail is an Event on the Trigger', async () => {
   const delivery = githubDelivery('push', githubExamples('push')[0] as object, 'not-the-secret');
   const result = await listener.handle({ headers: delivery.headers, body: delivery.body });
   assert.ok(result.triggers.every((t) => !t.continued));
   assert.equal(await store.getByEventId(result.eventId), undefined);
+  const ours = result.triggers.find((t) => t.trigger === 'github-push');
+  assert.match(ours?.stoppedBy?.response.status?.message ?? '', /^NOT_AUTHENTIC: /);
+  type CoreEvent = { reason: string; message: string; involvedObject: { name: string } };
+  let found: CoreEvent | undefined;
+  for (let i = 0; i < 100 && found === undefined; i++) {
+    found = (kube.objects.list('v1', 'Event', 'ci') as CoreEvent[]).find(
+      (e) => e.message.includes(result.eventId) && e.involvedObject.name === 'github-push',
+    );
+    if (found === undefined) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(found?.reason, 'SIGNATURE_MISMATCH', 'recorded by the signer, with its identity');
+  assert.equal(found?.involvedObject.name, 'github-push');
 });
 
 test('no webhook secret reaches a record, a log line, or the store', async () => {
@@ -238,7 +280,7 @@ test('no webhook secret reaches a record, a log line, or the store', async () =>
   }
 });
 
-test("chained: a GitHub check first (stand-in for Triggers' core github interceptor), then ours with provider none", async () => {
+test("chained: a GitHub check first (stand-in for Triggers' core github interceptor), then ours checks the HMAC again", async () => {
   // The core interceptor's check, re-done here: HMAC-SHA256 of the body with the Secret's token.
   const coreGithub = await startTestInterceptor((req) => {
     const sent = String(req.json.header?.['X-Hub-Signature-256']?.[0] ?? '');
@@ -286,10 +328,7 @@ test("chained: a GitHub check first (stand-in for Triggers' core github intercep
     const run = trigger?.created?.[0] as Obj;
     const v = await verifyRunEvent(run, delivery.body, 'chained-body.json');
     assert.equal(v.code, 0, v.out);
-    assert.match(
-      v.out,
-      /^PASS authenticity +delegated: checked by github \(hmac-sha256 X-Hub-Signature-256\)/m,
-    );
+    assert.match(v.out, /^PASS authenticity +github hmac-sha256 X-Hub-Signature-256 by tekton-provenance-signer: verified/m);
 
     // A bad signature stops the chain at the GitHub check: ours is never called, nothing stored.
     const calls = coreGithub.received.length;

@@ -9,9 +9,8 @@ import type { Statement } from '../../signer/intoto/statement.ts';
 import { createInterceptorApp } from '../../interceptor/app.ts';
 import { memoryLogger } from '../../interceptor/observe/logger.ts';
 import { InterceptorMetrics } from '../../interceptor/observe/metrics.ts';
-import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
 import { UdsEventSigner } from '../../interceptor/signer-client/client.ts';
-import { bitbucketRequest, githubRequest, gitlabRequest, STATIC_SECRETS, type RequestParts } from './helpers/requests.ts';
+import { bitbucketRequest, githubRequest, gitlabRequest, type RequestParts } from './helpers/requests.ts';
 import { startSignerFixture, type SignerFixture } from './helpers/signer.ts';
 
 let fx: SignerFixture;
@@ -23,7 +22,7 @@ let app: ReturnType<typeof createInterceptorApp>;
 before(async () => {
   fx = await startSignerFixture();
   client = new UdsEventSigner(fx.socketPath);
-  app = createInterceptorApp({ signer: client, secrets: new StaticSecretResolver(STATIC_SECRETS), logger, metrics });
+  app = createInterceptorApp({ signer: client, logger, metrics });
 });
 after(async () => {
   client.close();
@@ -64,7 +63,7 @@ describe('signed events', () => {
       provider: 'github',
       verified: true,
       method: 'hmac-sha256 X-Hub-Signature-256',
-      checkedBy: 'tekton-provenance-interceptor',
+      checkedBy: 'tekton-provenance-signer',
     });
     assert.deepEqual(p.context, { eventId: req.context!.event_id, eventUrl: '/', triggerId: 'namespaces/ci/triggers/on-push' });
     assert.deepEqual(p.redactedHeaders, ['X-Hub-Signature', 'X-Hub-Signature-256']);
@@ -86,10 +85,10 @@ describe('signed events', () => {
     assert.equal(p.authenticity.method, 'hmac-sha256 X-Hub-Signature');
   });
 
-  test('provider none records the delegated check and who did it', async () => {
+  test('provider none is recorded as unverified: words the caller chose about who checked are not kept', async () => {
     const req = { ...githubRequest(), interceptor_params: { provider: 'none', checkedBy: 'github (core ClusterInterceptor)' } };
     const p = await signedStatement(req);
-    assert.deepEqual(p.authenticity, { provider: 'none', verified: true, method: 'delegated', checkedBy: 'github (core ClusterInterceptor)' });
+    assert.deepEqual(p.authenticity, { provider: 'none', verified: false, method: 'none', checkedBy: '' });
   });
 
   test('non-ASCII bodies are hashed as their exact UTF-8 bytes', async () => {

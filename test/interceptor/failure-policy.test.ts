@@ -6,12 +6,10 @@ import request from 'supertest';
 import { createInterceptorApp } from '../../interceptor/app.ts';
 import { memoryLogger } from '../../interceptor/observe/logger.ts';
 import { InterceptorMetrics } from '../../interceptor/observe/metrics.ts';
-import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
 import { UdsEventSigner } from '../../interceptor/signer-client/client.ts';
-import { githubRequest, STATIC_SECRETS, type RequestParts } from './helpers/requests.ts';
+import { githubRequest, type RequestParts } from './helpers/requests.ts';
 import { startSignerFixture, type SignerFixture } from './helpers/signer.ts';
 
-const secrets = new StaticSecretResolver(STATIC_SECRETS);
 const ignore = (req: RequestParts): RequestParts => ({
   ...req,
   interceptor_params: { ...req.interceptor_params, failurePolicy: 'Ignore' },
@@ -27,7 +25,7 @@ describe('signer unreachable', () => {
   before(async () => {
     fx = await startSignerFixture();
     client = new UdsEventSigner(fx.socketPath);
-    app = createInterceptorApp({ signer: client, secrets, logger: memoryLogger(), metrics });
+    app = createInterceptorApp({ signer: client, logger: memoryLogger(), metrics });
     await fx.stop();
   });
   after(async () => {
@@ -79,7 +77,7 @@ describe('signer too slow', () => {
 
   test('an unanswered call ends at the signer timeout with code 14', async () => {
     const client = new UdsEventSigner(join(fx.dir, 'silent.sock'), 300);
-    const app = createInterceptorApp({ signer: client, secrets, logger: memoryLogger() });
+    const app = createInterceptorApp({ signer: client, logger: memoryLogger() });
     const started = Date.now();
     const res = await post(app, githubRequest());
     client.close();
@@ -96,7 +94,7 @@ describe('store failure and conflicts', () => {
   before(async () => {
     fx = await startSignerFixture();
     client = new UdsEventSigner(fx.socketPath);
-    app = createInterceptorApp({ signer: client, secrets, logger: memoryLogger() });
+    app = createInterceptorApp({ signer: client, logger: memoryLogger() });
   });
   after(async () => {
     client.close();
@@ -125,7 +123,7 @@ describe('store failure and conflicts', () => {
     const res = await post(app, ignore(githubRequest(undefined, 'forged')));
     assert.equal(res.body.continue, true);
     assert.equal(res.body.extensions.provenance.signed, 'false');
-    assert.equal(res.body.extensions.provenance.reason, 'SIGNATURE_MISMATCH');
+    assert.equal(res.body.extensions.provenance.reason, 'NOT_AUTHENTIC');
     assert.equal(fx.storedCount(), before);
   });
 

@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startInterceptor, type RunningInterceptor } from '../../interceptor/index.ts';
+import type { RunningInterceptor } from '../../interceptor/index.ts';
 import { memoryLogger } from '../../interceptor/observe/logger.ts';
 import { ClusterInterceptorCaBundle } from '../../interceptor/tls/ca-bundle.ts';
+import { SERVING_FILE } from '../../interceptor/tls/shared-dir.ts';
 import { verifyEvent } from '../../signer/events/verify-record.ts';
+import { interceptorTlsService } from '../../signer/main/tls-service.ts';
+import { silentLogger } from '../../signer/server/index.ts';
 import { EventListenerSimulator, loadClusterInterceptor, type TriggerDefinition } from '../harness/eventlistener/index.ts';
 import { bitbucketServerPushDelivery, githubDelivery, githubExamples, gitlabPushDelivery, type WebhookDelivery } from '../harness/fixtures/webhooks.ts';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kube/index.ts';
 import { SECRETS } from './helpers/requests.ts';
-import { startSignerFixture, type SignerFixture } from './helpers/signer.ts';
+import { startPod, type Pod } from './helpers/pod.ts';
+import type { SignerFixture } from './helpers/signer.ts';
 
 const NS = 'tekton-provenance';
 const SVC = 'tekton-provenance-interceptor';
@@ -17,6 +23,7 @@ const CI_NAME = 'tekton-provenance';
 const secretData = (value: string) => ({ secret: Buffer.from(value).toString('base64') });
 
 let kube: KubeApiServer;
+let pod: Pod;
 let fx: SignerFixture;
 let srv: RunningInterceptor;
 const logger = memoryLogger();
@@ -30,29 +37,25 @@ function clusterInterceptor(port: number, extra: Record<string, unknown> = {}) {
   };
 }
 
-async function startAgainstCluster(): Promise<RunningInterceptor> {
-  return startInterceptor({
-    host: '127.0.0.1',
-    port: 0,
-    signerSocket: fx.socketPath,
-    tls: { kind: 'secret' },
-    kube: { kubeConfig: kube.kubeConfig(), namespace: NS, serviceName: SVC, clusterInterceptorName: CI_NAME },
-    logger,
-  });
-}
-
 before(async () => {
   kube = await startKubeApiServer();
-  fx = await startSignerFixture();
   for (const [name, value] of [
     ['github-webhook', SECRETS.github],
     ['gitlab-webhook', SECRETS.gitlab],
     ['bitbucket-webhook', SECRETS.bitbucket],
   ] as const) {
-    kube.objects.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'ci' }, type: 'Opaque', data: secretData(value) });
+    kube.objects.put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace: 'ci', labels: { 'tekton-provenance.dev/webhook-secret': 'true' } },
+      type: 'Opaque',
+      data: secretData(value),
+    });
   }
   kube.objects.put(clusterInterceptor(8443));
-  srv = await startAgainstCluster();
+  pod = await startPod(kube.kubeConfig(), { interceptor: logger });
+  fx = pod.fx;
+  srv = pod.srv;
   // The Service port is only known now: point the ClusterInterceptor at it, keeping the caBundle.
   const ci = kube.objects.get('triggers.tekton.dev/v1alpha1', 'ClusterInterceptor', undefined, CI_NAME) as {
     metadata: { labels: Record<string, string> };
@@ -61,12 +64,11 @@ before(async () => {
   kube.objects.put({ ...clusterInterceptor(srv.port, { caBundle: ci.spec.clientConfig.caBundle }), metadata: { name: CI_NAME, labels: ci.metadata.labels } });
 });
 after(async () => {
-  await srv?.close();
-  await fx.close();
+  await pod?.close();
   await kube.close();
 });
 
-describe('TLS in a cluster', () => {
+describe('TLS in a cluster (kept by the signer, served by the interceptor)', () => {
   test('the CA and serving cert are stored in a Secret and the CA is patched into OUR ClusterInterceptor', () => {
     const secret = kube.objects.get('v1', 'Secret', NS, 'tekton-provenance-interceptor-tls') as { data: Record<string, string> };
     assert.deepEqual(Object.keys(secret.data).sort(), ['ca-cert.pem', 'ca-key.pem', 'server-cert.pem', 'server-key.pem']);
@@ -82,15 +84,34 @@ describe('TLS in a cluster', () => {
     assert.equal(server.checkHost(`${SVC}.${NS}.svc.cluster.local`), `${SVC}.${NS}.svc.cluster.local`);
   });
 
+  test('the shared volume holds the serving cert and key, never the CA key', () => {
+    const shared = JSON.parse(readFileSync(join(pod.tlsDir, SERVING_FILE), 'utf8')) as Record<string, string>;
+    assert.deepEqual(Object.keys(shared).sort(), ['ca', 'cert', 'key']);
+    const secret = kube.objects.get('v1', 'Secret', NS, 'tekton-provenance-interceptor-tls') as { data: Record<string, string> };
+    const caKey = Buffer.from(secret.data['ca-key.pem']!, 'base64').toString();
+    const caKeyBody = caKey.split('\n')[1]!; // a line of the key's base64, not the PEM header
+    assert.ok(caKeyBody.length > 40);
+    assert.ok(!readFileSync(join(pod.tlsDir, SERVING_FILE), 'utf8').includes(caKeyBody));
+  });
+
   test('a second replica reuses the stored Secret (same CA, same cert)', async () => {
     const before = kube.objects.get('v1', 'Secret', NS, 'tekton-provenance-interceptor-tls') as { metadata: { resourceVersion: string } };
-    const second = await startAgainstCluster();
+    const second = await interceptorTlsService({
+      kubeConfig: kube.kubeConfig(),
+      namespace: NS,
+      serviceName: SVC,
+      secretName: 'tekton-provenance-interceptor-tls',
+      clusterInterceptorName: CI_NAME,
+      dir: `${pod.tlsDir}-second`,
+      logger: silentLogger,
+    }).start();
     try {
-      assert.equal(second.caCert(), srv.caCert());
+      const shared = JSON.parse(readFileSync(join(`${pod.tlsDir}-second`, SERVING_FILE), 'utf8')) as { ca: string };
+      assert.equal(shared.ca, srv.caCert());
       const after = kube.objects.get('v1', 'Secret', NS, 'tekton-provenance-interceptor-tls') as { metadata: { resourceVersion: string } };
       assert.equal(after.metadata.resourceVersion, before.metadata.resourceVersion, 'not rewritten');
     } finally {
-      await second.close();
+      await second.stop();
     }
   });
 
@@ -191,7 +212,8 @@ describe('through the EventListener simulator', () => {
     assert.equal(fx.storedCount(), before);
     const event = await waitForEvent(result.eventId);
     assert.equal(event.type, 'Warning');
-    assert.equal(event.reason, 'SIGNATURE_MISMATCH');
+    assert.equal(event.reason, 'SIGNATURE_MISMATCH', 'the detail is on the Trigger, not in the answer');
+    assert.match(t.stoppedBy?.response.status?.message ?? '', /^NOT_AUTHENTIC: /);
     assert.deepEqual(
       { kind: event.involvedObject.kind, name: event.involvedObject.name, namespace: event.involvedObject.namespace },
       { kind: 'Trigger', name: 'github', namespace: 'ci' },

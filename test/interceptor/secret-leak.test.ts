@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { startInterceptor, type RunningInterceptor } from '../../interceptor/index.ts';
+import type { RunningInterceptor } from '../../interceptor/index.ts';
 import { memoryLogger } from '../../interceptor/observe/logger.ts';
 import { jsonLogger } from '../../signer/server/index.ts';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kube/index.ts';
 import { postHttps } from './helpers/https.ts';
 import { bitbucketRequest, githubRequest, gitlabRequest, SECRETS, type RequestParts } from './helpers/requests.ts';
-import { startSignerFixture, type SignerFixture } from './helpers/signer.ts';
+import { startPod, type Pod } from './helpers/pod.ts';
+import type { SignerFixture } from './helpers/signer.ts';
 
 /** Tokens an attacker sends (wrong secrets) must not be kept either. */
 const FORGED = { gitlab: 'forged-gitlab-token-Qx19', github: 'forged-github-secret-Lm55' };
@@ -17,6 +18,7 @@ const COOKIE = 'session=cookie-secret-Hn37';
 const SERVICE_HOST = 'tekton-provenance-interceptor.tekton-provenance.svc';
 
 let kube: KubeApiServer;
+let pod: Pod;
 let fx: SignerFixture;
 let srv: RunningInterceptor;
 const interceptorLog = memoryLogger();
@@ -25,24 +27,17 @@ const signerLog: string[] = [];
 before(async () => {
   kube = await startKubeApiServer();
   for (const [name, value] of Object.entries({ 'github-webhook': SECRETS.github, 'gitlab-webhook': SECRETS.gitlab, 'bitbucket-webhook': SECRETS.bitbucket })) {
-    kube.objects.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'ci' }, data: { secret: Buffer.from(value).toString('base64'), token: Buffer.from(value).toString('base64') } });
+    kube.objects.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'ci', labels: { 'tekton-provenance.dev/webhook-secret': 'true' } }, data: { secret: Buffer.from(value).toString('base64'), token: Buffer.from(value).toString('base64') } });
   }
   kube.objects.put({ apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'ClusterInterceptor', metadata: { name: 'tekton-provenance' }, spec: { clientConfig: { service: { name: 'tekton-provenance-interceptor', namespace: 'tekton-provenance', port: 8443 } } } });
   const out = new PassThrough();
   out.on('data', (c: Buffer) => signerLog.push(c.toString()));
-  fx = await startSignerFixture(jsonLogger('signer', out));
-  srv = await startInterceptor({
-    host: '127.0.0.1',
-    port: 0,
-    signerSocket: fx.socketPath,
-    tls: { kind: 'secret' },
-    kube: { kubeConfig: kube.kubeConfig(), namespace: 'tekton-provenance' },
-    logger: interceptorLog,
-  });
+  pod = await startPod(kube.kubeConfig(), { signer: jsonLogger('signer', out), interceptor: interceptorLog });
+  fx = pod.fx;
+  srv = pod.srv;
 });
 after(async () => {
-  await srv.close();
-  await fx.close();
+  await pod.close();
   await kube.close();
 });
 

@@ -7,11 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startInterceptor, type RunningInterceptor } from '../../interceptor/index.ts';
 import { memoryLogger } from '../../interceptor/observe/logger.ts';
-import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
 import { issueBundle, serviceDnsNames } from '../../signer/tls/bundle.ts';
 import { DirectoryCertStore } from '../../signer/tls/store.ts';
 import { peerCertificate, postHttps } from './helpers/https.ts';
-import { githubRequest, STATIC_SECRETS } from './helpers/requests.ts';
+import { githubRequest } from './helpers/requests.ts';
 import { startSignerFixture, type SignerFixture } from './helpers/signer.ts';
 
 let fx: SignerFixture;
@@ -31,7 +30,6 @@ function start(extra: { checkIntervalMs?: number; signerSocket?: string } = {}):
     port: 0,
     signerSocket: extra.signerSocket ?? fx.socketPath,
     tls: { kind: 'directory', dir: tlsDir, ...(extra.checkIntervalMs ? { checkIntervalMs: extra.checkIntervalMs } : {}) },
-    secrets: new StaticSecretResolver(STATIC_SECRETS),
     logger: memoryLogger(),
   });
 }

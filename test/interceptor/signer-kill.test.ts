@@ -9,7 +9,6 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startInterceptor } from '../../interceptor/index.ts';
 import { memoryLogger } from '../../interceptor/observe/logger.ts';
-import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
 import { postHttps } from './helpers/https.ts';
 import { githubRequest, STATIC_SECRETS } from './helpers/requests.ts';
 
@@ -27,13 +26,16 @@ function udsGet(socketPath: string, path: string): Promise<number> {
 }
 
 async function startSigner(dir: string, socket: string, keyPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [ENTRY, '--socket', socket, '--key', keyPath, '--state-dir', dir], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
+  // The signer checks each webhook's HMAC itself: it gets the tests' webhook secrets.
+  const secrets = join(dir, 'secrets.json');
+  writeFileSync(secrets, JSON.stringify(STATIC_SECRETS), { mode: 0o600 });
+  const child = spawn(process.execPath, [ENTRY, '--socket', socket, '--key', keyPath, '--state-dir', dir, '--secrets', secrets], { stdio: 'ignore' });
+  for (let i = 0; i < 600; i++) {
     if (await udsGet(socket, '/v1/healthz').then((s) => s === 200, () => false)) return child;
     await sleep(50);
   }
   child.kill('SIGKILL');
-  throw new Error('signer did not become healthy in 10 s');
+  throw new Error('signer did not become healthy in 30 s');
 }
 
 test('SIGKILL of the signer process mid-traffic: every continue:true event is stored, the rest say why', async () => {
@@ -47,7 +49,6 @@ test('SIGKILL of the signer process mid-traffic: every continue:true event is st
     port: 0,
     signerSocket: socket,
     tls: { kind: 'directory', dir: join(dir, 'tls') },
-    secrets: new StaticSecretResolver(STATIC_SECRETS),
     logger: memoryLogger(),
   });
   const signed: string[] = [];

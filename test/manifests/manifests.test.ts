@@ -114,6 +114,50 @@ test('the Deployment: two containers from one image, hardened, probed, sharing t
   assert.equal(d.spec.strategy.type, 'Recreate', 'never two pods on the SQLite file');
 });
 
+test('identities: the interceptor container has no API token, no key, no state; the signer alone has the token (both Deployments)', () => {
+  for (const d of [one(base, 'Deployment', 'tekton-provenance'), one(load(join(ROOT, 'ha')), 'Deployment', 'tekton-provenance')]) {
+    checkIdentities(d);
+  }
+});
+
+function checkIdentities(d: Obj): void {
+  const pod = d.spec.template.spec;
+  assert.equal(one(base, 'ServiceAccount', 'tekton-provenance').automountServiceAccountToken, false);
+  assert.equal(pod.automountServiceAccountToken, false, 'no token mounted into every container');
+  const [interceptor, signer] = pod.containers;
+  const volumes = Object.fromEntries(pod.volumes.map((v: Obj) => [v.name, v]));
+  const sources = volumes['kube-api-access'].projected.sources;
+  assert.ok(sources.some((s: Obj) => s.serviceAccountToken?.path === 'token'), 'a projected ServiceAccount token');
+  const tokenDir = '/var/run/secrets/kubernetes.io/serviceaccount';
+  assert.deepEqual(
+    signer.volumeMounts.filter((m: Obj) => m.name === 'kube-api-access').map((m: Obj) => [m.mountPath, m.readOnly]),
+    [[tokenDir, true]],
+  );
+  // The interceptor mounts exactly: the signing socket, the serving cert (read-only), /tmp.
+  assert.deepEqual(
+    interceptor.volumeMounts.map((m: Obj) => m.name).sort(),
+    ['interceptor-tls', 'signer-socket', 'tmp'],
+  );
+  assert.ok(!interceptor.volumeMounts.some((m: Obj) => m.mountPath.startsWith('/var/run/secrets')));
+  assert.equal(interceptor.volumeMounts.find((m: Obj) => m.name === 'interceptor-tls').readOnly, true);
+  assert.equal(volumes['interceptor-tls'].emptyDir.medium, 'Memory');
+  assert.ok(!interceptor.env.some((e: Obj) => e.valueFrom?.secretKeyRef), 'no Secret in its environment');
+  assert.ok(!interceptor.envFrom, 'no Secret or ConfigMap wholesale');
+}
+
+test('NetworkPolicy: ingress to :8443 only from EventListener pods (the label Triggers sets)', () => {
+  const np = one(base, 'NetworkPolicy', 'tekton-provenance-interceptor');
+  const d = one(base, 'Deployment', 'tekton-provenance');
+  for (const [k, v] of Object.entries(np.spec.podSelector.matchLabels)) assert.equal(d.spec.template.metadata.labels[k], v);
+  assert.deepEqual(np.spec.policyTypes, ['Ingress']);
+  assert.deepEqual(np.spec.ingress, [
+    {
+      from: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'EventListener' } } }],
+      ports: [{ protocol: 'TCP', port: 8443 }],
+    },
+  ]);
+});
+
 test('Service and ClusterInterceptor point at the interceptor; ours is never a core name', () => {
   const d = one(base, 'Deployment');
   const svc = one(base, 'Service', 'tekton-provenance-interceptor');
@@ -133,12 +177,24 @@ test('Service and ClusterInterceptor point at the interceptor; ours is never a c
     path: '/',
     port: svc.spec.ports[0].port,
   });
-  const env = Object.fromEntries(d.spec.template.spec.containers[0].env.map((e: Obj) => [e.name, e.value]));
+  // The signer keeps the interceptor's TLS (cert SANs, caBundle): the names are its settings.
+  const env = Object.fromEntries(d.spec.template.spec.containers[1].env.map((e: Obj) => [e.name, e.value]));
   assert.equal(env.TEKTON_PROVENANCE_CLUSTER_INTERCEPTOR, ci.metadata.name);
   assert.equal(env.TEKTON_PROVENANCE_SERVICE, svc.metadata.name);
 });
 
-test('RBAC is least privilege: cluster-wide secrets are get-only, our ClusterInterceptor by name', () => {
+test('RBAC is least privilege: no Secret is readable cluster-wide, our ClusterInterceptor by name', () => {
+  const secretRoles = find(base, 'ClusterRole').filter((r: Obj) => r.rules.some((rule: Obj) => rule.resources.includes('secrets')));
+  assert.deepEqual(secretRoles.map((r: Obj) => r.metadata.name), ['tekton-provenance-webhook-secrets']);
+  for (const b of find(base, 'ClusterRoleBinding')) {
+    assert.notEqual(b.roleRef.name, 'tekton-provenance-webhook-secrets', 'bound per namespace, never cluster-wide');
+  }
+  const own = one(base, 'Role', 'tekton-provenance');
+  for (const rule of own.rules.filter((r: Obj) => r.resources.includes('secrets'))) {
+    if (rule.verbs.some((v: string) => ['update'].includes(v))) {
+      assert.deepEqual(rule.resourceNames, ['tekton-provenance-interceptor-tls'], 'only the TLS Secret is ever replaced whole (the event store patches and deletes its own)');
+    }
+  }
   for (const role of [...find(base, 'ClusterRole'), ...find(base, 'Role')]) {
     for (const rule of role.rules) {
       for (const field of ['apiGroups', 'resources', 'verbs']) {
@@ -207,11 +263,17 @@ test('examples: Triggers chain our interceptor with valid params; bindings cover
     assert.equal(t.spec.interceptors.at(-1), ours[0], 'ours runs last, after any authenticity check');
     const params = Object.fromEntries(ours[0].params.map((p: Obj) => [p.name, p.value]));
     parseParams(params); // the interceptor accepts them
-    if (params.provider === 'none') {
-      const earlier = t.spec.interceptors[0];
-      assert.equal(earlier.ref.name, params.checkedBy, 'checkedBy names the interceptor that checked');
-    }
+    assert.notEqual(params.provider, 'none', `${t.metadata.name}: our interceptor checks authenticity itself`);
+    assert.ok(params.secretRef, `${t.metadata.name}: names its webhook Secret`);
   }
+  // Every webhook Secret opts in by label; the namespace opts in by binding the read role.
+  for (const s of find(examples, 'Secret')) {
+    assert.equal(s.metadata.labels['tekton-provenance.dev/webhook-secret'], 'true', s.metadata.name);
+  }
+  const binding = one(examples, 'RoleBinding', 'tekton-provenance-webhook-secrets');
+  assert.equal(binding.metadata.namespace, 'ci');
+  assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tekton-provenance-webhook-secrets' });
+  assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'tekton-provenance', namespace: NS }]);
   const listener = one(examples, 'EventListener');
   for (const ref of listener.spec.triggers) one(examples, 'Trigger', ref.triggerRef);
 });

@@ -67,11 +67,11 @@ function post(url: string, ca: string, text: Buffer): Promise<Answer> {
 test(`${CONCURRENT} concurrent 25 MiB webhooks: bounded memory, nothing refused is stored, everything acknowledged is`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tp-limits-burst-'));
   const socket = join(dir, 'run', 'signer.sock');
-  const signer = await startSignerProcess(dir, socket);
+  const signer = await startSignerProcess(dir, socket, { 'gh/secret': SECRET });
   // Byte budgets, heap flags and memory limits as deployed; times stretched so that a loaded
   // 2-core test machine still gets events through (the deadline itself is proven exactly in
   // limits-deadline.test.ts).
-  const interceptor = await startInterceptorProcess(dir, socket, { 'gh/secret': SECRET }, {
+  const interceptor = await startInterceptorProcess(dir, socket, {
     signerTimeoutMs: 50_000,
     load: { requestBudgetMs: 60_000, maxQueueWaitMs: 20_000 },
     // Slow clients are limits-slowloris' subject: here a starved CPU must not pass for one.

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { createInterceptorApp } from '../../interceptor/app.ts';
 import { memoryLogger } from '../../interceptor/observe/logger.ts';
-import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
+import { StaticSecretResolver } from '../../signer/authenticity/secrets/static.ts';
 import { UdsEventSigner } from '../../interceptor/signer-client/client.ts';
 import type { SignedEventRecord } from '../../signer/events/event-record.ts';
 import type { EventStore, PutOptions } from '../../signer/events/event-store.ts';
@@ -22,7 +22,7 @@ import { LocalSigner } from '../../signer/keys/local.ts';
 import { encodeFrame, FrameKind, frameDeadline, FrameReader, PREFACE, type Frame } from '../../signer/protocol/frames.ts';
 import { silentLogger, startSignerServer, type SignerServer } from '../../signer/server/index.ts';
 import { githubRequest, STATIC_SECRETS } from '../interceptor/helpers/requests.ts';
-import { eventStatement, statementBytes } from '../signer/events/event-fixture.ts';
+import { unverifiedStatement, statementBytes } from '../signer/events/event-fixture.ts';
 
 /** The real store behind a gate: puts wait until the test opens it (a stalled disk). */
 class GatedStore implements EventStore {
@@ -66,7 +66,7 @@ before(async () => {
   socketPath = join(dir, 'signer.sock');
   store = new GatedStore(new SqliteEventStore(join(dir, 'events.db')));
   const signer = new LocalSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
-  server = await startSignerServer({ socketPath, signer, store, logger: silentLogger });
+  server = await startSignerServer({ socketPath, signer, store, logger: silentLogger, secrets: new StaticSecretResolver(STATIC_SECRETS) });
 });
 after(async () => {
   store.open();
@@ -94,12 +94,12 @@ async function frame(kind: number, payload: Buffer): Promise<Frame> {
 }
 
 test('SignEventBy with its beginBy past: DEADLINE_EXCEEDED and nothing stored; with time left: signed and stored', async () => {
-  const late = eventStatement('{"late":1}', { eventId: 'deadline-late' });
+  const late = unverifiedStatement('{"late":1}', { eventId: 'deadline-late' });
   const answer = await frame(FrameKind.SignEventBy, Buffer.concat([frameDeadline({ beginBy: Date.now() - 1, answerBy: Date.now() + 1000 }), statementBytes(late)]));
   assert.equal(answer.kind, FrameKind.Error);
   assert.equal((JSON.parse(answer.payload.toString()) as { code: string }).code, 'DEADLINE_EXCEEDED');
   assert.equal(await store.getByEventId('deadline-late'), undefined);
-  const ok = eventStatement('{"ok":1}', { eventId: 'deadline-ok' });
+  const ok = unverifiedStatement('{"ok":1}', { eventId: 'deadline-ok' });
   const signed = await frame(FrameKind.SignEventBy, Buffer.concat([frameDeadline({ beginBy: Date.now() + 5000, answerBy: Date.now() + 8000 }), statementBytes(ok)]));
   assert.equal(signed.kind, FrameKind.Signed);
   assert.ok(await store.getByEventId('deadline-ok'));
@@ -107,7 +107,7 @@ test('SignEventBy with its beginBy past: DEADLINE_EXCEEDED and nothing stored; w
 
 test('the store stalls past the deadline: the interceptor answers SIGNER_TIMEOUT and the event is NEVER stored, even once the store recovers', async () => {
   const client = new UdsEventSigner(socketPath, 1_000); // begin by 600 ms, give up at 1 s
-  const app = createInterceptorApp({ signer: client, secrets: new StaticSecretResolver(STATIC_SECRETS), logger: memoryLogger() });
+  const app = createInterceptorApp({ signer: client, logger: memoryLogger() });
   try {
     store.stall();
     const req = githubRequest();
@@ -134,7 +134,6 @@ test('the interceptor byte budget: a request that cannot be admitted in time is 
   const client = new UdsEventSigner(socketPath, 3_000);
   const app = createInterceptorApp({
     signer: client,
-    secrets: new StaticSecretResolver(STATIC_SECRETS),
     logger: memoryLogger(),
     load: { inFlightBytes: 1024, maxQueueWaitMs: 300 },
   });

@@ -10,11 +10,10 @@ import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { memoryLogger, startInterceptor, type RunningInterceptor } from '../../interceptor/index.ts';
-import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
 import { PREFACE, frameHeader, FrameKind } from '../../signer/protocol/frames.ts';
 import { silentLogger, startSignerServer, type SignerServer } from '../../signer/server/index.ts';
 import { makeTestCertificates } from '../harness/eventlistener/test-ca.ts';
-import { githubRequest, STATIC_SECRETS } from '../interceptor/helpers/requests.ts';
+import { githubRequest } from '../interceptor/helpers/requests.ts';
 import { startSignerFixture, type SignerFixture } from '../interceptor/helpers/signer.ts';
 
 const LIMITS = { headersTimeoutMs: 400, requestTimeoutMs: 1200, handshakeTimeoutMs: 400, keepAliveTimeoutMs: 2000, maxConnections: 20 };
@@ -55,7 +54,6 @@ describe('interceptor HTTPS: slow clients are cut, the connection count is cappe
       port: 0,
       signerSocket: fx.socketPath,
       tls: { kind: 'pem', cert: certs.certPem, key: certs.keyPem },
-      secrets: new StaticSecretResolver(STATIC_SECRETS),
       logger: memoryLogger(),
       server: LIMITS,
     });

@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { createInterceptorApp } from '../../interceptor/app.ts';
 import { memoryLogger } from '../../interceptor/observe/logger.ts';
-import { StaticSecretResolver } from '../../interceptor/secrets/static.ts';
 import { UdsEventSigner } from '../../interceptor/signer-client/client.ts';
-import { githubRequest, SECRETS, STATIC_SECRETS, type RequestParts } from '../interceptor/helpers/requests.ts';
+import { githubRequest, SECRETS, type RequestParts } from '../interceptor/helpers/requests.ts';
 import { startSignerFixture, type SignerFixture } from '../interceptor/helpers/signer.ts';
 import { eventStatement, statementBytes } from '../signer/events/event-fixture.ts';
 import { postStatement } from '../signer/server/uds-client.ts';
@@ -21,7 +20,7 @@ let app: ReturnType<typeof createInterceptorApp>;
 before(async () => {
   fx = await startSignerFixture();
   client = new UdsEventSigner(fx.socketPath, 20_000);
-  app = createInterceptorApp({ signer: client, secrets: new StaticSecretResolver(STATIC_SECRETS), logger, load: { requestBudgetMs: 30_000 } });
+  app = createInterceptorApp({ signer: client, logger, load: { requestBudgetMs: 30_000 } });
 });
 after(async () => {
   client.close();

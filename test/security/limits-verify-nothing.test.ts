@@ -77,9 +77,12 @@ describe('verify: nothing verified is never ok', () => {
     assert.deepEqual([none.out.ok, none.out.total, none.code], [false, 0, 1]);
   });
 
-  test('a missing path stays a usage error: exit 2 and no JSON verdict on stdout (nothing a script can read as ok)', async () => {
+  test('a missing path stays a usage error: exit 2 and a JSON error, no verdict (nothing a script can read as ok)', async () => {
     const r = await runCli(['verify', '--key', key, '--attestation', join(dir, 'does-not-exist'), '--json']);
     assert.equal(r.code, 2);
-    assert.equal(r.stdout, '');
+    const out = JSON.parse(r.stdout) as { ok?: unknown; error?: { code: string; exit: number } };
+    assert.equal(out.ok, undefined);
+    assert.equal(out.error?.exit, 2);
+    assert.match(out.error?.code ?? '', /^[A-Z_]+$/);
   });
 });

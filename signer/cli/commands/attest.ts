@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command.ts';
 import { boolFlag, parseFlags, stringFlag, stringList, type Flags } from '../flags.ts';
@@ -11,13 +11,14 @@ import { resolveEventLink } from '../../attest/event-link.ts';
 import { lookupsOver, runFromExports } from '../../attest/exported-run.ts';
 import type { SignedAttestation } from '../../attest/types.ts';
 import { serializeEnvelope } from '../../dsse/sign.ts';
-import { parseRecord } from '../../events/record-codec.ts';
+import { parseRecordDocument } from '../../events/record-codec.ts';
 import { SqliteEventStore } from '../../events/stores/sqlite.ts';
 import type { EventLink } from '../../attest/types.ts';
 import type { TektonRun } from '../../model/types.ts';
 import { formats } from '../../formats/registry.ts';
 import { loadSigner } from '../../keys/sources.ts';
 import { resolveKeyRef } from '../key-refs.ts';
+import { writeOutputFile } from '../files.ts';
 
 const HELP = `tkn-provenance attest: build and sign a PipelineRun attestation offline
 
@@ -112,7 +113,7 @@ const command: Command = {
 
     const lines = attestations.map((a) => serializeEnvelope(a.envelope)).join('\n') + '\n';
     const out = stringFlag(values, 'out');
-    if (out) await writeFile(path(out), lines, { mode: 0o644 });
+    if (out) await writeOutputFile(path(out), lines);
     if (boolFlag(values, 'json')) {
       io.stdout.write(`${JSON.stringify(summary(run.pipelineRun.meta, attestations, event, run.missing, out === undefined), null, 2)}\n`);
     } else if (out) {
@@ -154,7 +155,7 @@ async function findEvent(run: TektonRun, eventFile: string | undefined, storePat
       await store.close();
     }
   }
-  const lookups = lookupsOver(eventFile ? [parseRecord(await read(path(eventFile)), eventFile)] : []);
+  const lookups = lookupsOver(eventFile ? [parseRecordDocument(await read(path(eventFile)), eventFile)] : []);
   return resolveEventLink(run, lookups.byId, lookups.byDigest);
 }
 

@@ -5,6 +5,7 @@ import { boolFlag, parseFlags, stringFlag } from '../flags.ts';
 import { encryptCosignKey } from '../../keys/cosign.ts';
 import { KEY_TYPES, generateKeyPair, pemPair, type KeyType } from '../../keys/generate.ts';
 import { chainsKeyId } from '../../keys/keyid.ts';
+import { promptNewPassword } from '../prompt.ts';
 
 const HELP = `tkn-provenance keygen: generate a signing key pair
 
@@ -21,7 +22,8 @@ and prints the keyid (Chains' SHA256:... fingerprint) on stdout.
 Flags:
   --out DIR                  directory to write into (created if missing)
   --type TYPE                ecdsa-p256 (default), ed25519 or rsa (3072 bits)
-  --cosign                   write a cosign encrypted key; the password is COSIGN_PASSWORD
+  --cosign                   write a cosign encrypted key; the password is COSIGN_PASSWORD,
+                             or asked twice on the terminal (no echo) when that is unset
   --allow-empty-password     with --cosign, accept COSIGN_PASSWORD="" (refused by default)
   --force                    overwrite existing key files
 
@@ -54,7 +56,7 @@ const command: Command = {
     if (!KEY_TYPES.includes(type))
       throw new UsageError(`--type must be one of ${KEY_TYPES.join(', ')}, got "${type}"`);
     const cosign = boolFlag(values, 'cosign');
-    const password = cosign ? cosignPassword(io, boolFlag(values, 'allow-empty-password')) : undefined;
+    const password = cosign ? await cosignPassword(io, boolFlag(values, 'allow-empty-password')) : undefined;
     const dir = resolve(io.cwd, stringFlag(values, 'out') ?? '.');
     const { privateKey, publicKey } = generateKeyPair(type);
     const { privatePem, publicPem } = pemPair(privateKey);
@@ -79,13 +81,21 @@ const command: Command = {
   },
 };
 
-/** COSIGN_PASSWORD, required to be set; empty only when explicitly allowed. Never echoed. */
-function cosignPassword(io: CliIO, allowEmpty: boolean): Buffer {
-  const value = io.env.COSIGN_PASSWORD;
-  if (value === undefined) throw new UsageError('--cosign needs the key password in COSIGN_PASSWORD');
+/**
+ * COSIGN_PASSWORD, or (unset) asked twice on the terminal without echo, as cosign does;
+ * empty only when explicitly allowed. Never echoed, logged or stored.
+ */
+async function cosignPassword(io: CliIO, allowEmpty: boolean): Promise<Buffer> {
+  let value = io.env.COSIGN_PASSWORD;
+  if (value === undefined) {
+    if (io.stdin?.isTTY !== true) {
+      throw new UsageError('--cosign needs a password: set COSIGN_PASSWORD, or run on a terminal to be asked for it');
+    }
+    value = await promptNewPassword({ input: io.stdin, output: io.stderr });
+  }
   if (value === '' && !allowEmpty) {
     throw new UsageError(
-      'COSIGN_PASSWORD is empty: an unprotected key; pass --allow-empty-password to accept that',
+      'the password is empty: an unprotected key; pass --allow-empty-password to accept that',
     );
   }
   return Buffer.from(value);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { StaticSecretResolver, jsonLogger as interceptorLogger } from '../../../interceptor/index.ts';
+import { jsonLogger as interceptorLogger } from '../../../interceptor/index.ts';
+import { StaticSecretResolver } from '../../authenticity/secrets/static.ts';
 import type { RunningInterceptor } from '../../../interceptor/index.ts';
 import { EXIT_OK, UsageError, type CliIO, type Command } from '../command.ts';
 import { parseFlags, stringFlag } from '../flags.ts';
@@ -14,6 +15,8 @@ import { interceptorService } from '../../main/interceptor-service.ts';
 import { loadSignerRef } from '../../main/load-key.ts';
 import { sourceNameOf } from '../../keys/sources.ts';
 import { startServices } from '../../main/services.ts';
+import { acquireStateLock } from '../../main/state-lock.ts';
+import { ProvenanceError } from '../../errors.ts';
 import { eventSignerService } from '../../main/signer-service.ts';
 import { loadStaticSecrets } from '../../main/static-secrets.ts';
 
@@ -62,45 +65,73 @@ const command: Command = {
     const secrets = new StaticSecretResolver(
       secretsFile ? loadStaticSecrets(resolve(io.cwd, secretsFile)) : {},
     );
-    const { signer, publicKeyPath } = await signingKey(stringFlag(values, 'key'), stateDir, io);
-    const socketPath = socketPathIn(stateDir);
-    const storePath = join(stateDir, 'events.db');
-    const caPath = join(stateDir, 'ca.pem');
-    const log = jsonLogger('signer', io.stderr);
-    let interceptor: RunningInterceptor | undefined;
-    const running = await startServices(
-      [
-        eventSignerService({
-          socketPath,
-          signer,
-          logger: log,
-          openStore: async () => new SqliteEventStore(storePath),
-        }),
-        interceptorService(
-          {
-            host,
-            port,
-            signerSocket: socketPath,
-            tls: { kind: 'directory', dir: join(stateDir, 'tls') },
-            secrets,
-            logger: interceptorLogger((line) => io.stderr.write(line)),
-            shutdownGraceMs: 5_000,
-          },
-          (i) => (interceptor = i),
-        ),
-      ],
-      log,
-    );
-    const started = interceptor as RunningInterceptor | undefined;
-    if (!started) throw new Error('interceptor did not start');
-    writeFileSync(caPath, started.caCert() ?? '', { mode: 0o644 });
-    printBanner(io, { url: started.url, caPath, publicKeyPath, storePath, socketPath, keyid: signer.keyid });
-    await untilSignalled(log);
-    await running.stop();
-    return EXIT_OK;
+    // Creates the state dir, and refuses before touching the socket another serve owns.
+    const lock = acquireStateLock(stateDir);
+    try {
+      return await serveIn(stateDir, { host, port, secrets, keyRef: stringFlag(values, 'key') }, io);
+    } finally {
+      lock.release();
+    }
   },
 };
 export default command;
+
+async function serveIn(
+  stateDir: string,
+  opts: { host: string; port: number; secrets: StaticSecretResolver; keyRef: string | undefined },
+  io: CliIO,
+): Promise<number> {
+  const { host, port, secrets } = opts;
+  const { signer, publicKeyPath } = await signingKey(opts.keyRef, stateDir, io);
+  const socketPath = socketPathIn(stateDir);
+  const storePath = join(stateDir, 'events.db');
+  const caPath = join(stateDir, 'ca.pem');
+  const log = jsonLogger('signer', io.stderr);
+  let interceptor: RunningInterceptor | undefined;
+  const running = await startServices(
+    [
+      eventSignerService({
+        socketPath,
+        signer,
+        logger: log,
+        openStore: async () => new SqliteEventStore(storePath),
+        // The signer checks webhook authenticity itself, with these secrets (any namespace).
+        secrets,
+      }),
+      interceptorService(
+        {
+          host,
+          port,
+          signerSocket: socketPath,
+          tls: { kind: 'directory', dir: join(stateDir, 'tls') },
+          logger: interceptorLogger((line) => io.stderr.write(line)),
+          shutdownGraceMs: 5_000,
+        },
+        (i) => (interceptor = i),
+      ),
+    ],
+    log,
+  ).catch((err: unknown) => {
+    throw portInUse(err, host, port) ?? err;
+  });
+  const started = interceptor as RunningInterceptor | undefined;
+  if (!started) throw new Error('interceptor did not start');
+  writeFileSync(caPath, started.caCert() ?? '', { mode: 0o644 });
+  printBanner(io, { url: started.url, caPath, publicKeyPath, storePath, socketPath, keyid: signer.keyid });
+  await untilSignalled(log);
+  await running.stop();
+  return EXIT_OK;
+}
+
+/** EADDRINUSE as the user needs it: which address, and what to do. */
+function portInUse(err: unknown, host: string, port: number): ProvenanceError | undefined {
+  if ((err as NodeJS.ErrnoException)?.code !== 'EADDRINUSE') return undefined;
+  return new ProvenanceError(
+    'PORT_IN_USE',
+    `${host}:${port} is already in use (another serve?); choose another --port, or --port 0 for a free one`,
+    { cause: err },
+  );
+}
 
 function parsePort(text: string): number {
   const n = Number(text);

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { boolFlag, onePositional, parseFlags, stringFlag } from '../flags.ts';
@@ -7,6 +7,7 @@ import { serializeEnvelope, signEnvelope } from '../../dsse/sign.ts';
 import { loadSigner } from '../../keys/sources.ts';
 import type { Signer } from '../../keys/signer.ts';
 import { resolveKeyRef } from '../key-refs.ts';
+import { writeOutputFile } from '../files.ts';
 
 const HELP = `tkn-provenance sign: sign a file as a DSSE envelope
 
@@ -72,7 +73,7 @@ const command: Command = {
     }
     const out = stringFlag(values, 'out');
     if (out) {
-      await writeFile(resolve(io.cwd, out), `${text}\n`);
+      await writeOutputFile(resolve(io.cwd, out), `${text}\n`);
       io.stderr.write(`signed ${file} with ${signer.keyid} -> ${resolve(io.cwd, out)}\n`);
     } else {
       io.stdout.write(`${text}\n`);

@@ -14,6 +14,7 @@ import { openStoreRef } from '../../events/stores/store-ref.ts';
 import { isProvenanceError } from '../../errors.ts';
 import { verifyEvent, type EventCheck } from '../../events/verify-record.ts';
 import { resolveKeyRef } from '../key-refs.ts';
+import { paintFor } from '../colour.ts';
 
 const HELP = `tkn-provenance verify-event: verify a signed trigger event record offline
 
@@ -22,9 +23,10 @@ Usage:
   tkn-provenance verify-event --key PUB [--payload FILE] [--json] --pipelinerun FILE|NS/NAME --store STORE
   tkn-provenance verify-event --key PUB [--payload FILE] [--json] --event-id ID --store STORE
 
-RECORD_FILE holds a SignedEventRecord (JSON, as the signer stores and serves it) or the bare
-DSSE envelope. With --pipelinerun, the event is found through the PipelineRun's
-triggers.tekton.dev/triggers-eventid label in the event store at --store, and the run's
+RECORD_FILE holds a SignedEventRecord (JSON, as the signer stores it), the signer's answer
+{"record": ...} to GET /v1/events/<id>, or the bare DSSE envelope. \`serve\` writes its public
+key to <state-dir>/signing-key.pub (or signing-key-from-ref.pub with --key).
+With --pipelinerun, the event is found through the PipelineRun's triggers.tekton.dev/triggers-eventid label in the event store at --store, and the run's
 tekton-provenance.dev/event-digest and event-signature annotations must match the record.
 
 Checks: signature, predicate-type, statement, record, payload (with --payload), authenticity
@@ -45,7 +47,7 @@ Flags:
 Exit: 0 verified, 1 a check failed, 2 usage or unreadable input.
 
 Examples:
-  tkn-provenance verify-event --key .state/signing.pub --payload push.json record.json
+  tkn-provenance verify-event --key .state/signing-key.pub --payload push.json record.json
   tkn-provenance verify-event --key cosign.pub --pipelinerun ci/build-x7k2p --store events.db
 `;
 
@@ -194,11 +196,12 @@ function report(
     );
     return;
   }
-  for (const c of checks) io.stdout.write(`${c.ok ? 'PASS' : 'FAIL'} ${c.name.padEnd(15)}${c.detail}\n`);
+  const paint = paintFor(io.stdout, io.env);
+  for (const c of checks) io.stdout.write(`${c.ok ? paint.pass('PASS') : paint.fail('FAIL')} ${c.name.padEnd(15)}${c.detail}\n`);
   const failed = checks.filter((c) => !c.ok).length;
   io.stdout.write(
     ok
-      ? `VERIFIED: event ${eventId ?? '?'} (${digest ?? '?'})\n`
-      : `NOT VERIFIED: ${failed} check(s) failed${eventId ? ` for event ${eventId}` : ''}\n`,
+      ? `${paint.pass('VERIFIED')}: event ${eventId ?? '?'} (${digest ?? '?'})\n`
+      : `${paint.fail('NOT VERIFIED')}: ${failed} check(s) failed${eventId ? ` for event ${eventId}` : ''}\n`,
   );
 }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isProvenanceError } from '../../errors.ts';
 import { loadVerifiers } from '../../keys/sources.ts';
@@ -14,6 +13,8 @@ import { EXIT_INVALID, EXIT_OK, UsageError, type Command } from '../command.ts';
 import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
 import { resolveKeyRef } from '../key-refs.ts';
 import { trustFlags } from '../trust-flags.ts';
+import { readInputFile } from '../files.ts';
+import { paintFor } from '../colour.ts';
 
 const HELP = `tkn-provenance verify: verify the whole chain, event -> PipelineRun -> tasks -> image
 
@@ -112,7 +113,7 @@ const command: Command = {
       const verified = await verifyImage(image, {
         insecure: boolFlag(values, 'insecure-registry'),
         ...(repo ? { attestationRepository: repo } : {}),
-        ...(dockerConfig ? { dockerConfig: await readFile(path(dockerConfig), 'utf8') } : {}),
+        ...(dockerConfig ? { dockerConfig: await readInputFile(path(dockerConfig), '--registry-config') } : {}),
       }, opts);
       return finish(io, values, verified.reports);
     } else if (pipelineRun) {
@@ -139,7 +140,9 @@ const command: Command = {
       );
     }
 
-    const progress = new ProgressBar(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, attestations.length);
+    // --json is for machines: nothing but the JSON, even on a terminal.
+    const progressOut = boolFlag(values, 'json') ? { isTTY: false, write: () => true } : io.stderr;
+    const progress = new ProgressBar(progressOut as NodeJS.WritableStream & { isTTY?: boolean }, attestations.length);
     const reports = attestations.map((a) => {
       const report = verifyAttestation(a.source, a.envelope, opts, a.evidence);
       progress.tick(report.ok);
@@ -159,7 +162,8 @@ function finish(io: Parameters<Command['run']>[1], values: Record<string, unknow
   if (values.json === true) io.stdout.write(reportsToJson(reports));
   else if (reports.length === 0) io.stdout.write(`NOT VERIFIED: ${NOTHING_VERIFIED_MESSAGE}\n`);
   else {
-    for (const r of reports) io.stdout.write(renderReport(r));
+    const paint = paintFor(io.stdout, io.env);
+    for (const r of reports) io.stdout.write(renderReport(r, paint));
     if (reports.length > 1) io.stdout.write(`${ok ? 'VERIFIED' : 'NOT VERIFIED'}: ${reports.filter((r) => r.ok).length} of ${reports.length} attestations passed\n`);
   }
   return ok ? EXIT_OK : EXIT_INVALID;
@@ -167,7 +171,7 @@ function finish(io: Parameters<Command['run']>[1], values: Record<string, unknow
 
 async function loadPolicy(values: Parameters<typeof stringFlag>[0], path: (p: string) => string): Promise<Policy> {
   const file = stringFlag(values, 'policy');
-  const policy = file ? parsePolicy(await readFile(path(file), 'utf8')) : defaultPolicy();
+  const policy = file ? parsePolicy(await readInputFile(path(file), '--policy')) : defaultPolicy();
   const maxAge = stringFlag(values, 'max-age');
   if (maxAge) policy.maxAgeMs = parseDuration(maxAge);
   const builderId = stringFlag(values, 'builder-id');

@@ -1,6 +1,8 @@
 import { IN_TOTO_PAYLOAD_TYPE } from '../../dsse/envelope.ts';
 import { verifyEnvelope } from '../../dsse/verify.ts';
 import { isProvenanceError } from '../../errors.ts';
+import { notEstablished } from '../../authenticity/claim.ts';
+import { parseTriggerId } from '../../authenticity/trigger-id.ts';
 import type { EventPredicate } from '../../events/event-record.ts';
 import { validateEventStatement, type ValidatedEvent } from '../../events/validate-statement.ts';
 import type { Verifier } from '../../keys/signer.ts';
@@ -48,6 +50,8 @@ export function checkEvent(event: EmbeddedEvent, keys: readonly Verifier[], poli
       : fail('event digest', `the attestation binds event ${event.digest} but the embedded event is ${validated.digest}`),
   );
   results.push(checkAuthenticity(predicate, policy));
+  const trigger = checkTrigger(predicate, policy);
+  if (trigger !== undefined) results.push(trigger);
 
   let body: unknown;
   try {
@@ -59,18 +63,26 @@ export function checkEvent(event: EmbeddedEvent, keys: readonly Verifier[], poli
   return { results, inputs: ok ? { body, headers: predicate.headers } : undefined };
 }
 
+/** No policy accepts an event whose authenticity the signer did not establish itself. */
 function checkAuthenticity(predicate: EventPredicate, policy: EventPolicy): CheckResult {
   const a = predicate.authenticity;
   const name = 'event authenticity';
-  if (!a.verified) return fail(name, `the webhook was not authenticated (${a.provider}: ${a.method})`);
+  const why = notEstablished(a);
+  if (why !== undefined) return fail(name, `the webhook was not authenticated: ${why}`);
   if (policy.providers.length > 0 && !policy.providers.includes(a.provider)) {
     return fail(name, `authenticated by ${a.provider}, policy allows ${policy.providers.join(', ')}`);
   }
-  if (a.provider === 'none') {
-    if (policy.trustedDelegates.length > 0 && !policy.trustedDelegates.includes(a.checkedBy)) {
-      return fail(name, `authenticity was delegated to "${a.checkedBy}", which event.trustedDelegates does not list`);
-    }
-    return pass(name, `authenticity checked by "${a.checkedBy}" before the interceptor (${a.method})`);
-  }
   return pass(name, `${a.provider} webhook authenticated (${a.method}) by ${a.checkedBy}`);
+}
+
+/** `event.triggers`: the event must have come through one of these `namespace/name` Triggers. */
+function checkTrigger(predicate: EventPredicate, policy: EventPolicy): CheckResult | undefined {
+  if (policy.triggers.length === 0) return undefined;
+  const name = 'event trigger';
+  const trigger = parseTriggerId(predicate.context.triggerId);
+  const id = trigger === undefined ? undefined : `${trigger.namespace}/${trigger.name}`;
+  if (id === undefined) return fail(name, `trigger id ${JSON.stringify(predicate.context.triggerId.slice(0, 200))} names no namespace/trigger`);
+  return policy.triggers.includes(id)
+    ? pass(name, `accepted through Trigger ${id}`)
+    : fail(name, `accepted through Trigger ${id}, policy allows ${policy.triggers.join(', ')}`);
 }

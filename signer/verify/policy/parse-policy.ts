@@ -70,16 +70,28 @@ function policyFields(doc: Obj): Obj {
 
 /** The policy used when none is given: signatures, statement and a verified event. */
 export function defaultPolicy(): Policy {
-  return { event: { required: true, providers: [], trustedDelegates: [] }, bindings: [] };
+  return { event: { required: true, providers: [], triggers: [] }, bindings: [] };
 }
 
 function parseEventPolicy(value: unknown): Policy['event'] {
   const o = value === undefined ? {} : asObject(value, 'event');
-  onlyKeys(o, ['required', 'providers', 'trustedDelegates'], 'event');
+  if (o.trustedDelegates !== undefined) {
+    // Removed on purpose: delegated (`provider: none`) events are unverified and never pass.
+    throw invalid(
+      'event.trustedDelegates is no longer supported: provider none events are recorded as unverified and no policy accepts them; have tekton-provenance check the webhook (provider github/gitlab/bitbucket)',
+    );
+  }
+  onlyKeys(o, ['required', 'providers', 'triggers'], 'event');
+  const triggers = stringList(o.triggers, 'event.triggers');
+  for (const t of triggers) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(t)) {
+      throw invalid(`event.triggers: ${JSON.stringify(t.slice(0, 100))} is not <namespace>/<trigger name>`);
+    }
+  }
   return {
     required: optBool(o.required, 'event.required') ?? true,
     providers: enumList(o.providers, EVENT_PROVIDERS, 'event.providers'),
-    trustedDelegates: stringList(o.trustedDelegates, 'event.trustedDelegates'),
+    triggers,
   };
 }
 

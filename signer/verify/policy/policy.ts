@@ -19,8 +19,11 @@ export interface EventPolicy {
   required: boolean;
   /** Allowed authenticity providers (github, gitlab, bitbucket, none); empty = any. */
   providers: string[];
-  /** `provider: none` records are accepted only when this lists their `checkedBy`. */
-  trustedDelegates: string[];
+  /**
+   * `namespace/name` of the Triggers an event may have come through (its `context.triggerId`);
+   * empty = any. Pins which namespace's webhook Secret vouched for the event.
+   */
+  triggers: string[];
 }
 
 /** One equality between something of the run and a JSON path into the event body. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
-import { StaticSecretResolver, startInterceptor, memoryLogger, type RunningInterceptor } from '../../../interceptor/index.ts';
+import { startInterceptor, memoryLogger, type RunningInterceptor } from '../../../interceptor/index.ts';
+import { StaticSecretResolver } from '../../../signer/authenticity/secrets/static.ts';
 import { CONFIGMAP_NAME } from '../../../signer/config/parse.ts';
 import type { AttestationController } from '../../../signer/controller/controller.ts';
 import { attestationControllerService } from '../../../signer/controller/service.ts';
@@ -71,14 +72,17 @@ export async function startWorld(opts: { resources?: ResourceInit[] } = {}): Pro
     const events = new SqliteEventStore(join(dir, 'events.db'));
     closers.push(() => events.close());
     const socketPath = join(dir, 'signer.sock');
-    const signerServer: SignerServer = await startSignerServer({ socketPath, signer, store: events, logger: silentLogger });
+    const signerServer: SignerServer = await startSignerServer({
+      socketPath, signer, store: events, logger: silentLogger,
+      // The signer checks the webhook's HMAC itself (the interceptor holds no secret).
+      secrets: new StaticSecretResolver({ 'github-webhook/token': GITHUB_SECRET }),
+    });
     closers.push(() => signerServer.close());
 
     const certs = makeTestCertificates({ dnsNames: serviceDnsNames(SERVICE, SYSTEM_NS) });
     const interceptor: RunningInterceptor = await startInterceptor({
       host: '127.0.0.1', port: 0, signerSocket: socketPath,
       tls: { kind: 'pem', cert: certs.certPem, key: certs.keyPem },
-      secrets: new StaticSecretResolver({ 'github-webhook/token': GITHUB_SECRET }),
       logger: memoryLogger(),
     });
     closers.push(() => interceptor.close());

@@ -64,7 +64,7 @@ describe('core interceptor stand-ins (github, gitlab, bitbucket)', () => {
     assert.equal(r?.error, undefined, String(r?.error));
     assert.deepEqual(r?.calls.map((c) => [c.interceptor, c.response?.continue]), [['verify-github', true], ['sign-event', true]]);
     assert.equal(ours.received.length, before + 1);
-    assert.deepEqual(ours.received.at(-1)?.json.interceptor_params, { provider: 'none', checkedBy: 'github', method: 'hmac-sha256 X-Hub-Signature-256' });
+    assert.deepEqual(ours.received.at(-1)?.json.interceptor_params, { provider: 'github', secretRef: { secretName: 'github-webhook', secretKey: 'token' } });
     assert.equal(r?.created?.length, 1);
   });
 

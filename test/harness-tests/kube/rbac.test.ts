@@ -14,6 +14,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { startKubeApiServer } from '../../harness/kube/index.ts';
 import type { KubeApiServer, KubeObject } from '../../harness/kube/index.ts';
+import { rawRequest } from './raw-http.ts';
 
 let server: KubeApiServer;
 
@@ -135,7 +136,22 @@ test('Role + RoleBinding grant in their namespace only; resourceNames and subres
   );
 });
 
-test("the project's own RBAC manifest, applied to the server, gives the ServiceAccount exactly what its comments claim", async () => {
+test("the interceptor's identity is none: the container has no token, so every API call is 401", async () => {
+  // What the interceptor container could send: no Authorization header, or a made-up token.
+  for (const token of ['', 'not-a-token']) {
+    for (const path of [
+      '/api/v1/namespaces/team-a/secrets/hook',
+      '/api/v1/namespaces/tekton-provenance/secrets/signing-secrets',
+      '/api/v1/namespaces/team-a/events',
+      '/apis/triggers.tekton.dev/v1alpha1/clusterinterceptors/tekton-provenance',
+    ]) {
+      const res = await rawRequest(server, 'GET', path, { token });
+      assert.equal(res.status, 401, `${path} with token "${token}"`);
+    }
+  }
+});
+
+test("the project's own RBAC manifest, applied to the server, gives the SIGNER's ServiceAccount exactly what its comments claim", async () => {
   const docs = parseAllDocuments(
     readFileSync(new URL('../../../manifests/20-rbac.yaml', import.meta.url), 'utf8'),
   ).map((d) => d.toJSON() as KubeObject);
@@ -144,9 +160,35 @@ test("the project's own RBAC manifest, applied to the server, gives the ServiceA
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
 
-  // Webhook secrets: get in any namespace, never list.
+  // Webhook secrets: nowhere until a namespace binds the read role; then get, never list.
+  await assert.rejects(core.readNamespacedSecret({ name: 'hook', namespace: 'team-a' }), (err) => forbidden(err) !== '');
+  await assert.rejects(core.readNamespacedSecret({ name: 'any', namespace: 'kube-system' }), (err) => forbidden(err) !== '');
+  const example = parseAllDocuments(
+    readFileSync(new URL('../../../manifests/examples/webhook-secrets.yaml', import.meta.url), 'utf8'),
+  ).map((d) => d.toJSON() as KubeObject & { kind: string; metadata: { namespace: string } });
+  const binding = example.find((o) => o.kind === 'RoleBinding')!;
+  server.objects.put({ ...binding, metadata: { ...binding.metadata, namespace: 'team-a' } });
   await core.readNamespacedSecret({ name: 'hook', namespace: 'team-a' });
   await assert.rejects(core.listNamespacedSecret({ namespace: 'team-a' }), (err) => forbidden(err) !== '');
+  await assert.rejects(core.readNamespacedSecret({ name: 'any', namespace: 'kube-system' }), (err) => forbidden(err) !== '');
+  // Its own namespace: the event store and the TLS Secret; only the TLS Secret is rewritten.
+  const own = { namespace: 'tekton-provenance' };
+  const tls = { name: 'tekton-provenance-interceptor-tls', ...own };
+  await core.createNamespacedSecret({ ...own, body: { metadata: { name: tls.name }, data: { a: 'YQ==' } } });
+  await core.replaceNamespacedSecret({ ...tls, body: { metadata: { name: tls.name }, data: { a: 'Yg==' } } });
+  await core.listNamespacedSecret(own);
+  await core.createNamespacedSecret({ ...own, body: { metadata: { name: 'tkn-prov-event-0' }, data: {} } });
+  await assert.rejects(
+    core.replaceNamespacedSecret({ name: 'tkn-prov-event-0', ...own, body: { metadata: { name: 'tkn-prov-event-0' }, data: {} } }),
+    (err) => forbidden(err) !== '',
+  );
+  // Events: created where Triggers and runs live.
+  await core.createNamespacedEvent({
+    namespace: 'team-a',
+    body: { metadata: { name: 'e1' }, involvedObject: { kind: 'Trigger', name: 't', namespace: 'team-a' }, reason: 'X', message: 'm', type: 'Warning' },
+  });
+  // Nothing of other namespaces' ConfigMaps (or anything else the manifest does not name).
+  await assert.rejects(core.readNamespacedConfigMap({ name: 'c', namespace: 'team-a' }), (err) => forbidden(err) !== '');
   // Its own ClusterInterceptor only.
   const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   const ci = { group: 'triggers.tekton.dev', version: 'v1alpha1', plural: 'clusterinterceptors' };

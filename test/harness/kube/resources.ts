@@ -86,6 +86,16 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
   rbac('rolebindings', 'RoleBinding', true),
   rbac('clusterroles', 'ClusterRole', false),
   rbac('clusterrolebindings', 'ClusterRoleBinding', false),
+  // manifests/80-networkpolicy.yaml is applied by the install-path test (stored, not enforced).
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    resource: 'networkpolicies',
+    kind: 'NetworkPolicy',
+    namespaced: true,
+    statusSubresource: false,
+    crd: false,
+  },
   {
     group: 'coordination.k8s.io',
     version: 'v1',

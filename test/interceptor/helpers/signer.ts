@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
 import { LocalSigner, PublicKeyVerifier } from '../../../signer/keys/local.ts';
-import { startSignerServer, silentLogger, type Logger, type SignerServer } from '../../../signer/server/index.ts';
+import { FailureLimiter } from '../../../signer/authenticity/rate-limit.ts';
+import type { SecretResolver } from '../../../signer/authenticity/secrets/resolver.ts';
+import { StaticSecretResolver } from '../../../signer/authenticity/secrets/static.ts';
+import { startSignerServer, silentLogger, type Logger, type SignerServer, type SignerServerOptions } from '../../../signer/server/index.ts';
+import { STATIC_SECRETS } from './requests.ts';
 
 /** The real sidecar signer (UDS server, P-256 key, SQLite store) in a temporary directory. */
 export interface SignerFixture {
@@ -23,14 +27,21 @@ export interface SignerFixture {
   close(): Promise<void>;
 }
 
-export async function startSignerFixture(logger: Logger = silentLogger): Promise<SignerFixture> {
+/** The signer checks webhook authenticity itself: by default with the tests' static secrets. */
+export async function startSignerFixture(
+  logger: Logger = silentLogger,
+  secrets: SecretResolver = new StaticSecretResolver(STATIC_SECRETS),
+  extra: Partial<SignerServerOptions> = {},
+): Promise<SignerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'tp-interceptor-'));
   const dbPath = join(dir, 'events.db');
   const socketPath = join(dir, 'signer.sock');
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const signer = new LocalSigner(privateKey);
   const store = new SqliteEventStore(dbPath);
-  let server: SignerServer | undefined = await startSignerServer({ socketPath, signer, store, logger });
+  // Many deliberate failures from 127.0.0.1: the rate limit has its own tests (test/security).
+  const limiter = new FailureLimiter({ burst: 100_000 });
+  let server: SignerServer | undefined = await startSignerServer({ socketPath, signer, store, logger, secrets, limiter, ...extra });
   const stop = async () => {
     await server?.close();
     server = undefined;

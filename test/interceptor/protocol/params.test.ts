@@ -20,7 +20,6 @@ test('every invalid param is INVALID_PARAMS naming it', () => {
   const cases: [Record<string, unknown>, RegExp][] = [
     [{}, /"provider" must be one of/],
     [{ provider: 'github' }, /needs param "secretRef"/],
-    [{ provider: 'none' }, /needs param "checkedBy"/],
     [{ provider: 'github', secretRef: 'x' }, /"secretRef" must be an object/],
     [{ provider: 'github', secretRef: { secretName: '../etc', secretKey: 'k' } }, /secretRef.secretName/],
     [{ provider: 'github', secretRef: { secretName: 'a', secretKey: 'k/../x' } }, /secretRef.secretKey/],

@@ -2,14 +2,13 @@
 // Deployment (test/security/support/processes.ts reads them from the manifest). Configured by
 // one JSON argument; prints {"url"} on stdout once listening; SIGTERM closes it gracefully.
 import { readFileSync } from 'node:fs';
-import { jsonLogger, startInterceptor, StaticSecretResolver } from '../../../interceptor/index.ts';
+import { jsonLogger, startInterceptor } from '../../../interceptor/index.ts';
 import type { LoadLimits, ServerLimits } from '../../../interceptor/limits.ts';
 
 interface EntryConfig {
   certFile: string;
   keyFile: string;
   signerSocket: string;
-  secrets: Record<string, string>;
   signerTimeoutMs?: number;
   load?: Partial<LoadLimits>;
   server?: Partial<ServerLimits>;
@@ -21,7 +20,6 @@ const running = await startInterceptor({
   port: 0,
   signerSocket: config.signerSocket,
   tls: { kind: 'pem', cert: readFileSync(config.certFile, 'utf8'), key: readFileSync(config.keyFile, 'utf8') },
-  secrets: new StaticSecretResolver(config.secrets),
   logger: jsonLogger((line) => process.stderr.write(line)),
   ...(config.signerTimeoutMs ? { signerTimeoutMs: config.signerTimeoutMs } : {}),
   ...(config.load ? { load: config.load } : {}),

@@ -66,11 +66,28 @@ function start(args: string[]): Proc {
   };
 }
 
-/** signer/main/signer.ts with the Deployment's heap flags; resolves once /v1/healthz answers 200. */
-export async function startSignerProcess(dir: string, socket: string): Promise<Proc & { keyPath: string }> {
+/**
+ * signer/main/signer.ts with the Deployment's heap flags; resolves once /v1/healthz answers 200.
+ * `secrets` (`{"<secretName>/<secretKey>": value}`): the webhook secrets the signer checks
+ * with, as its no-cluster `--secrets` file (in a cluster: the Trigger namespace's labelled Secrets).
+ */
+export async function startSignerProcess(dir: string, socket: string, secrets: Record<string, string> = {}): Promise<Proc & { keyPath: string }> {
   const keyPath = join(dir, 'key.pem');
   writeFileSync(keyPath, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  const p = start([...deployed('signer').nodeFlags, join(ROOT, 'signer/main/signer.ts'), '--socket', socket, '--key', keyPath, '--state-dir', join(dir, 'state')]);
+  const secretsPath = join(dir, 'webhook-secrets.json');
+  writeFileSync(secretsPath, JSON.stringify(secrets), { mode: 0o600 });
+  const p = start([
+    ...deployed('signer').nodeFlags,
+    join(ROOT, 'signer/main/signer.ts'),
+    '--socket',
+    socket,
+    '--key',
+    keyPath,
+    '--state-dir',
+    join(dir, 'state'),
+    '--secrets',
+    secretsPath,
+  ]);
   for (let i = 0; i < 300; i++) {
     if (p.child.exitCode !== null) throw new Error(`signer exited ${p.child.exitCode}: ${p.stderr()}`);
     if (await udsRequest(socket, 'GET', '/v1/healthz').then((r) => r.status === 200, () => false)) return { ...p, keyPath };
@@ -84,7 +101,6 @@ export async function startSignerProcess(dir: string, socket: string): Promise<P
 export async function startInterceptorProcess(
   dir: string,
   socket: string,
-  secrets: Record<string, string>,
   extra: { signerTimeoutMs?: number; load?: Record<string, number>; server?: Record<string, number> } = {},
 ): Promise<Proc & { url: string; ca: string }> {
   const certs = makeTestCertificates();
@@ -92,7 +108,7 @@ export async function startInterceptorProcess(
   const keyFile = join(dir, 'tls.key');
   writeFileSync(certFile, certs.certPem);
   writeFileSync(keyFile, certs.keyPem, { mode: 0o600 });
-  const config = JSON.stringify({ certFile, keyFile, signerSocket: socket, secrets, ...extra });
+  const config = JSON.stringify({ certFile, keyFile, signerSocket: socket, ...extra });
   const p = start([...deployed('interceptor').nodeFlags, join(import.meta.dirname, 'interceptor-entry.ts'), config]);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -28,11 +28,11 @@ test('an event signed by another key than the attestation: UNKNOWN_KEY says to p
   const eventKey = newSigner();
   const record = await signedEvent(eventKey);
   const [att] = await attest(simpleBuild(record), attestationKey, { state: 'found', record }, ['in-toto']);
-  const report = verifyAttestation('a', att!.envelope, { keys: [verifierOf(attestationKey)], policy: { event: { required: true, providers: [], trustedDelegates: [] }, bindings: [] } });
+  const report = verifyAttestation('a', att!.envelope, { keys: [verifierOf(attestationKey)], policy: { event: { required: true, providers: [], triggers: [] }, bindings: [] } });
   const check = report.checks.find((c) => c.name === 'event signature')!;
   assert.equal(check.status, 'fail');
   assert.match(check.message, /\[UNKNOWN_KEY\]; if events are signed with another key than attestations, pass it with --event-key/);
-  const fixed = verifyAttestation('a', att!.envelope, { keys: [verifierOf(attestationKey)], eventKeys: [verifierOf(eventKey)], policy: { event: { required: true, providers: [], trustedDelegates: [] }, bindings: [] } });
+  const fixed = verifyAttestation('a', att!.envelope, { keys: [verifierOf(attestationKey)], eventKeys: [verifierOf(eventKey)], policy: { event: { required: true, providers: [], triggers: [] }, bindings: [] } });
   assert.equal(fixed.checks.find((c) => c.name === 'event signature')!.status, 'pass');
 });
 

@@ -60,7 +60,7 @@ describe('tkn-provenance verify', () => {
 
   test('on a terminal, a progress bar is drawn on stderr', async () => {
     const r = await cli(['verify', '--key', f.publicKey, '--attestation', f.attestations], f.dir, { tty: true });
-    assert.match(r.stderr, /\[#{30}\] 3\/3 verified, 1 failed\n$/);
+    assert.match(r.stderr, /\[#{30}\] 3\/3 checked: 2 passed, 1 failed\n$/);
   });
 
   test('usage errors exit 2 with a message naming what is wrong', async () => {

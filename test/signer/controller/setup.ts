@@ -30,7 +30,14 @@ export interface World {
 
 export async function startWorld(opts: { registry?: boolean; registryAuth?: { username: string; password: string } } = {}): Promise<World> {
   const kube = await startKubeApiServer({ namespace: CONTROLLER_NS });
-  const registry = opts.registry === false ? undefined : await startRegistry(opts.registryAuth ? { auth: opts.registryAuth } : {});
+  let registry: TestRegistry | undefined;
+  try {
+    registry = opts.registry === false ? undefined : await startRegistry(opts.registryAuth ? { auth: opts.registryAuth } : {});
+  } catch (err) {
+    // A component that cannot start fails the suite at once: nothing left open to keep it waiting.
+    await kube.close();
+    throw err;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'tp-controller-'));
   const events = new SqliteEventStore(join(dir, 'events.db'));
   return {
@@ -89,7 +96,7 @@ export async function storeEvent(w: World, eventId: string): Promise<{ labels: R
       body, headers: { 'X-GitHub-Event': ['push'] }, redactedHeaders: ['X-Hub-Signature-256'],
       context: { eventId, eventUrl: 'http://el-listener.ci.svc:8080', triggerId: 'triggers.tekton.dev/v1alpha1/namespaces/ci/triggers/push' },
       receivedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      authenticity: { provider: 'github', verified: true, method: 'hmac-sha256 X-Hub-Signature-256', checkedBy: 'tekton-provenance-interceptor' },
+      authenticity: { provider: 'github', verified: true, method: 'hmac-sha256 X-Hub-Signature-256', checkedBy: 'tekton-provenance-signer' },
       interceptor: { name: 'tekton-provenance', version: '0.1.0' },
     },
   };

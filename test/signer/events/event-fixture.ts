@@ -19,7 +19,7 @@ export function eventStatement(
       provider: 'github',
       verified: true,
       method: 'hmac-sha256 X-Hub-Signature-256',
-      checkedBy: 'tekton-provenance-interceptor',
+      checkedBy: 'tekton-provenance-signer',
     },
     interceptor: { name: 'tekton-provenance-interceptor', version: '0.1.0' },
     ...rest,
@@ -32,6 +32,18 @@ export function eventStatement(
     predicateType: EVENT_PREDICATE_TYPE,
     predicate,
   };
+}
+
+/**
+ * The same statement, as a signer signs it WITHOUT an authenticity proof: `provider: none`,
+ * unverified. Tests of transport, storage and durability use it; what a proof changes is
+ * tested in test/signer/authenticity and test/security.
+ */
+export function unverifiedStatement(
+  body = '{"action":"opened","number":1}',
+  patch: Partial<EventPredicate> & { eventId?: string } = {},
+): Statement<EventPredicate> {
+  return eventStatement(body, { authenticity: { provider: 'none', verified: false, method: 'none', checkedBy: '' }, ...patch });
 }
 
 export function statementBytes(st: unknown): Buffer {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eventStatement, statementBytes } from '../events/event-fixture.ts';
+import { unverifiedStatement, statementBytes } from '../events/event-fixture.ts';
 import { postStatement, udsRequest } from './uds-client.ts';
 
 const ENTRY = join(import.meta.dirname, '../../../signer/main/signer.ts');
@@ -50,7 +50,7 @@ test('SIGKILL of the signer process mid-traffic never loses an acknowledged even
       // Each client keeps sending (bounded: until the process is gone) events of ~30 KiB.
       const clients = Array.from({ length: CLIENTS }, async () => {
         for (let n = 0; n < 10_000 && !stop; n++) {
-          const st = eventStatement(JSON.stringify({ round, n, pad: 'x'.repeat(30_000) }));
+          const st = unverifiedStatement(JSON.stringify({ round, n, pad: 'x'.repeat(30_000) }));
           try {
             const res = await postStatement(socket, statementBytes(st));
             if (res.status === 200) {

@@ -4,7 +4,7 @@ import { createConnection, type Socket } from 'node:net';
 import { verifyEnvelope } from '../../../signer/dsse/verify.ts';
 import { PublicKeyVerifier } from '../../../signer/keys/local.ts';
 import { encodeFrame, frameHeader, FrameKind, FrameReader, PREFACE, type Frame } from '../../../signer/protocol/frames.ts';
-import { eventStatement, p256Signer, statementBytes } from '../events/event-fixture.ts';
+import { unverifiedStatement, p256Signer, statementBytes } from '../events/event-fixture.ts';
 import { startTestSigner, type TestSigner } from './signer-fixture.ts';
 import { postRawStatement, udsRequest } from './uds-client.ts';
 
@@ -46,7 +46,7 @@ function connect(): Promise<{ socket: Socket; frames: Frame[]; next: (n: number)
 
 test('events sent back to back on one connection are each answered Signed by id, durable and verifiable', async () => {
   const c = await connect();
-  const statements = [1, 2, 3, 4].map((n) => eventStatement(`{"n":${n}}`));
+  const statements = [1, 2, 3, 4].map((n) => unverifiedStatement(`{"n":${n}}`));
   c.socket.write(Buffer.concat(statements.map((st, i) => encodeFrame(FrameKind.SignEvent, 100 + i, statementBytes(st)))));
   const answers = await c.next(4);
   assert.deepEqual(answers.map((a) => a.kind), [FrameKind.Signed, FrameKind.Signed, FrameKind.Signed, FrameKind.Signed]);
@@ -79,7 +79,7 @@ test('a statement the signer refuses is an Error frame with the same code as ove
 
 test('HTTP on the same socket still works (health, fetch a record signed over frames)', async () => {
   const c = await connect();
-  const st = eventStatement('{"via":"frames"}');
+  const st = unverifiedStatement('{"via":"frames"}');
   c.socket.write(encodeFrame(FrameKind.SignEvent, 9, statementBytes(st)));
   await c.next(1);
   c.socket.destroy();
@@ -115,7 +115,7 @@ test('close() ends framed connections once their answers are written', async () 
     const frames: Frame[] = [];
     socket.on('data', (chunk: Buffer) => frames.push(...reader.push(chunk)));
     const closed = new Promise((r) => socket.once('close', r));
-    const st = eventStatement('{"in":"flight"}');
+    const st = unverifiedStatement('{"in":"flight"}');
     socket.write(Buffer.concat([PREFACE, encodeFrame(FrameKind.SignEvent, 1, statementBytes(st))]));
     // Close as soon as the signer has read the frame: its answer must still come.
     while (!(await own.store.getByEventId(st.predicate.context.eventId)) && frames.length === 0) await new Promise((r) => setImmediate(r));

@@ -4,7 +4,7 @@ import { IN_TOTO_PAYLOAD_TYPE } from '../../../signer/dsse/envelope.ts';
 import { verifyEnvelope } from '../../../signer/dsse/verify.ts';
 import { PublicKeyVerifier } from '../../../signer/keys/local.ts';
 import type { SignedEventSummary } from '../../../signer/server/index.ts';
-import { eventStatement, p256Signer, statementBytes } from '../events/event-fixture.ts';
+import { unverifiedStatement, p256Signer, statementBytes } from '../events/event-fixture.ts';
 import { startTestSigner, type TestSigner } from './signer-fixture.ts';
 import { postRawStatement } from './uds-client.ts';
 
@@ -23,7 +23,7 @@ after(() => fx.stop());
 const summaryOf = (json: unknown) => (json as { signed: SignedEventSummary }).signed;
 
 test('raw statement bytes: signed and stored before a summary answer that matches the stored record', async () => {
-  const st = eventStatement('{"marker":"RAW-BODY-MARKER"}');
+  const st = unverifiedStatement('{"marker":"RAW-BODY-MARKER"}');
   const bytes = statementBytes(st);
   const res = await postRawStatement(socketPath, bytes);
   assert.equal(res.status, 200);
@@ -41,7 +41,7 @@ test('raw statement bytes: signed and stored before a summary answer that matche
 });
 
 test('a redelivery answers the first signature (created false); content-type parameters are accepted', async () => {
-  const bytes = statementBytes(eventStatement('{"n":"again"}'));
+  const bytes = statementBytes(unverifiedStatement('{"n":"again"}'));
   const first = summaryOf((await postRawStatement(socketPath, bytes)).json);
   const again = await postRawStatement(socketPath, bytes, 'application/vnd.in-toto+json; charset=utf-8');
   assert.equal(again.status, 200);
@@ -50,10 +50,10 @@ test('a redelivery answers the first signature (created false); content-type par
 });
 
 test('raw form refuses what is not a well-formed event statement, and stores nothing', async () => {
-  const good = eventStatement('{"ok":true}');
-  const wrongDigest = eventStatement('{"a":1}');
+  const good = unverifiedStatement('{"ok":true}');
+  const wrongDigest = unverifiedStatement('{"a":1}');
   wrongDigest.predicate.body = '{"a":2}';
-  const secretHeader = eventStatement('{"b":1}', { headers: { 'X-Gitlab-Token': ['s3cr3t'] } });
+  const secretHeader = unverifiedStatement('{"b":1}', { headers: { 'X-Gitlab-Token': ['s3cr3t'] } });
   const cases: Array<[string, Buffer]> = [
     ['not JSON', Buffer.from('not json')],
     ['base64-in-JSON under the raw content type', Buffer.from(JSON.stringify({ payload: statementBytes(good).toString('base64') }))],

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startPostgres, type TestPostgres } from '../../harness/postgres/index.ts';
-import { eventStatement, statementBytes } from '../events/event-fixture.ts';
+import { statementBytes, unverifiedStatement } from '../events/event-fixture.ts';
 import { postStatement, udsRequest } from './uds-client.ts';
 
 /**
@@ -71,7 +71,7 @@ async function startReplica(url: string): Promise<Replica> {
 }
 
 function statement(body: string, eventId?: string) {
-  const st = eventStatement(body, eventId ? { eventId } : {});
+  const st = unverifiedStatement(body, eventId ? { eventId } : {});
   return { st, bytes: statementBytes(st), eventId: st.predicate.context.eventId, digest: `sha256:${st.subject[0]?.digest.sha256}` };
 }
 

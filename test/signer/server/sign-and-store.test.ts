@@ -12,7 +12,7 @@ import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
 import { PublicKeyVerifier } from '../../../signer/keys/local.ts';
 import type { Logger } from '../../../signer/server/logger.ts';
 import { EventSigningService } from '../../../signer/server/sign-and-store.ts';
-import { eventStatement, p256Signer, statementBytes } from '../events/event-fixture.ts';
+import { unverifiedStatement, p256Signer, statementBytes } from '../events/event-fixture.ts';
 
 const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const signer = p256Signer();
@@ -32,7 +32,7 @@ async function withStore(fn: (store: SqliteEventStore) => Promise<void>): Promis
 test('the stored envelope carries the exact statement bytes (handed to the store, not re-decoded) and verifies', async () => {
   await withStore(async (store) => {
     const service = new EventSigningService(signer, store, silentLogger);
-    const bytes = statementBytes(eventStatement('{"text":"caf\u00e9 \\u2028 \\"quoted\\""}', { eventId: 'ev-exact' }));
+    const bytes = statementBytes(unverifiedStatement('{"text":"caf\u00e9 \\u2028 \\"quoted\\""}', { eventId: 'ev-exact' }));
     const { record, created } = await service.signAndStore(bytes);
     assert.equal(created, true);
     const stored = await store.getByEventId('ev-exact');
@@ -45,11 +45,11 @@ test('the stored envelope carries the exact statement bytes (handed to the store
 test('concurrent deliveries of one event sign once; a changed body under the same id is a conflict', async () => {
   await withStore(async (store) => {
     const service = new EventSigningService(signer, store, silentLogger);
-    const bytes = statementBytes(eventStatement('{"n":1}', { eventId: 'ev-twice' }));
+    const bytes = statementBytes(unverifiedStatement('{"n":1}', { eventId: 'ev-twice' }));
     const [a, b] = await Promise.all([service.signAndStore(bytes), service.signAndStore(bytes)]);
     assert.deepEqual([a.created, b.created], [true, false]);
     assert.deepEqual(b.record, a.record, 'the redelivery answers what the store holds');
-    const other = statementBytes(eventStatement('{"n":2}', { eventId: 'ev-twice' }));
+    const other = statementBytes(unverifiedStatement('{"n":2}', { eventId: 'ev-twice' }));
     await assert.rejects(service.signAndStore(other), (e) => isProvenanceError(e, 'EVENT_CONFLICT'));
   });
 });
@@ -63,7 +63,7 @@ test('a store that takes only the record is used as it is', async () => {
     close: async () => undefined,
   };
   const service = new EventSigningService(signer, store, silentLogger);
-  const bytes = statementBytes(eventStatement('{"n":3}', { eventId: 'ev-plain' }));
+  const bytes = statementBytes(unverifiedStatement('{"n":3}', { eventId: 'ev-plain' }));
   const { record, created } = await service.signAndStore(bytes);
   assert.equal(created, true);
   assert.equal(records.get('ev-plain'), record);
@@ -89,7 +89,7 @@ test('statements over the in-flight byte budget are worked on one after another,
       close: async () => undefined,
     };
     const service = new EventSigningService(signer, counting, silentLogger, 1);
-    const all = [1, 2, 3, 4].map((n) => statementBytes(eventStatement(`{"n":${n}}`, { eventId: `ev-budget-${n}` })));
+    const all = [1, 2, 3, 4].map((n) => statementBytes(unverifiedStatement(`{"n":${n}}`, { eventId: `ev-budget-${n}` })));
     const results = await Promise.all(all.map((b) => service.signAndStore(b)));
     assert.deepEqual(results.map((r) => r.created), [true, true, true, true]);
     assert.equal(peak, 1);

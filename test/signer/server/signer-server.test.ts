@@ -10,7 +10,7 @@ import { recordFromJson } from '../../../signer/events/record-codec.ts';
 import { verifyEnvelope } from '../../../signer/dsse/verify.ts';
 import { PublicKeyVerifier } from '../../../signer/keys/local.ts';
 import { IN_TOTO_PAYLOAD_TYPE } from '../../../signer/dsse/envelope.ts';
-import { eventStatement, p256Signer, statementBytes } from '../events/event-fixture.ts';
+import { unverifiedStatement, p256Signer, statementBytes } from '../events/event-fixture.ts';
 import { postStatement, udsRequest } from './uds-client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-signer-'));
@@ -37,7 +37,7 @@ function errorCode(json: unknown): string {
 }
 
 test('signs the exact statement bytes, stores before answering, and the record verifies', async () => {
-  const st = eventStatement('{"ref":"refs/heads/main","marker":"BODY-MARKER-123"}');
+  const st = unverifiedStatement('{"ref":"refs/heads/main","marker":"BODY-MARKER-123"}');
   const bytes = statementBytes(st);
   const res = await postStatement(socketPath, bytes);
   assert.equal(res.status, 200);
@@ -55,19 +55,19 @@ test('signs the exact statement bytes, stores before answering, and the record v
 });
 
 test('a redelivered event is idempotent and a different body for the same id conflicts', async () => {
-  const st = eventStatement('{"n":1}');
+  const st = unverifiedStatement('{"n":1}');
   const first = await postStatement(socketPath, statementBytes(st));
   const again = await postStatement(socketPath, statementBytes(st));
   assert.equal(again.status, 200);
   assert.deepEqual(again.json, first.json, 'answers with the stored record, not a fresh signature');
-  const other = eventStatement('{"n":2}', { eventId: st.predicate.context.eventId });
+  const other = unverifiedStatement('{"n":2}', { eventId: st.predicate.context.eventId });
   const conflict = await postStatement(socketPath, statementBytes(other));
   assert.equal(conflict.status, 409);
   assert.equal(errorCode(conflict.json), 'EVENT_CONFLICT');
 });
 
 test('concurrent deliveries of one event store and answer one signature', async () => {
-  const bytes = statementBytes(eventStatement('{"n":"concurrent"}'));
+  const bytes = statementBytes(unverifiedStatement('{"n":"concurrent"}'));
   const answers = await Promise.all(Array.from({ length: 8 }, () => postStatement(socketPath, bytes)));
   const sigs = new Set(
     answers.map((a) => JSON.stringify((a.json as { record: { envelope: unknown } }).record.envelope)),
@@ -76,7 +76,7 @@ test('concurrent deliveries of one event store and answer one signature', async 
 });
 
 test('refuses to sign anything but a well-formed event statement, and stores nothing', async () => {
-  const good = eventStatement('{"ok":true}');
+  const good = unverifiedStatement('{"ok":true}');
   const cases: Array<[string, unknown]> = [
     ['wrong predicate type', { ...good, predicateType: 'https://slsa.dev/provenance/v1' }],
     ['statement v0.1', { ...good, _type: 'https://in-toto.io/Statement/v0.1' }],
@@ -121,7 +121,7 @@ test('refuses to sign anything but a well-formed event statement, and stores not
 });
 
 test('lookups by event id and digest, health, unknown paths', async () => {
-  const st = eventStatement('{"lookup":1}');
+  const st = unverifiedStatement('{"lookup":1}');
   const { json } = await postStatement(socketPath, statementBytes(st));
   const record = (json as { record: { eventId: string; digest: string } }).record;
   const byId = await udsRequest(socketPath, 'GET', `/v1/events/${record.eventId}`);
@@ -154,12 +154,12 @@ test('bounded request size; a closed store is 503 and not healthy', async () => 
     maxRequestBytes: 1024,
   });
   try {
-    const big = statementBytes(eventStatement('x'.repeat(4096)));
+    const big = statementBytes(unverifiedStatement('x'.repeat(4096)));
     const tooBig = await postStatement(path, big);
     assert.equal(tooBig.status, 413);
     assert.equal(errorCode(tooBig.json), 'EVENT_TOO_LARGE');
     await s2.close();
-    const down = await postStatement(path, statementBytes(eventStatement('{}')));
+    const down = await postStatement(path, statementBytes(unverifiedStatement('{}')));
     assert.equal(down.status, 503);
     assert.equal(errorCode(down.json), 'STORE_UNAVAILABLE');
     const health = await udsRequest(path, 'GET', '/v1/healthz');
@@ -171,7 +171,7 @@ test('bounded request size; a closed store is 503 and not healthy', async () => 
 });
 
 test('deep nesting in the statement is refused without exhausting the stack', async () => {
-  const st = eventStatement('{"deep":true}');
+  const st = unverifiedStatement('{"deep":true}');
   const text = JSON.stringify({ ...st, predicate: { ...st.predicate, headers: { X: ['__DEEP__'] } } });
   const depth = 200_000;
   const deep = Buffer.from(text.replace('["__DEEP__"]', '['.repeat(depth) + ']'.repeat(depth)));

@@ -48,7 +48,7 @@ export async function signedEvent(signer: LocalSigner, body = pushBody(), eventI
     header: { 'Content-Type': ['application/json'], 'X-Github-Event': ['push'], 'X-Hub-Signature-256': ['sha256=…'] },
     context: { event_id: eventId, event_url: '/', trigger_id: 'namespaces/default/triggers/github-push' },
     receivedAt: new Date('2026-11-28T22:59:58Z'),
-    authenticity: { provider: 'github', verified: true, method: 'hmac-sha256 X-Hub-Signature-256', checkedBy: 'tekton-provenance-interceptor' },
+    authenticity: { provider: 'github', verified: true, method: 'hmac-sha256 X-Hub-Signature-256', checkedBy: 'tekton-provenance-signer' },
     interceptor: { name: 'tekton-provenance-interceptor', version: '0.1.0' },
   });
   const envelope = await signEnvelope(IN_TOTO_PAYLOAD_TYPE, st.bytes, [signer]);

@@ -29,7 +29,7 @@ spec:
 `);
   assert.equal(policy.builderId, 'https://tekton.dev/chains/v2');
   assert.equal(policy.maxAgeMs, 720 * 3600 * 1000);
-  assert.deepEqual(policy.event, { required: true, providers: ['github'], trustedDelegates: [] });
+  assert.deepEqual(policy.event, { required: true, providers: ['github'], triggers: [] });
   assert.equal(policy.bindings.length, 6);
   assert.deepEqual(policy.bindings[5], {
     name: 'param image-name = repository.full_name',

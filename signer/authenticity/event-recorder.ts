@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../observe/logger.ts';
+import type { Logger } from '../server/logger.ts';
 
 export interface RejectionEvent {
   namespace: string;
@@ -10,7 +10,10 @@ export interface RejectionEvent {
   message: string;
 }
 
-/** Records rejections where cluster users look: `kubectl get events` in the trigger's namespace. */
+/**
+ * Records refusals where cluster users look: `kubectl get events` in the trigger's namespace.
+ * The signer records them (it alone talks to the API; the interceptor has no token).
+ */
 export interface EventRecorder {
   /** Best-effort and non-blocking: the answer to the EventListener never waits on it. */
   rejected(event: RejectionEvent): void;
@@ -57,8 +60,8 @@ export class KubeEventRecorder implements EventRecorder {
           type: 'Warning',
           reason: e.reason,
           message: `event ${e.eventId} rejected: ${e.message}`.slice(0, 1024),
-          source: { component: 'tekton-provenance-interceptor' },
-          reportingComponent: 'tekton-provenance-interceptor',
+          source: { component: 'tekton-provenance-signer' },
+          reportingComponent: 'tekton-provenance-signer',
           firstTimestamp: now,
           lastTimestamp: now,
           count: 1,

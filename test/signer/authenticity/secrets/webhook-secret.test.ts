@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { test } from 'node:test';
-import { DirectorySecretResolver, StaticSecretResolver } from '../../../interceptor/secrets/static.ts';
-import { WebhookSecret } from '../../../interceptor/secrets/webhook-secret.ts';
+import { DirectorySecretResolver, StaticSecretResolver } from '../../../../signer/authenticity/secrets/static.ts';
+import { WebhookSecret } from '../../../../signer/authenticity/secrets/webhook-secret.ts';
 
 const VALUE = 'ws-secret-Hq73kD';
 const ref = { secretName: 'hook', secretKey: 'secret' };

@@ -1,6 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { interceptorError } from '../errors.ts';
-import type { SecretRef } from '../protocol/params.ts';
+import { authFailure } from '../errors.ts';
+import type { SecretRef } from '../proof.ts';
 import type { SecretResolver } from './resolver.ts';
 import { TtlCache } from './ttl-cache.ts';
 import { WebhookSecret } from './webhook-secret.ts';
@@ -11,8 +11,14 @@ export interface KubeSecretResolverOptions {
   maxEntries?: number;
 }
 
+/** The opt-in label: only Secrets carrying it are ever used as webhook secrets. */
+export const WEBHOOK_SECRET_LABEL = 'tekton-provenance.dev/webhook-secret';
+
 /**
- * Reads webhook secrets from Secrets in the trigger's namespace (RBAC: get secrets). Whole
+ * Reads webhook secrets from Secrets in the trigger's namespace (RBAC: get secrets, granted
+ * per namespace by a RoleBinding), and only from Secrets labelled
+ * `tekton-provenance.dev/webhook-secret: "true"`: a Trigger cannot point the signer at a
+ * Secret that was not meant for it (a registry credential, a token). Whole
  * Secrets are cached, so the keys of one Secret cost one read; concurrent misses share it.
  * Each key is decoded once per read into a WebhookSecret (with its HMAC key), so a cached
  * Secret costs no key import per event; a rotation is seen when the entry expires.
@@ -30,7 +36,7 @@ export class KubeSecretResolver implements SecretResolver {
     const data = await this.#secretData(namespace, ref.secretName);
     const value = data.get(ref.secretKey);
     if (value === undefined) {
-      throw interceptorError('SECRET_KEY_MISSING', `Secret ${namespace}/${ref.secretName} has no key "${ref.secretKey}"`);
+      throw authFailure('SECRET_KEY_MISSING', `Secret ${namespace}/${ref.secretName} has no key "${ref.secretKey}"`);
     }
     return value;
   }
@@ -51,18 +57,22 @@ export class KubeSecretResolver implements SecretResolver {
   }
 
   async #readData(namespace: string, name: string): Promise<Record<string, string>> {
+    let secret;
     try {
-      const secret = await this.#api.readNamespacedSecret({ name, namespace });
-      return secret.data ?? {};
+      secret = await this.#api.readNamespacedSecret({ name, namespace });
     } catch (err) {
       if ((err as { code?: number }).code === 404) {
-        throw interceptorError('SECRET_NOT_FOUND', `Secret ${namespace}/${name} does not exist`, err);
+        throw authFailure('SECRET_NOT_FOUND', `Secret ${namespace}/${name} does not exist`, err);
       }
       if ((err as { code?: number }).code === 403) {
-        throw interceptorError('SECRET_NOT_FOUND', `not allowed to read Secret ${namespace}/${name} (RBAC)`, err);
+        throw authFailure('SECRET_NOT_FOUND', `not allowed to read Secret ${namespace}/${name} (RBAC)`, err);
       }
-      throw interceptorError('SECRET_LOOKUP_FAILED', `reading Secret ${namespace}/${name} failed`, err);
+      throw authFailure('SECRET_LOOKUP_FAILED', `reading Secret ${namespace}/${name} failed`, err);
     }
+    if (secret.metadata?.labels?.[WEBHOOK_SECRET_LABEL] !== 'true') {
+      throw authFailure('SECRET_NOT_LABELLED', `Secret ${namespace}/${name} is not labelled ${WEBHOOK_SECRET_LABEL}: "true"`);
+    }
+    return secret.data ?? {};
   }
 }
 

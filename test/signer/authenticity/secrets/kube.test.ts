@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeSecretResolver } from '../../../interceptor/secrets/kube.ts';
-import { startKubeApiServer, type KubeApiServer } from '../../harness/kube/index.ts';
+import { KubeSecretResolver } from '../../../../signer/authenticity/secrets/kube.ts';
+import { startKubeApiServer, type KubeApiServer } from '../../../harness/kube/index.ts';
 
 const ref = { secretName: 'github-webhook', secretKey: 'secret' };
 let kube: KubeApiServer;
@@ -11,7 +11,7 @@ function putSecret(value: string) {
   kube.objects.put({
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: 'github-webhook', namespace: 'ci' },
+    metadata: { name: 'github-webhook', namespace: 'ci', labels: { 'tekton-provenance.dev/webhook-secret': 'true' } },
     type: 'Opaque',
     data: { secret: Buffer.from(value).toString('base64') },
   });

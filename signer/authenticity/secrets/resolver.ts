@@ -1,4 +1,4 @@
-import type { SecretRef } from '../protocol/params.ts';
+import type { SecretRef } from '../proof.ts';
 import type { WebhookSecret } from './webhook-secret.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { interceptorError } from '../errors.ts';
-import type { SecretRef } from '../protocol/params.ts';
+import { authFailure } from '../errors.ts';
+import type { SecretRef } from '../proof.ts';
 import type { SecretResolver } from './resolver.ts';
 import { WebhookSecret } from './webhook-secret.ts';
 
@@ -20,7 +20,7 @@ export class StaticSecretResolver implements SecretResolver {
   async resolve(_namespace: string, ref: SecretRef): Promise<WebhookSecret> {
     const value = this.#values.get(`${ref.secretName}/${ref.secretKey}`);
     if (value === undefined) {
-      throw interceptorError('SECRET_NOT_FOUND', `no static webhook secret ${ref.secretName}/${ref.secretKey}`);
+      throw authFailure('SECRET_NOT_FOUND', `no static webhook secret ${ref.secretName}/${ref.secretKey}`);
     }
     return value;
   }
@@ -39,16 +39,16 @@ export class DirectorySecretResolver implements SecretResolver {
 
   async resolve(_namespace: string, ref: SecretRef): Promise<WebhookSecret> {
     if (ref.secretName.includes('..') || ref.secretKey.includes('..')) {
-      throw interceptorError('SECRET_NOT_FOUND', `invalid secret reference ${ref.secretName}/${ref.secretKey}`);
+      throw authFailure('SECRET_NOT_FOUND', `invalid secret reference ${ref.secretName}/${ref.secretKey}`);
     }
     try {
       return new WebhookSecret(await readFile(join(this.#dir, ref.secretName, ref.secretKey)));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
-        throw interceptorError('SECRET_NOT_FOUND', `no webhook secret file ${ref.secretName}/${ref.secretKey}`);
+        throw authFailure('SECRET_NOT_FOUND', `no webhook secret file ${ref.secretName}/${ref.secretKey}`);
       }
-      throw interceptorError('SECRET_LOOKUP_FAILED', `cannot read webhook secret ${ref.secretName}/${ref.secretKey}`, err);
+      throw authFailure('SECRET_LOOKUP_FAILED', `cannot read webhook secret ${ref.secretName}/${ref.secretKey}`, err);
     }
   }
 }
