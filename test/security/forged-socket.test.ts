@@ -8,7 +8,7 @@ import { FrameTransport } from '../../interceptor/signer-client/frame-transport.
 import { encodeSignWebhook, PROOF_HEADER, type AuthenticityProof } from '../../signer/authenticity/proof.ts';
 import { KubeSecretResolver } from '../../signer/authenticity/secrets/kube.ts';
 import type { EventPredicate } from '../../signer/events/event-record.ts';
-import { FrameKind } from '../../signer/protocol/frames.ts';
+import { FrameKind, frameDeadline } from '../../signer/protocol/frames.ts';
 import { jsonLogger } from '../../signer/server/index.ts';
 import { startKubeApiServer, type KubeApiServer } from '../harness/kube/index.ts';
 import { SECRETS } from '../interceptor/helpers/requests.ts';
@@ -57,13 +57,21 @@ function proof(over: Partial<AuthenticityProof> = {}): AuthenticityProof {
 async function refusedEverywhere(bytes: Buffer, p?: AuthenticityProof): Promise<string[]> {
   const codes: string[] = [];
   const before = fx.storedCount();
-  // frames: SignEvent (no proof) or SignWebhook (with one)
+  // frames: SignEvent (no proof) or SignWebhook (with one), without a deadline
   const frame =
     p === undefined
       ? await frames.exchange(FrameKind.SignEvent, bytes, 10_000)
       : await frames.exchange(FrameKind.SignWebhook, Buffer.concat(encodeSignWebhook(p, bytes)), 10_000);
   assert.equal(frame.kind, FrameKind.Error, frame.payload.toString());
   codes.push((JSON.parse(frame.payload.toString()) as { code: string }).code);
+  // frames with a deadline, as the interceptor sends them: SignEventBy / SignWebhookBy
+  const deadline = frameDeadline({ beginBy: Date.now() + 20_000, answerBy: Date.now() + 30_000 });
+  const framedBy =
+    p === undefined
+      ? await frames.exchange(FrameKind.SignEventBy, [deadline, bytes], 10_000)
+      : await frames.exchange(FrameKind.SignWebhookBy, [deadline, ...encodeSignWebhook(p, bytes)], 10_000);
+  assert.equal(framedBy.kind, FrameKind.Error, framedBy.payload.toString());
+  codes.push((JSON.parse(framedBy.payload.toString()) as { code: string }).code);
   // HTTP: the raw form and the legacy base64 form, the proof (if any) in its header
   const headers: Record<string, string> = p === undefined ? {} : { [PROOF_HEADER]: Buffer.from(JSON.stringify(p)).toString('base64') };
   for (const [type, body] of [
@@ -74,7 +82,7 @@ async function refusedEverywhere(bytes: Buffer, p?: AuthenticityProof): Promise<
     assert.notEqual(res.status, 200, JSON.stringify(res.json));
     codes.push(res.json.error?.code ?? '?');
   }
-  tally.tried += 3;
+  tally.tried += 4;
   assert.equal(fx.storedCount(), before, 'nothing stored');
   return codes;
 }
@@ -95,7 +103,7 @@ after(async () => {
 test('a statement claiming any authenticity words, with no proof, is refused on frames and HTTP', async () => {
   for (const claim of CLAIMS) {
     const codes = await refusedEverywhere(statement(claim));
-    assert.deepEqual(codes, ['INVALID_EVENT_RECORD', 'INVALID_EVENT_RECORD', 'INVALID_EVENT_RECORD'], JSON.stringify(claim));
+    assert.deepEqual(codes, ['INVALID_EVENT_RECORD', 'INVALID_EVENT_RECORD', 'INVALID_EVENT_RECORD', 'INVALID_EVENT_RECORD'], JSON.stringify(claim));
   }
 });
 
@@ -110,7 +118,7 @@ test('a proof without the secret: wrong HMAC, wrong token, malformed or missing 
     [gitlab, proof({ provider: 'gitlab', secretRef: { secretName: 'gitlab-webhook', secretKey: 'token' }, headers: { 'X-Gitlab-Token': 'guess' } })],
   ];
   for (const [c, p] of cases) {
-    assert.deepEqual(await refusedEverywhere(statement(c), p), ['NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC']);
+    assert.deepEqual(await refusedEverywhere(statement(c), p), ['NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC']);
   }
 });
 
@@ -119,11 +127,11 @@ test('a Secret the attacker knows but that does not opt in (unlabelled, other na
   const known = { 'X-Hub-Signature-256': sig256(KNOWN_VALUE, BODY) };
   // The HMAC is right for the unlabelled Secret's value; the signer must not use that Secret.
   const unlabelled = proof({ secretRef: { secretName: 'registry-token', secretKey: 'token' }, headers: known });
-  assert.deepEqual(await refusedEverywhere(statement(claim), unlabelled), ['NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC']);
+  assert.deepEqual(await refusedEverywhere(statement(claim), unlabelled), ['NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC']);
   const kubeSystem = proof({ secretRef: { secretName: 'bootstrap-token', secretKey: 'token' }, headers: known });
   assert.deepEqual(
     await refusedEverywhere(statement(claim, 'namespaces/kube-system/triggers/x'), kubeSystem),
-    ['NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC'],
+    ['NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC'],
   );
   assert.match(log.text(), /"reason":"SECRET_NOT_LABELLED"/, 'the detail is in the signer log only');
 });
@@ -143,7 +151,7 @@ test('even WITH the secret, a statement whose words differ from what the signer 
 test('a proof for one body does not carry over to another body (the HMAC is over the statement body)', async () => {
   const genuine = { 'X-Hub-Signature-256': sig256(SECRETS.github, BODY) };
   const altered = statement(CLAIMS[0]!, 'namespaces/ci/triggers/on-push', BODY.replace('main', 'evil'));
-  assert.deepEqual(await refusedEverywhere(altered, proof({ headers: genuine })), ['NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC']);
+  assert.deepEqual(await refusedEverywhere(altered, proof({ headers: genuine })), ['NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC', 'NOT_AUTHENTIC']);
 });
 
 test('nothing the attacker sent is stored as verified, and no secret reached the log', () => {
