@@ -148,10 +148,11 @@ export class SqliteEventStore implements EventStore {
     this.#path = path;
     const owner = path !== ':memory:' && opts.reader !== true;
     this.#owner = owner;
-    if (path !== ':memory:' && !existsSync(path)) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (owner && !existsSync(path)) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const marker = owner ? readMarker(path) : undefined;
     if (owner) refuseEmptyStore(path, marker);
     const open = () => {
+      if (!owner && path !== ':memory:') return this.#openReader(path);
       this.#db = new DatabaseSync(path);
       if (owner) quickCheck(this.#db, path);
       // page_size and auto_vacuum take effect only in a new file (before its first table), then
@@ -356,6 +357,20 @@ export class SqliteEventStore implements EventStore {
     this.#commitPending(); // puts already accepted are committed, not dropped
     this.#closed = true;
     this.#db.close();
+  }
+
+  /**
+   * A reader opens the file read-only and runs no PRAGMA that writes and no CREATE: an older
+   * file (no event_claims table, rollback journal) stays byte for byte as it was, and a file
+   * that is not an event store is named as such rather than turned into an empty one.
+   */
+  #openReader(path: string): RowLayout {
+    this.#db = new DatabaseSync(path, { readOnly: true });
+    this.#db.exec('PRAGMA busy_timeout = 5000;');
+    if (!this.#hasColumn('events', 'event_id')) {
+      throw eventError('STORE_UNAVAILABLE', `${path} is not a tekton-provenance event store (it has no events table)`);
+    }
+    return this.#hasColumn('events', 'record') ? LEGACY_JSON : COMPACT;
   }
 
   #hasColumn(table: string, column: string): boolean {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -138,6 +138,37 @@ test('an events.db in the older JSON-record layout is read, and written in that 
     const reopened = new SqliteEventStore(path);
     assert.deepEqual(await reopened.getByEventId('ev-new'), added);
     await reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a reader (attest --store) changes nothing in someone else\'s file: an older store stays byte for byte', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tp-sqlite-'));
+  const path = join(dir, 'events.db');
+  try {
+    const old = [record('ev-old-1', 'a')];
+    legacyFile(path, old);
+    const before = { bytes: readFileSync(path), files: readdirSync(dir).sort() };
+    const reader = new SqliteEventStore(path, { reader: true });
+    assert.deepEqual(await reader.getByEventId('ev-old-1'), old[0]);
+    assert.deepEqual(await reader.getByDigest(old[0]!.digest), old);
+    await reader.close();
+    assert.ok(readFileSync(path).equals(before.bytes), 'the file is unchanged');
+    // No marker and nothing written: the only files added are SQLite's own WAL index and an
+    // empty log, which any read-only WAL connection leaves (they hold no data).
+    assert.deepEqual(readdirSync(dir).filter((f) => !before.files.includes(f)).sort(), ['events.db-shm', 'events.db-wal']);
+    assert.equal(statSync(`${path}-wal`).size, 0, 'nothing written to the log');
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      assert.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name), ['events']);
+    } finally {
+      db.close();
+    }
+    // a file that is not an event store is named, not turned into an empty one
+    const other = join(dir, 'other.db');
+    new DatabaseSync(other).close();
+    assert.throws(() => new SqliteEventStore(other, { reader: true }), (e) => isProvenanceError(e, 'STORE_UNAVAILABLE') && /not a tekton-provenance event store/.test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
