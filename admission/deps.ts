@@ -5,6 +5,7 @@ import { KubeEventRecorder, noEventRecorder } from './kube/event-recorder.ts';
 import { KubeNamespaceLabels } from './kube/namespace-informer.ts';
 import { StaticNamespaceLabels, type NamespaceLabels } from './kube/namespaces.ts';
 import { PullCredentials } from './kube/pull-credentials.ts';
+import { KubeConfigMapReader } from './kube/config-maps.ts';
 import { KubeSecretReader } from './kube/secrets.ts';
 import type { AdmissionMetrics } from './observe/metrics.ts';
 import { DEFAULT_NAMESPACE, DEFAULT_TIMEOUT_MS, type AdmissionOptions } from './options.ts';
@@ -36,7 +37,7 @@ export function wire(opts: AdmissionOptions, logger: Logger, metrics: AdmissionM
   // Without a cluster every namespace counts as labelled for enforcement.
   const namespaces: NamespaceLabels = kubeNamespaces ?? new StaticNamespaceLabels({}, { [ENFORCE_LABEL]: 'true' });
   const verdicts = new Verdicts({
-    keys: new PolicyKeys({ secrets, kms: {} }),
+    keys: new PolicyKeys({ secrets, kms: {}, configMaps: kc ? new KubeConfigMapReader(kc) : undefined, namespace }),
     insecureRegistry: opts.insecureRegistry ?? false,
     transport,
     cacheTtlMs: opts.cacheTtlMs ?? 10 * 60_000,

@@ -26,5 +26,9 @@ export function policiesFromYaml(text: string, source: string, defaultKeys: read
 function toSpecKey(ref: PolicyKeyRef): Record<string, unknown> {
   if (ref.kind === 'pem') return { pem: ref.pem };
   if (ref.kind === 'kms') return { kms: ref.uri };
+  if (ref.kind === 'keyless') {
+    const { issuer, identity, identityRegExp } = ref.identity;
+    return { keyless: { issuer, ...(identity ? { subject: identity } : {}), ...(identityRegExp ? { subjectRegExp: identityRegExp } : {}) } };
+  }
   return { secretRef: { name: ref.name, namespace: ref.namespace, key: ref.key } };
 }

@@ -1,18 +1,25 @@
 import { createHash } from 'node:crypto';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { loadVerifiers, type KeyLoadOptions } from '../../signer/keys/sources.ts';
 import { PublicKeyVerifier } from '../../signer/keys/local.ts';
 import { publicKeysFromPem } from '../../signer/keys/public-key.ts';
 import type { Verifier } from '../../signer/keys/signer.ts';
 import { Registry } from '../../signer/registry.ts';
 import { isProvenanceError } from '../../signer/errors.ts';
+import { parseTrustedRoot } from '../../signer/transparency/trusted-root.ts';
+import type { IdentityPolicy } from '../../signer/verify/checks/transparency.ts';
 import { admissionError } from '../errors.ts';
+import type { ConfigMapReader } from '../kube/config-maps.ts';
 import type { SecretReader } from '../kube/secrets.ts';
 import { TtlCache } from '../verdict/ttl-cache.ts';
-import type { AdmissionPolicy, PolicyKeyRef } from './types.ts';
+import type { AdmissionPolicy, PolicyKeyRef, TrustedRootRef } from './types.ts';
 
 export interface KeyContext {
   secrets: SecretReader | undefined;
   kms: KeyLoadOptions;
+  /** Where trusted roots are read (`spec.trustedRootRef`), in `namespace` (the webhook's own). */
+  configMaps?: ConfigMapReader | undefined;
+  namespace?: string;
 }
 
 /** One kind of `spec.keys[]` entry, chosen by name through the project's plugin registry. */
@@ -38,11 +45,18 @@ export const POLICY_KEY_KINDS = new Registry<PolicyKeyKind>('policy key kind')
   })
   .register('kms', {
     verifiers: (ref, ctx) => loadVerifiers((ref as { uri: string }).uri, ctx.kms),
-  });
+  })
+  // No key to load: the certificate in each attestation is checked against the trusted root
+  // and the identity (ResolvedKeys.identity) when it is verified.
+  .register('keyless', { verifiers: async () => [] });
 
-/** The trusted keys of a policy and an id of that key set (part of every verdict's cache key). */
+/** The trusted signers of a policy and an id of that set (part of every verdict's cache key). */
 export interface ResolvedKeys {
   verifiers: Verifier[];
+  /** The keyless identity (`keys[].keyless`), checked on every certificate-signed attestation. */
+  identity?: IdentityPolicy;
+  /** `spec.trustedRootRef`, parsed: CAs and logs trusted for certificates and log entries. */
+  trustedRoot?: TrustedRoot;
   keySetId: string;
 }
 
@@ -81,7 +95,36 @@ export class PolicyKeys {
       }
     }
     const byKeyid = new Map(all.map((v) => [v.keyid, v]));
-    const keySetId = createHash('sha256').update([...byKeyid.keys()].sort().join('\n')).digest('hex').slice(0, 16);
-    return { verifiers: [...byKeyid.values()], keySetId };
+    const keyless = policy.keys.find((k) => k.kind === 'keyless');
+    const root = policy.trustedRootRef ? await this.#trustedRoot(policy.name, policy.trustedRootRef) : undefined;
+    // A rotated key, a changed identity or an edited trusted root is a new set: no old verdict applies.
+    const keySetId = createHash('sha256')
+      .update([...byKeyid.keys()].sort().join('\n'))
+      .update(`\n${JSON.stringify(keyless?.identity ?? null)}\n${root?.text ?? ''}`)
+      .digest('hex')
+      .slice(0, 16);
+    return {
+      verifiers: [...byKeyid.values()],
+      ...(keyless ? { identity: keyless.identity } : {}),
+      ...(root ? { trustedRoot: root.parsed } : {}),
+      keySetId,
+    };
+  }
+
+  async #trustedRoot(policyName: string, ref: TrustedRootRef): Promise<{ text: string; parsed: TrustedRoot }> {
+    const namespace = this.#ctx.namespace ?? 'tekton-provenance';
+    const where = `policy ${policyName}: ConfigMap ${namespace}/${ref.name}`;
+    if (!this.#ctx.configMaps) throw admissionError('KEYS_UNAVAILABLE', `${where}: no cluster to read the trusted root from`);
+    const data = await this.#ctx.configMaps.read(namespace, ref.name).catch((err: unknown) => {
+      throw admissionError('KEYS_UNAVAILABLE', `${where}: ${(err as Error).message}`, err);
+    });
+    if (data === undefined) throw admissionError('KEYS_UNAVAILABLE', `${where} does not exist`);
+    const text = data[ref.key];
+    if (text === undefined) throw admissionError('KEYS_UNAVAILABLE', `${where} has no key ${ref.key}`);
+    try {
+      return { text, parsed: parseTrustedRoot(text, `${where} key ${ref.key}`) };
+    } catch (err) {
+      throw admissionError('KEYS_UNAVAILABLE', isProvenanceError(err) ? err.message : `${where} key ${ref.key}: ${String(err)}`, err);
+    }
   }
 }

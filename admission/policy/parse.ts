@@ -1,7 +1,7 @@
 import { isProvenanceError } from '../../signer/errors.ts';
 import { parsePolicy } from '../../signer/verify/policy/parse-policy.ts';
 import { admissionError } from '../errors.ts';
-import type { AdmissionPolicy, LabelSelector, PolicyKeyRef } from './types.ts';
+import type { AdmissionPolicy, LabelSelector, PolicyKeyRef, TrustedRootRef } from './types.ts';
 
 export const POLICY_GROUP = 'tekton-provenance.dev';
 export const POLICY_VERSION = 'v1alpha1';
@@ -9,7 +9,7 @@ export const POLICY_PLURAL = 'verificationpolicies';
 export const POLICY_KIND = 'VerificationPolicy';
 
 /** The fields the webhook adds to docs/policy.md's spec; the rest goes to the verify parser. */
-const ADMISSION_KEYS = ['images', 'namespaceSelector', 'keys', 'mode'];
+export const ADMISSION_KEYS = ['images', 'namespaceSelector', 'keys', 'trustedRootRef', 'mode'];
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 interface PolicyObject {
@@ -32,6 +32,11 @@ export function parseVerificationPolicy(obj: PolicyObject, defaultSecretNamespac
   if (mode !== 'enforce' && mode !== 'warn') throw invalid(`${where}: spec.mode must be enforce or warn, got ${JSON.stringify(mode)}`);
   const namespaceSelector = parseSelector(spec.namespaceSelector, `${where}: spec.namespaceSelector`);
   const keys = parseKeys(spec.keys, defaultSecretNamespace, `${where}: spec.keys`);
+  const trustedRootRef = parseTrustedRootRef(spec.trustedRootRef, `${where}: spec.trustedRootRef`);
+  if (keys.filter((k) => k.kind === 'keyless').length > 1) throw invalid(`${where}: spec.keys may hold one keyless entry (use subjectRegExp to allow several subjects)`);
+  if (keys.some((k) => k.kind === 'keyless') && !trustedRootRef) {
+    throw invalid(`${where}: a keyless key needs spec.trustedRootRef (the trusted_root.json its certificates chain to)`);
+  }
   const rest = Object.fromEntries(Object.entries(spec).filter(([k]) => !ADMISSION_KEYS.includes(k)));
   let policy;
   try {
@@ -39,7 +44,17 @@ export function parseVerificationPolicy(obj: PolicyObject, defaultSecretNamespac
   } catch (err) {
     throw invalid(`${where}: ${isProvenanceError(err) ? err.message : String(err)}`);
   }
-  return { name, uid: obj.metadata?.uid ?? '', generation: obj.metadata?.generation ?? 0, images, namespaceSelector, keys, mode, policy };
+  return {
+    name,
+    uid: obj.metadata?.uid ?? '',
+    generation: obj.metadata?.generation ?? 0,
+    images,
+    namespaceSelector,
+    keys,
+    ...(trustedRootRef ? { trustedRootRef } : {}),
+    mode,
+    policy,
+  };
 }
 
 /** Parses, or keeps the object as an invalid policy that denies what it governs (fail closed). */
@@ -70,13 +85,13 @@ export function parseOrInvalid(obj: PolicyObject, defaultSecretNamespace: string
 }
 
 function parseKeys(value: unknown, defaultNamespace: string, where: string): PolicyKeyRef[] {
-  if (!Array.isArray(value) || value.length === 0) throw invalid(`${where} must list at least one key (pem, secretRef or kms)`);
+  if (!Array.isArray(value) || value.length === 0) throw invalid(`${where} must list at least one key (pem, secretRef, kms or keyless)`);
   return value.map((entry, i) => {
     const at = `${where}[${i}]`;
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw invalid(`${at} must be a mapping`);
     const e = entry as Record<string, unknown>;
     const kinds = Object.keys(e);
-    if (kinds.length !== 1) throw invalid(`${at} must have exactly one of pem, secretRef, kms (got ${kinds.join(', ') || 'none'})`);
+    if (kinds.length !== 1) throw invalid(`${at} must have exactly one of pem, secretRef, kms, keyless (got ${kinds.join(', ') || 'none'})`);
     if (typeof e.pem === 'string') {
       if (!e.pem.includes('-----BEGIN')) throw invalid(`${at}.pem is not a PEM public key`);
       return { kind: 'pem', pem: e.pem };
@@ -93,8 +108,43 @@ function parseKeys(value: unknown, defaultNamespace: string, where: string): Pol
       for (const k of ['namespace', 'key']) if (r[k] !== undefined && typeof r[k] !== 'string') throw invalid(`${at}.secretRef.${k} must be a string`);
       return { kind: 'secretRef', name: r.name, namespace: (r.namespace as string | undefined) ?? defaultNamespace, key: (r.key as string | undefined) ?? 'cosign.pub' };
     }
-    throw invalid(`${at}: unknown key kind ${kinds[0]} (known: pem, secretRef, kms)`);
+    if (e.keyless !== null && typeof e.keyless === 'object' && !Array.isArray(e.keyless)) return parseKeyless(e.keyless as Record<string, unknown>, `${at}.keyless`);
+    throw invalid(`${at}: unknown key kind ${kinds[0]} (known: pem, secretRef, kms, keyless)`);
   });
+}
+
+/**
+ * `keyless: {issuer, subject | subjectRegExp}`: policy-controller's keyless identity, checked as
+ * cosign's --certificate-oidc-issuer and --certificate-identity(-regexp). Both halves are
+ * required: a certificate from the right issuer for anyone, or for this subject from any
+ * issuer, proves nothing.
+ */
+function parseKeyless(k: Record<string, unknown>, at: string): PolicyKeyRef {
+  const extra = Object.keys(k).filter((x) => !['issuer', 'subject', 'subjectRegExp'].includes(x));
+  if (extra.length > 0) throw invalid(`${at}: unknown field(s) ${extra.join(', ')} (allowed: issuer, subject, subjectRegExp)`);
+  if (typeof k.issuer !== 'string' || k.issuer === '') throw invalid(`${at}.issuer is required (the OIDC issuer URL of the signing identity)`);
+  const subject = typeof k.subject === 'string' && k.subject !== '' ? k.subject : undefined;
+  const subjectRegExp = typeof k.subjectRegExp === 'string' && k.subjectRegExp !== '' ? k.subjectRegExp : undefined;
+  if ((subject === undefined) === (subjectRegExp === undefined)) throw invalid(`${at} needs exactly one of subject, subjectRegExp`);
+  if (subjectRegExp !== undefined) {
+    try {
+      new RegExp(subjectRegExp);
+    } catch (err) {
+      throw invalid(`${at}.subjectRegExp: ${(err as Error).message}`);
+    }
+  }
+  return { kind: 'keyless', identity: { issuer: k.issuer, ...(subject ? { identity: subject } : {}), ...(subjectRegExp ? { identityRegExp: subjectRegExp } : {}) } };
+}
+
+function parseTrustedRootRef(value: unknown, where: string): TrustedRootRef | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalid(`${where} must be {name, key}`);
+  const r = value as Record<string, unknown>;
+  const extra = Object.keys(r).filter((k) => k !== 'name' && k !== 'key');
+  if (extra.length > 0) throw invalid(`${where}: unknown field(s) ${extra.join(', ')} (allowed: name, key; the ConfigMap is in the webhook's namespace)`);
+  if (typeof r.name !== 'string' || r.name === '') throw invalid(`${where}.name is required`);
+  if (r.key !== undefined && typeof r.key !== 'string') throw invalid(`${where}.key must be a string`);
+  return { name: r.name, key: (r.key as string | undefined) ?? 'trusted_root.json' };
 }
 
 function parseSelector(value: unknown, where: string): LabelSelector {

@@ -1,3 +1,4 @@
+import type { IdentityPolicy } from '../../signer/verify/checks/transparency.ts';
 import type { Policy } from '../../signer/verify/policy/policy.ts';
 
 /** A Kubernetes label selector (matchLabels AND every matchExpression). */
@@ -6,11 +7,22 @@ export interface LabelSelector {
   matchExpressions?: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }>;
 }
 
-/** One trusted key of a policy: inline PEM, a key in a Secret, or a KMS URI (`awskms://...`). */
+/**
+ * One trusted signer of a policy: inline PEM, a key in a Secret, a KMS URI (`awskms://...`), or
+ * a keyless identity (a Fulcio certificate for this issuer and subject, chained to the
+ * policy's trusted root, as cosign's `--certificate-oidc-issuer` / `--certificate-identity`).
+ */
 export type PolicyKeyRef =
   | { kind: 'pem'; pem: string }
   | { kind: 'secretRef'; namespace: string; name: string; key: string }
-  | { kind: 'kms'; uri: string };
+  | { kind: 'kms'; uri: string }
+  | { kind: 'keyless'; identity: IdentityPolicy };
+
+/** Where a policy's Sigstore trusted root is: a ConfigMap key in the webhook's own namespace. */
+export interface TrustedRootRef {
+  name: string;
+  key: string;
+}
 
 /** A VerificationPolicy object as the webhook uses it. */
 export interface AdmissionPolicy {
@@ -23,6 +35,8 @@ export interface AdmissionPolicy {
   images: string[];
   namespaceSelector: LabelSelector;
   keys: PolicyKeyRef[];
+  /** The trusted_root.json for transparency-log entries and keyless certificates (required by a keyless key). */
+  trustedRootRef?: TrustedRootRef;
   /** `enforce` denies, `warn` admits with AdmissionReview warnings. */
   mode: 'enforce' | 'warn';
   /** The checks, exactly as `tkn-provenance verify --policy` reads them (docs/policy.md). */

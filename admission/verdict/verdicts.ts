@@ -3,7 +3,7 @@ import type { CredentialMap } from '../../signer/storage/oci/credentials.ts';
 import type { TransportOptions } from '../../signer/storage/oci/transport.ts';
 import { verifyImage } from '../../signer/verify/verify-image.ts';
 import { fromStorageCode } from '../errors.ts';
-import type { PolicyKeys } from '../policy/keys.ts';
+import type { PolicyKeys, ResolvedKeys } from '../policy/keys.ts';
 import type { AdmissionPolicy } from '../policy/types.ts';
 import { Limiter } from './limiter.ts';
 import { SingleFlight } from './single-flight.ts';
@@ -72,7 +72,7 @@ export class Verdicts {
     let started = false;
     const flight = this.#flights.run(key, async () => {
       started = true;
-      const verdict = await this.#limiter.run(() => this.#verify(image, policy, keys.verifiers, credentials));
+      const verdict = await this.#limiter.run(() => this.#verify(image, policy, keys, credentials));
       if (verdict.reason !== 'REGISTRY_UNAVAILABLE' && verdict.reason !== 'REGISTRY_AUTH' && verdict.reason !== 'OVERLOADED' && verdict.reason !== 'INTERNAL') {
         this.#cache.set(key, verdict);
       }
@@ -82,13 +82,19 @@ export class Verdicts {
     return { verdict, source: verdict.reason === 'VERIFICATION_TIMEOUT' ? 'error' : started ? 'verified' : 'joined' };
   }
 
-  async #verify(image: PinnedImage, policy: AdmissionPolicy, verifiers: Parameters<typeof verifyImage>[2]['keys'], credentials: CredentialMap | undefined): Promise<ImageVerdict> {
+  async #verify(image: PinnedImage, policy: AdmissionPolicy, keys: ResolvedKeys, credentials: CredentialMap | undefined): Promise<ImageVerdict> {
     this.verifications++;
     try {
       const result = await verifyImage(
         `${image.canonical}@${image.digest}`,
         { insecure: this.#opts.insecureRegistry, transport: this.#opts.transport, ...(credentials ? { credentials } : {}) },
-        { keys: verifiers, policy: policy.policy, now: (this.#opts.now ?? (() => new Date()))() },
+        {
+          keys: keys.verifiers,
+          policy: policy.policy,
+          now: (this.#opts.now ?? (() => new Date()))(),
+          ...(keys.trustedRoot ? { trustedRoot: keys.trustedRoot } : {}),
+          ...(keys.identity ? { identity: keys.identity } : {}),
+        },
       );
       return verdictOf(result.reports);
     } catch (err) {

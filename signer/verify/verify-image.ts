@@ -20,6 +20,6 @@ export async function verifyImage(ref: string, source: ImageSourceOptions, opts:
   const reports =
     found.attestations.length === 0
       ? [{ source: ref, ok: false, checks: [fail('attestation', `no attestation is stored for ${found.image.repository}@${found.image.digest}`)] }]
-      : found.attestations.map((a) => verifyAttestation(a.source, a.envelope, { ...opts, image: found.image }));
+      : found.attestations.map((a) => verifyAttestation(a.source, a.envelope, { ...opts, image: found.image }, a.evidence));
   return { image: found.image, reports, ok: reports.every((r) => r.ok) };
 }

@@ -15,6 +15,10 @@ import { readAttestationLayers } from '../../signer/storage/oci/read.ts';
 import { SqliteAttestationStorage } from '../../signer/storage/sqlite/backend.ts';
 import type { LoggedEntry } from '../../signer/transparency/entry.ts';
 import { TRANSPARENCY_ANNOTATION } from '../../signer/transparency/upload.ts';
+import { KubeConfigMapReader } from '../../admission/kube/config-maps.ts';
+import { PolicyKeys } from '../../admission/policy/keys.ts';
+import { parseVerificationPolicy } from '../../admission/policy/parse.ts';
+import { Verdicts } from '../../admission/verdict/verdicts.ts';
 import { FulcioStandIn } from '../harness/fulcio/index.ts';
 import { OidcIssuerStandIn } from '../harness/oidc/index.ts';
 import { RekorStandIn, trustedRoot } from '../harness/rekor/index.ts';
@@ -66,8 +70,11 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
   return { code, out: Buffer.concat(chunks).toString() };
 }
 
+let keylessDigest: string | undefined;
+
 test('a keyless, logged attestation: verify --trusted-root from files only, and @sigstore/verify', async () => {
   const digest = await pushSubjectImage(w, 'demo/keyless', 'v1');
+  keylessDigest = digest;
   const issuedBefore = fulcio.issued;
   await drive(w.kc, buildInput(w, 'keyless-a', 'demo/keyless', digest));
   await drive(w.kc, buildInput(w, 'keyless-b', 'demo/keyless', digest));
@@ -96,6 +103,10 @@ test('a keyless, logged attestation: verify --trusted-root from files only, and 
   assert.equal(ok.code, 0, ok.out);
   assert.match(ok.out, /signature.*certificate for https:\/\/kubernetes\.io\/namespaces\/tekton-provenance\/serviceaccounts\/tekton-provenance-controller/);
   assert.match(ok.out, /transparency.*logged at index/);
+  // The same from the registry (cosign's .att layer annotations: certificate, chain, bundle).
+  const fromImage = await cli(['verify', '--image', `${w.registry.host}/demo/keyless@${digest}`, '--insecure-registry', '--trusted-root', 'trusted_root.json', '--policy', 'policy.yaml', '--certificate-oidc-issuer', oidc.url, '--certificate-identity', IDENTITY]);
+  assert.equal(fromImage.code, 0, fromImage.out);
+  assert.match(fromImage.out, /transparency.*logged at index/);
   const other = await cli([...base, '--certificate-identity', `https://kubernetes.io/namespaces/${RUN_NS}/serviceaccounts/default`]);
   assert.equal(other.code, 1, other.out);
   assert.match(other.out, /CERT_IDENTITY_MISMATCH/);
@@ -112,6 +123,41 @@ test('a keyless, logged attestation: verify --trusted-root from files only, and 
     verificationMaterial: { certificate: { rawBytes: leaf.replace(/-----[A-Z ]+-----|\s/g, '') }, tlogEntries: [logged.entry], timestampVerificationData: { rfc3161Timestamps: [] } },
     dsseEnvelope: { payload: env.payload, payloadType: env.payloadType, signatures: [{ sig: env.signatures[0]!.sig, keyid: '' }] },
   }, root, undefined, { subjectAlternativeName: IDENTITY, extensions: { issuer: oidc.url } });
+});
+
+test('admission: a VerificationPolicy with a keyless identity and a trustedRootRef ConfigMap admits the image; another identity, no identity, or a missing root does not', async () => {
+  assert.ok(keylessDigest, 'the first test made the keyless attestation');
+  w.kube.objects.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sigstore-root', namespace: CONTROLLER_NS }, data: { 'trusted_root.json': JSON.stringify(root) } } as never);
+  const image = { canonical: `${w.registry.host}/demo/keyless`, digest: keylessDigest };
+  const verdicts = new Verdicts({
+    // the real ConfigMap read through client-node, as in the cluster (RBAC: a Role in our namespace)
+    keys: new PolicyKeys({ secrets: undefined, kms: {}, configMaps: new KubeConfigMapReader(w.kc), namespace: CONTROLLER_NS }),
+    insecureRegistry: true,
+    transport: { retries: 0, backoffMs: 10, timeoutMs: 10_000, maxBytes: 16 << 20 },
+    cacheTtlMs: 60_000, cacheMaxEntries: 10, concurrency: 2, maxQueued: 10,
+  });
+  let generation = 0;
+  const judge = async (spec: Record<string, unknown>) => {
+    const policy = parseVerificationPolicy({ metadata: { name: 'keyless', uid: 'u', generation: ++generation }, spec: { event: { required: false }, transparency: 'required', ...spec } }, CONTROLLER_NS);
+    return (await verdicts.verdict(image, policy, undefined, Date.now() + 30_000)).verdict;
+  };
+  const ok = await judge({ keys: [{ keyless: { issuer: oidc.url, subject: IDENTITY } }], trustedRootRef: { name: 'sigstore-root' } });
+  assert.equal(ok.ok, true, JSON.stringify(ok));
+  const regexp = await judge({ keys: [{ keyless: { issuer: oidc.url, subjectRegExp: `^https://kubernetes\\.io/namespaces/${CONTROLLER_NS}/` } }], trustedRootRef: { name: 'sigstore-root' } });
+  assert.equal(regexp.ok, true, JSON.stringify(regexp));
+  const other = await judge({ keys: [{ keyless: { issuer: oidc.url, subject: `https://kubernetes.io/namespaces/${RUN_NS}/serviceaccounts/default` } }], trustedRootRef: { name: 'sigstore-root' } });
+  assert.equal(other.ok, false);
+  assert.match(JSON.stringify(other.failures), /CERT_IDENTITY_MISMATCH/);
+  const wrongIssuer = await judge({ keys: [{ keyless: { issuer: 'https://accounts.example', subject: IDENTITY } }], trustedRootRef: { name: 'sigstore-root' } });
+  assert.equal(wrongIssuer.ok, false);
+  // a key-only policy: the certificate-signed attestation names no identity the policy trusts
+  const keyOnly = await judge({ keys: [{ pem: w.publicKeyPem }], trustedRootRef: { name: 'sigstore-root' } });
+  assert.equal(keyOnly.ok, false);
+  assert.match(JSON.stringify(keyOnly.failures), /CERT_IDENTITY_MISMATCH/);
+  const missing = await judge({ keys: [{ keyless: { issuer: oidc.url, subject: IDENTITY } }], trustedRootRef: { name: 'no-such-root' } });
+  assert.equal(missing.ok, false);
+  assert.equal(missing.reason, 'KEYS_UNAVAILABLE');
+  assert.match(JSON.stringify(missing.failures), /ConfigMap tekton-provenance\/no-such-root does not exist/);
 });
 
 test('Fulcio refuses the token (wrong audience): nothing signed, the run fails naming Fulcio', async () => {

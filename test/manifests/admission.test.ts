@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { parseVerificationPolicy } from '../../admission/policy/parse.ts';
+import { ADMISSION_KEYS, parseVerificationPolicy } from '../../admission/policy/parse.ts';
+import { TOP_KEYS } from '../../signer/verify/policy/parse-policy.ts';
 import { ENFORCE_LABEL } from '../../admission/review/scope.ts';
 import { SUPPORTED_KINDS } from '../../admission/workload/pod-specs.ts';
 import { shipped } from '../admission/support/cluster.ts';
@@ -55,8 +56,13 @@ test('RBAC is least privilege: no wildcards, Secrets get only, webhook configura
     if (rule.resources.includes('secrets')) assert.deepEqual(rule.verbs, ['get']);
     if (rule.apiGroups.includes('admissionregistration.k8s.io')) assert.deepEqual(rule.resourceNames, ['tekton-provenance-admission']);
   }
-  const tls = all.find((o) => o.kind === 'Role');
+  const tls = all.find((o) => o.kind === 'Role' && o.metadata.name === 'tekton-provenance-admission-tls');
   assert.deepEqual(tls.rules[1].resourceNames, ['tekton-provenance-admission-tls']);
+  // trusted roots: ConfigMaps read in our namespace only (a Role, not the ClusterRole)
+  const trust = all.find((o) => o.kind === 'Role' && o.metadata.name === 'tekton-provenance-admission-trust');
+  assert.equal(trust.metadata.namespace, NS);
+  assert.deepEqual(trust.rules, [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]);
+  assert.ok(!role.rules.some((r: any) => r.resources.includes('configmaps')), 'no cluster-wide ConfigMap read');
 });
 
 test('the CRD is cluster-scoped with a schema naming every field the parser accepts', () => {
@@ -65,7 +71,10 @@ test('the CRD is cluster-scoped with a schema naming every field the parser acce
   assert.equal(crd.spec.scope, 'Cluster');
   const spec = crd.spec.versions[0].schema.openAPIV3Schema.properties.spec;
   assert.equal(spec.additionalProperties, false);
-  assert.deepEqual(Object.keys(spec.properties).sort(), ['bindings', 'builderId', 'event', 'images', 'keys', 'maxAge', 'mode', 'namespaceSelector', 'trustedTasks']);
+  // Exactly what the parsers read: a field the schema lacks is pruned by the API server before
+  // the webhook sees it (a quietly weaker policy); one the parser lacks is refused.
+  assert.deepEqual(Object.keys(spec.properties).sort(), [...ADMISSION_KEYS, ...TOP_KEYS].sort());
+  assert.deepEqual(Object.keys(spec.properties.keys.items.properties).sort(), ['keyless', 'kms', 'pem', 'secretRef']);
   // docs/admission.md's example policy parses.
   const doc = readFileSync(join(import.meta.dirname, '../../docs/admission.md'), 'utf8');
   const yaml = /```yaml\n(apiVersion: tekton-provenance\.dev[\s\S]*?)```/.exec(doc)?.[1];

@@ -4,7 +4,8 @@ import type { BindingRule, Policy, RunSelector, TrustedTaskRule, TrustedTasksPol
 import { asArray, asObject, enumList, invalid, onlyKeys, optBool, optString, stringList, type Obj } from './policy-fields.ts';
 import { BINDING_PRESETS } from './presets.ts';
 
-const TOP_KEYS = ['builderId', 'maxAge', 'event', 'bindings', 'trustedTasks', 'transparency'];
+/** The fields of a policy's spec (the admission CRD's schema names the same; a test keeps them equal). */
+export const TOP_KEYS = ['builderId', 'maxAge', 'event', 'bindings', 'trustedTasks', 'transparency'];
 const OBJECT_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'];
 /** The webhook providers an event record can name (interceptor/webhooks; test/signer/verify/policy.test.ts keeps them equal). */
 export const EVENT_PROVIDERS = ['github', 'gitlab', 'bitbucket', 'none'] as const;

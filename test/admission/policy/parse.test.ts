@@ -75,3 +75,25 @@ test('pod templates of every supported kind, with every container list', () => {
   }
   assert.equal(podTemplateOf('ConfigMap', { spec }), undefined);
 });
+
+test('keyless: {issuer, subject | subjectRegExp} with a trustedRootRef (a ConfigMap key in our namespace)', () => {
+  const p = parseVerificationPolicy(obj({
+    keys: [{ pem: PEM }, { keyless: { issuer: 'https://oidc.example', subjectRegExp: '^https://kubernetes\\.io/namespaces/ci/' } }],
+    trustedRootRef: { name: 'sigstore' },
+    transparency: 'required',
+  }), 'tp');
+  assert.deepEqual(p.keys[1], { kind: 'keyless', identity: { issuer: 'https://oidc.example', identityRegExp: '^https://kubernetes\\.io/namespaces/ci/' } });
+  assert.deepEqual(p.trustedRootRef, { name: 'sigstore', key: 'trusted_root.json' });
+  assert.equal(p.policy.transparency, 'required');
+  const subject = parseVerificationPolicy(obj({ keys: [{ keyless: { issuer: 'https://i', subject: 'https://s' } }], trustedRootRef: { name: 'r', key: 'root.json' } }), 'tp');
+  assert.deepEqual(subject.keys[0], { kind: 'keyless', identity: { issuer: 'https://i', identity: 'https://s' } });
+  assert.deepEqual(subject.trustedRootRef, { name: 'r', key: 'root.json' });
+  invalid({ keys: [{ keyless: { issuer: 'https://i', subject: 'https://s' } }] }, /keyless key needs spec\.trustedRootRef/);
+  invalid({ keys: [{ keyless: { subject: 'https://s' } }], trustedRootRef: { name: 'r' } }, /keyless\.issuer is required/);
+  invalid({ keys: [{ keyless: { issuer: 'https://i' } }], trustedRootRef: { name: 'r' } }, /exactly one of subject, subjectRegExp/);
+  invalid({ keys: [{ keyless: { issuer: 'https://i', subject: 'a', subjectRegExp: 'b' } }], trustedRootRef: { name: 'r' } }, /exactly one of subject, subjectRegExp/);
+  invalid({ keys: [{ keyless: { issuer: 'https://i', subjectRegExp: '(' } }], trustedRootRef: { name: 'r' } }, /subjectRegExp: /);
+  invalid({ keys: [{ keyless: { issuer: 'https://i', subject: 's', audience: 'x' } }], trustedRootRef: { name: 'r' } }, /unknown field\(s\) audience/);
+  invalid({ keys: [{ keyless: { issuer: 'https://i', subject: 's' } }, { keyless: { issuer: 'https://j', subject: 't' } }], trustedRootRef: { name: 'r' } }, /one keyless entry/);
+  invalid({ keys: [{ pem: PEM }], trustedRootRef: { name: 'r', namespace: 'kube-system' } }, /unknown field\(s\) namespace/);
+});
