@@ -23,7 +23,7 @@ export interface LogVerification {
   identity?: { subjectAlternativeName?: string; issuer?: string };
 }
 
-export type CertificateErrorCode = 'CERT_UNTRUSTED' | 'CERT_IDENTITY_MISMATCH' | 'BAD_SIGNATURE';
+export type CertificateErrorCode = 'CERT_UNTRUSTED' | 'CERT_IDENTITY_MISMATCH' | 'CERT_SCT_MISSING' | 'CERT_BAD_SCT' | 'BAD_SIGNATURE';
 
 // @sigstore/verify's codes, named as ours: a stripped, altered or bent proof fails by name.
 const CODES: Record<string, string> = {
@@ -98,8 +98,21 @@ export function verifyLogged(s: LoggedSignature, root: TrustedRoot, policy?: Ver
     return out;
   } catch (err) {
     const upstream = (err as { code?: string }).code ?? '';
+    const sct = sctFailure(err);
+    if (sct) throw new ProvenanceError<CertificateErrorCode>(sct.code, `${sct.why} (${(err as Error).message}) [${upstream || 'error'}]`, { cause: err });
     throw new ProvenanceError(CODES[upstream] ?? 'TLOG_BAD_PROOF', `${(err as Error).message} [${upstream || 'error'}]`, { cause: err });
   }
+}
+
+/**
+ * @sigstore/verify reports SCT failures as CERTIFICATE_ERROR like a broken chain (and an SCT
+ * list it cannot parse as a plain Error): named apart here, as cosign names them.
+ */
+function sctFailure(err: unknown): { code: CertificateErrorCode; why: string } | undefined {
+  const message = (err as Error)?.message ?? '';
+  if (/^expected \d+ SCTs, got 0$/.test(message)) return { code: 'CERT_SCT_MISSING', why: 'the certificate embeds no SCT, and the trusted root has CT logs' };
+  if (/\bSCT\b/.test(message)) return { code: 'CERT_BAD_SCT', why: 'the certificate\'s SCT does not verify with a CT log of the trusted root' };
+  return undefined;
 }
 
 /**

@@ -42,7 +42,8 @@ before(async () => {
   oidc = await OidcIssuerStandIn.start();
   fulcio = await FulcioStandIn.start({ issuers: [oidc.url] });
   rekor = await RekorStandIn.start();
-  root = trustedRoot({ rekor: { url: rekor.url, publicKey: rekor.log.publicKey }, fulcio: { url: fulcio.url, chainDer: fulcio.chainDer } });
+  // With the CT log: the controller's upload check, verify and @sigstore/verify all require the leaf's SCT.
+  root = trustedRoot({ rekor: { url: rekor.url, publicKey: rekor.log.publicKey }, fulcio: { url: fulcio.url, chainDer: fulcio.chainDer }, ctlog: fulcio.ctLog });
   writeFileIn(w, 'trusted_root.json', JSON.stringify(root));
   const data = testConfig(w, {
     'artifacts.pipelinerun.format': 'in-toto',

@@ -1,11 +1,14 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { CT_POISON_OID, CtLogStandIn, SCT_LIST_OID, sctListValue } from './ct-log.ts';
 import { bits, bool, explicit, implicit, integer, octets, oid, seq, set, time, utf8 } from './der.ts';
 
 /**
  * A Fulcio-shaped CA: root (self-signed) -> intermediate -> leaf, ECDSA P-256 / SHA-256.
  * Leaves carry what Fulcio puts in them: an empty subject, the SAN URI of the identity
  * (critical), codeSigning EKU, and the OIDC issuer as extensions 1.3.6.1.4.1.57264.1.1
- * (raw string) and .1.8 (DER UTF8String).
+ * (raw string) and .1.8 (DER UTF8String). As Fulcio, a leaf is first issued as a
+ * precertificate (critical CT poison extension) that the CT log stand-in turns into an SCT,
+ * then issued again with the same serial and fields and the SCT list in place of the poison.
  */
 const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'));
 const OID = {
@@ -39,6 +42,12 @@ function tbs(o: { serial?: Buffer; issuer: Issuer; subject: Buffer; spki: Buffer
   );
 }
 
+/**
+ * The SCT of a leaf: `embed` (Fulcio's behaviour), or the faults `omit` (a leaf without the
+ * SCT list: a Fulcio without a CT log) and `corrupt` (an SCT whose signature is bent).
+ */
+export type SctMode = 'embed' | 'omit' | 'corrupt';
+
 export interface LeafRequest {
   publicKey: KeyObject;
   sanUri: string;
@@ -46,11 +55,15 @@ export interface LeafRequest {
   notBefore?: Date;
   /** Default 10 minutes, as Fulcio. */
   lifetimeMs?: number;
+  /** Default `embed`. */
+  sct?: SctMode;
 }
 
 export class FulcioCa {
   readonly rootDer: Buffer;
   readonly intermediateDer: Buffer;
+  /** The CT log the CA submits its precertificates to (its key goes in the trusted root's `ctlogs`). */
+  readonly ctLog = new CtLogStandIn();
   readonly #intermediate: Issuer;
 
   constructor(validFrom = new Date(Date.now() - 3600_000)) {
@@ -77,7 +90,15 @@ export class FulcioCa {
       ext(OID.issuerV1, false, Buffer.from(r.oidcIssuer)),
       ext(OID.issuerV2, false, utf8(r.oidcIssuer)),
     ];
-    return certificate(tbs({ issuer: this.#intermediate, subject: seq(), spki, notBefore, notAfter, extensions }), this.#intermediate.key);
+    const leaf = { serial: randomBytes(16), issuer: this.#intermediate, subject: seq(), spki, notBefore, notAfter };
+    const sign = (last: Buffer[]): Buffer => certificate(tbs({ ...leaf, extensions: [...extensions, ...last] }), this.#intermediate.key);
+    if (r.sct === 'omit') return sign([]);
+    // RFC 6962 3.1: the poison extension is critical with a NULL value; the final certificate
+    // has the SCT list at the same place, so removing either gives the same TBSCertificate.
+    const precert = sign([ext(CT_POISON_OID, true, Buffer.from([0x05, 0x00]))]);
+    const sct = this.ctLog.addPreChain(precert, this.#intermediate.spki);
+    if (r.sct === 'corrupt') sct[sct.length - 1] = (sct[sct.length - 1] ?? 0) ^ 0x01; // the signature's last byte
+    return sign([ext(SCT_LIST_OID, false, sctListValue([sct]))]);
   }
 
   /** PEM of a DER certificate (validated by node's parser on the way). */

@@ -43,3 +43,38 @@ export function time(d: Date): Buffer {
   const iso = d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
   return d.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(`${iso.slice(2)}Z`)) : tlv(0x18, Buffer.from(`${iso}Z`));
 }
+
+/** One TLV read at `at`: its tag, the whole element and its content (definite lengths only, as DER). */
+export interface Tlv {
+  tag: number;
+  whole: Buffer;
+  content: Buffer;
+}
+
+export function readTlv(buf: Buffer, at = 0): Tlv {
+  const tag = buf[at];
+  const first = buf[at + 1];
+  if (tag === undefined || first === undefined) throw new Error('DER: truncated');
+  let len = first;
+  let header = 2;
+  if (first & 0x80) {
+    const n = first & 0x7f;
+    if (n === 0 || n > 4) throw new Error('DER: unsupported length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + (buf[at + 2 + i] ?? 0);
+    header += n;
+  }
+  if (at + header + len > buf.length) throw new Error('DER: truncated');
+  return { tag, whole: buf.subarray(at, at + header + len), content: buf.subarray(at + header, at + header + len) };
+}
+
+/** The elements of a constructed value's content, in order (bounded by the content's length). */
+export function children(content: Buffer): Tlv[] {
+  const out: Tlv[] = [];
+  for (let at = 0; at < content.length;) {
+    const t = readTlv(content, at);
+    out.push(t);
+    at += t.whole.length;
+  }
+  return out;
+}

@@ -8,10 +8,12 @@ import { TokenRejected, verifyToken } from './token.ts';
  * A Fulcio v2 stand-in: `POST /api/v2/signingCert` checks the OIDC token (issuer discovery +
  * JWKS, audience `sigstore`, expiry) and the proof of possession (a signature over the token's
  * email, else its subject, by the submitted key), then issues a 10-minute leaf for the
- * Kubernetes identity `https://kubernetes.io/namespaces/<ns>/serviceaccounts/<sa>`.
- * Faults (finite): down, slow, garbage, internal-error, other-identity (a leaf for another SA).
+ * Kubernetes identity `https://kubernetes.io/namespaces/<ns>/serviceaccounts/<sa>`, with the
+ * SCT of its CT log stand-in embedded (`ca.ctLog`, whose key goes in the trusted root).
+ * Faults (finite): down, slow, garbage, internal-error, other-identity (a leaf for another SA),
+ * no-sct (a leaf without SCT), bad-sct (a leaf whose SCT signature is bent).
  */
-export type FulcioFault = 'down' | 'slow' | 'garbage' | 'internal-error' | 'other-identity';
+export type FulcioFault = 'down' | 'slow' | 'garbage' | 'internal-error' | 'other-identity' | 'no-sct' | 'bad-sct';
 
 export interface FulcioStandInOptions {
   issuers: string[];
@@ -44,6 +46,11 @@ export class FulcioStandIn {
 
   get url(): string {
     return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  /** The CT log's key and a name for it (it is not served): what `trustedRoot({ ctlog })` takes. */
+  get ctLog(): { url: string; publicKey: KeyObject } {
+    return { url: `${this.url}/ct`, publicKey: this.ca.ctLog.publicKey };
   }
 
   /** Intermediate then root, DER (the trusted root's `certChain` order). */
@@ -111,7 +118,8 @@ export class FulcioStandIn {
     const k8s = claims['kubernetes.io'];
     const ns = k8s?.namespace ?? '';
     const sa = fault?.kind === 'other-identity' ? 'someone-else' : (k8s?.serviceaccount?.name ?? '');
-    const leaf = this.ca.issue({ publicKey: key, sanUri: `https://kubernetes.io/namespaces/${ns}/serviceaccounts/${sa}`, oidcIssuer: claims.iss, ...(this.#o.lifetimeMs ? { lifetimeMs: this.#o.lifetimeMs } : {}) });
+    const leaf = this.ca.issue({ publicKey: key, sanUri: `https://kubernetes.io/namespaces/${ns}/serviceaccounts/${sa}`, oidcIssuer: claims.iss,
+      sct: fault?.kind === 'no-sct' ? 'omit' : fault?.kind === 'bad-sct' ? 'corrupt' : 'embed', ...(this.#o.lifetimeMs ? { lifetimeMs: this.#o.lifetimeMs } : {}) });
     const certificates = [leaf, this.ca.intermediateDer, this.ca.rootDer].map(FulcioCa.pem);
     send(200, { signedCertificateEmbeddedSct: { chain: { certificates } } });
   }

@@ -7,10 +7,15 @@ import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import type { DsseEnvelope } from '../../../signer/dsse/envelope.ts';
 import type { TlogEntryJson } from '../../../signer/transparency/entry.ts';
 
-/** Verifies a serialized sigstore bundle (any version) offline; throws @sigstore/verify's error. */
+/**
+ * Verifies a serialized sigstore bundle (any version) offline; throws @sigstore/verify's error.
+ * A certificate must embed an SCT when the root has CT logs (as cosign requires).
+ */
 export function sigstoreVerifyBundle(bundleJson: unknown, root: Record<string, unknown>, key?: KeyObject, policy?: { subjectAlternativeName?: string; extensions?: { issuer?: string } }): void {
-  const trust = toTrustMaterial(TrustedRoot.fromJSON(root), key ? () => ({ publicKey: key, validFor: () => true }) : undefined);
-  new Verifier(trust, { ctlogThreshold: 0, tlogThreshold: 1, timestampThreshold: 1 }).verify(toSignedEntity(bundleFromJSON(bundleJson)), policy);
+  const trusted = TrustedRoot.fromJSON(root);
+  const trust = toTrustMaterial(trusted, key ? () => ({ publicKey: key, validFor: () => true }) : undefined);
+  const ctlogThreshold = !key && trusted.ctlogs.length > 0 ? 1 : 0;
+  new Verifier(trust, { ctlogThreshold, tlogThreshold: 1, timestampThreshold: 1 }).verify(toSignedEntity(bundleFromJSON(bundleJson)), policy);
 }
 
 /** A v0.3 public-key bundle from an envelope and its stored log entry. */
