@@ -13,6 +13,8 @@ import type { TransparencyLog } from '../transparency/log.ts';
 import { createKeylessSigner } from '../keyless/create.ts';
 import type { KeylessSigner } from '../keyless/keyless-signer.ts';
 import type { ReconcileDeps } from './deps.ts';
+import type { SigningJournal } from './journal/journal.ts';
+import { MemorySigningJournal } from './journal/memory.ts';
 import { reuseConnections } from './kube/connections.ts';
 import { kubeEventRecorder, type EventRecorder } from './kube/event-recorder.ts';
 import { TektonApi, detectTektonVersion, type TektonVersion } from './kube/tekton-api.ts';
@@ -41,6 +43,8 @@ export interface ControllerOptions {
   /** Watch the ConfigMaps and apply edits (default true). */
   watchConfig?: boolean;
   recorder?: EventRecorder;
+  /** Where signed envelopes wait until their run is marked (the service gives a SQLite file in the state dir); in memory otherwise. Owned by the caller. */
+  journal?: SigningJournal;
 }
 
 async function readCredentials(kc: KubeConfig, namespace: string, secret: string | undefined): Promise<CredentialMap | undefined> {
@@ -80,6 +84,7 @@ export class AttestationController {
     this.#deps = {
       api, config: () => this.#config, storage: () => this.#storage, signer: () => this.#signer, transparency: () => this.#tlog, keyless: () => this.#keyless, events: o.events,
       recorder: o.recorder ?? kubeEventRecorder(o.kc), metrics: this.metrics, log: o.log, attempts: new Map(),
+      journal: o.journal ?? new MemorySigningJournal(),
     };
   }
 

@@ -7,6 +7,7 @@ import type { TransparencyLog } from '../transparency/log.ts';
 import type { KeylessSigner } from '../keyless/keyless-signer.ts';
 import type { EventRecorder } from './kube/event-recorder.ts';
 import type { TektonApi } from './kube/tekton-api.ts';
+import type { SigningJournal } from './journal/journal.ts';
 import type { ControllerMetrics } from './metrics.ts';
 
 /** Everything one reconcile needs; getters so a config reload takes effect on the next run. */
@@ -23,6 +24,8 @@ export interface ReconcileDeps {
   recorder: EventRecorder;
   metrics: ControllerMetrics;
   log: Logger;
+  /** Envelopes signed for runs not yet marked: what a retry replays instead of signing again. */
+  journal: SigningJournal;
   /** Failed attempts per run uid this process has seen (the annotation is the durable count). */
   attempts: Map<string, number>;
 }

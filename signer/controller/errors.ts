@@ -5,7 +5,8 @@ export type ControllerErrorCode =
   | 'TEKTON_API_UNAVAILABLE'
   | 'NOTHING_STORED'
   | 'LEASE_LOST'
-  | 'KUBE_REQUEST_FAILED';
+  | 'KUBE_REQUEST_FAILED'
+  | 'JOURNAL_FAILED';
 
 export function controllerError(code: ControllerErrorCode, message: string, cause?: unknown): ProvenanceError<ControllerErrorCode> {
   return new ProvenanceError<ControllerErrorCode>(code, message, cause === undefined ? undefined : { cause });

@@ -2,6 +2,7 @@
 // The attestation controller alone (tests, the backlog bench, or a controller-only Deployment).
 // The signer container runs the same service next to the signing socket (signer/main/signer.ts).
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openEventStore } from '../events/stores/index.ts';
 import { startServices, stopOnSignals } from '../main/services.ts';
@@ -34,17 +35,19 @@ async function main(): Promise<void> {
   // The same rule as the signer container: a given key signs attestations unless the ConfigMap names one.
   const keyRef = values.key ?? env.TEKTON_PROVENANCE_SIGNING_KEY;
   const processKey = keyRef ? { ref: keyRef, signer: await loadSigner(keyRef) } : undefined;
+  const stateDir = values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance';
   const running = await startServices([
     attestationControllerService({
       namespace, log,
       openStore: () => openEventStore(values['event-store'] ?? env.TEKTON_PROVENANCE_EVENT_STORE, {
-        stateDir: values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance',
+        stateDir,
         ...(values['event-db'] ? { sqlitePath: values['event-db'] } : {}),
         namespace,
         postgresUrl: env.TEKTON_PROVENANCE_POSTGRES_URL,
         postgresPassword: env.TEKTON_PROVENANCE_POSTGRES_PASSWORD,
         postgresPasswordFile: env.TEKTON_PROVENANCE_POSTGRES_PASSWORD_FILE,
       }),
+      journalPath: join(stateDir, 'attestation-journal.db'),
       ...(values.identity ? { identity: values.identity } : {}),
       ...(processKey ? { processKey } : {}),
       ...(values.kubeconfig ?? env.KUBECONFIG ? { kubeconfigPath: values.kubeconfig ?? env.KUBECONFIG } : {}),

@@ -42,6 +42,7 @@ export async function markSigned(d: ReconcileDeps, ref: RunRef, pr: KubeObject, 
     [FAILURE_ANNOTATION]: null,
   });
   d.attempts.delete(ref.uid);
+  await forgetSigned(d, ref);
   if (result !== 'written') return;
   d.metrics.attestations.inc({ result: 'signed' });
   d.metrics.latency.observe(Math.max(0, Date.now() - completionMs(pr)) / 1000);
@@ -56,10 +57,24 @@ export async function markFailed(d: ReconcileDeps, ref: RunRef, retries: number,
     [FAILURE_ANNOTATION]: reason.slice(0, 512),
   });
   d.attempts.delete(ref.uid);
+  await forgetSigned(d, ref);
   if (result !== 'written') return;
   d.metrics.attestations.inc({ result: 'failed' });
   await d.recorder.record(ref, 'Warning', 'AttestationFailed', `gave up after ${retries} attempts: ${reason}`);
   d.log.error('run attestation failed', { namespace: ref.namespace, name: ref.name, retries, reason });
+}
+
+/**
+ * The run is marked: its journaled envelopes are no longer needed. Best effort: an entry left
+ * behind is never replayed (the run is finished) and expires with the journal's TTL.
+ */
+async function forgetSigned(d: ReconcileDeps, ref: RunRef): Promise<void> {
+  try {
+    await d.journal.forget(ref.uid);
+  } catch (err) {
+    d.metrics.error('journal', err);
+    d.log.warn('cannot drop the journaled envelopes of a marked run', { namespace: ref.namespace, name: ref.name, cause: (err as Error).message });
+  }
 }
 
 /** Records one failed attempt on the run (best effort: the in-memory count bounds it anyway). */

@@ -1,4 +1,4 @@
-import { attestRun } from '../attest/attest-run.ts';
+import { buildAttestations } from '../attest/attest-run.ts';
 import { resolveEventLink } from '../attest/event-link.ts';
 import type { RunRef, SignedAttestation } from '../attest/types.ts';
 import { isProvenanceError } from '../errors.ts';
@@ -15,6 +15,7 @@ import { isDone, isFinished } from './filter.ts';
 import type { KubeObject } from './kube/tekton-api.ts';
 import { holdFinalizer, markFailed, markSigned, recordRetry, releaseFinalizer } from './outcome.ts';
 import type { HandleResult } from './queue.ts';
+import { journalLogged, signOnce } from './sign-once.ts';
 import { logRun, signingIdentity } from './transparency.ts';
 
 /** An error tagged with the step it came from (metrics label and log field). */
@@ -30,6 +31,7 @@ async function step<T>(stage: string, fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    if (err instanceof StepError) throw err; // a nested step names itself (certificate within sign)
     throw new StepError(stage, err);
   }
 }
@@ -40,8 +42,9 @@ const refOf = (pr: KubeObject, apiVersion: string): RunRef => ({
 
 /**
  * Reconciles one PipelineRun by key (`namespace/name`): read fresh -> (finalizer) -> children
- * -> event -> attest -> log (transparency) -> store everywhere -> mark signed. Every step re-reads what it acts on,
- * so a stale watch event or a second life of the process never attests twice.
+ * -> event -> build -> sign once (journaled) -> log (transparency) -> store everywhere -> mark
+ * signed. Every step re-reads what it acts on, so a stale watch event or a second life of the
+ * process never attests twice, and a retry replays the envelope already signed and logged.
  */
 export async function reconcileRun(d: ReconcileDeps, key: string): Promise<HandleResult> {
   const [namespace = '', name = ''] = key.split('/');
@@ -63,12 +66,15 @@ export async function reconcileRun(d: ReconcileDeps, key: string): Promise<Handl
     const run = await step('model', () => normaliseRun(pr, children.children));
     const event = await step('event', () => resolveEventLink(run, d.events.byId, d.events.byDigest));
     const cfg = d.config();
-    const identity = await step('certificate', () => signingIdentity(d));
-    const attestations = await step('sign', () => attestRun(run, {
-      formats: cfg.formats, signer: identity.signer, builderId: cfg.builderId, event, deepInspection: cfg.deepInspection,
+    const attestations = await step('sign', () => signOnce(d, ref, buildAttestations(run, {
+      formats: cfg.formats, builderId: cfg.builderId, event, deepInspection: cfg.deepInspection,
       ...(cfg.buildType ? { buildType: cfg.buildType } : {}), ...(cfg.inTotoBuildType ? { inTotoBuildType: cfg.inTotoBuildType } : {}),
-    }));
-    const logged = await step('transparency', () => logRun(d, pr, attestations, identity));
+    }), () => step('certificate', () => signingIdentity(d))));
+    const logged = await step('transparency', async () => {
+      const annotations = await logRun(d, pr, attestations);
+      await journalLogged(d, attestations);
+      return annotations;
+    });
     const stored = await step('store', () => storeEverywhere(d, ref, attestations));
     if (event.state !== 'absent' && event.record) await markEventAttested(d, event.record.eventId, ref);
     await step('mark', () => markSigned(d, ref, pr, stored, logged));

@@ -7,6 +7,7 @@ import type { Logger } from '../server/logger.ts';
 import { reuseConnections } from './kube/connections.ts';
 import { attestationSigner, type ProcessKey } from './attestation-key.ts';
 import { AttestationController, type ControllerOptions } from './controller.ts';
+import { SqliteSigningJournal } from './journal/sqlite.ts';
 
 export interface ControllerServiceOptions {
   /** The controller's namespace (POD_NAMESPACE). */
@@ -23,6 +24,11 @@ export interface ControllerServiceOptions {
   /** The process's signing key: signs attestations unless the ConfigMap names another (attestation-key.ts). */
   processKey?: ProcessKey;
   lease?: Pick<ControllerOptions, 'leaseDurationMs' | 'leaseRetryMs'>;
+  /**
+   * The signing journal's file (`<state-dir>/attestation-journal.db`): a retry after a restart
+   * replays the envelope already signed and logged. Unset: kept in memory (lost on restart).
+   */
+  journalPath?: string;
   /** Called with the running controller (the metrics endpoint reads its registry). */
   onStarted?(controller: AttestationController): void;
 }
@@ -40,10 +46,16 @@ export function attestationControllerService(o: ControllerServiceOptions): Servi
       const owned = o.eventStore === undefined;
       const store = o.eventStore ?? (await o.openStore?.());
       if (!store) throw new Error('attestationControllerService needs eventStore or openStore');
-      const closeStore = async (): Promise<void> => { if (owned) await store.close(); };
+      let journal: SqliteSigningJournal | undefined;
+      const closeStore = async (): Promise<void> => {
+        journal?.close();
+        if (owned) await store.close();
+      };
       let controller: AttestationController;
       try {
+        journal = o.journalPath ? new SqliteSigningJournal(o.journalPath) : undefined;
         controller = await AttestationController.start({
+          ...(journal ? { journal } : {}),
           kc, namespace: o.namespace, identity: o.identity ?? hostname(), config,
           loadSigner: (c) => attestationSigner(c, o.processKey),
           events: {

@@ -21,13 +21,17 @@ export async function signingIdentity(d: ReconcileDeps): Promise<SigningIdentity
 /**
  * Logs the run's attestations when `transparency.enabled` says so (keyless: always), before
  * anything is stored (as Chains does), so every backend keeps the entry and `signed=true`
- * implies "logged". Returns Chains' run annotation to write with `signed=true`.
+ * implies "logged". Each envelope is logged with what signed it: its own certificates (a
+ * replayed keyless envelope keeps the chain it was signed under), else the key. Returns
+ * Chains' run annotation to write with `signed=true`.
  */
-export async function logRun(d: ReconcileDeps, pr: KubeObject, attestations: SignedAttestation[], id: SigningIdentity): Promise<Record<string, string>> {
-  for (const a of attestations) if (id.certificates) a.certificates = id.certificates;
+export async function logRun(d: ReconcileDeps, pr: KubeObject, attestations: SignedAttestation[]): Promise<Record<string, string>> {
   const log = d.transparency();
-  if (!log || !shouldLog(d.config().transparency.mode, pr.metadata?.annotations, id.certificates !== undefined)) return {};
-  await logAttestations(log, attestations, id.certificates ? { certificates: id.certificates } : { publicKey: id.signer.publicKey });
+  const keyless = d.keyless() !== undefined;
+  if (!log || !shouldLog(d.config().transparency.mode, pr.metadata?.annotations, keyless)) return {};
+  for (const a of attestations) {
+    await logAttestations(log, [a], a.certificates ? { certificates: a.certificates } : { publicKey: d.signer().publicKey });
+  }
   const first = attestations.find((a) => a.tlog);
   return first?.tlog ? { [TRANSPARENCY_ANNOTATION]: entryUrl(first.tlog) } : {};
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the signer container: loads the keys, opens the event store, serves the
 // signing socket. Configured by flags or environment (manifests/deployment.yaml, docs/deploy.md).
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StaticSecretResolver } from '../authenticity/secrets/static.ts';
 import { loadStaticSecrets } from './static-secrets.ts';
@@ -41,12 +42,13 @@ const log = jsonLogger('signer');
 
 async function main(): Promise<void> {
   const keyRef = values.key ?? env.TEKTON_PROVENANCE_SIGNING_KEY ?? '/etc/signing-secrets';
+  const stateDir = values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance';
   const signer = await loadSignerRef(keyRef);
   log.info('signing key loaded', { keyid: signer.keyid, algorithm: signer.algorithm });
 
   // One store for the whole process, closed after every service has stopped.
   const store = await openEventStore(values['event-store'] ?? env.TEKTON_PROVENANCE_EVENT_STORE, {
-    stateDir: values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance',
+    stateDir,
     sqlitePath: values['sqlite-path'] ?? env.TEKTON_PROVENANCE_EVENT_DB,
     namespace: values.namespace ?? env.POD_NAMESPACE,
     postgresUrl: values['postgres-url'] ?? env.TEKTON_PROVENANCE_POSTGRES_URL,
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
         ...(env.POD_NAME ? { identity: env.POD_NAME } : {}),
         log,
         eventStore: store,
+        journalPath: join(stateDir, 'attestation-journal.db'), // a retry after a restart replays, never re-signs
         onStarted: (c) => registries.push(c.metrics.registry),
         processKey: { ref: keyRef, signer }, // signs attestations too, unless the ConfigMap names a key
       }),

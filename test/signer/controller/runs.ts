@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { SIGNED_ANNOTATION } from '../../../signer/controller/annotations.ts';
 import { RegistryClient } from '../../../signer/storage/oci/client.ts';
@@ -61,4 +62,15 @@ export async function assertAttestedOnce(w: World, pr: RunObj, repo: string, dig
   const layers = await layersPerRun(w, repo, digest);
   for (const f of formats) assert.equal(layers.get(`${pr.metadata.uid}/${f}`), 1, `one OCI layer for ${f}`);
   assert.deepEqual(sqliteRows(w, pr.metadata.uid), [...formats].sort());
+}
+
+/** How many entries of a Rekor stand-in's log record this payload (dsse body `payloadHash`). */
+export function logEntriesFor(log: { size: number; entry(i: number): { body: string } }, payload: Buffer): number {
+  const hash = createHash('sha256').update(payload).digest('hex');
+  let n = 0;
+  for (let i = 0; i < log.size; i++) {
+    const body = JSON.parse(Buffer.from(log.entry(i).body, 'base64').toString('utf8')) as { spec?: { payloadHash?: { value?: string } } };
+    if (body.spec?.payloadHash?.value === hash) n++;
+  }
+  return n;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { FAILURE_ANNOTATION, SIGNED_ANNOTATION } from '../../../signer/controller/annotations.ts';
+import { FAILURE_ANNOTATION, RETRIES_ANNOTATION, SIGNED_ANNOTATION } from '../../../signer/controller/annotations.ts';
 import type { AttestationController } from '../../../signer/controller/controller.ts';
 import { parseEnvelope } from '../../../signer/dsse/parse.ts';
 import { RegistryClient } from '../../../signer/storage/oci/client.ts';
@@ -15,8 +15,8 @@ import { RekorStandIn, trustedRoot } from '../../harness/rekor/index.ts';
 import { keyBundle, sigstoreVerifyBundle } from '../transparency/sigstore-check.ts';
 import { testSigner } from '../storage/fixtures.ts';
 import { drive } from './drive.ts';
-import { buildInput, waitFinal } from './runs.ts';
-import { pushSubjectImage, startController, startWorld, testConfig, writeConfig, writeFileIn, type World } from './setup.ts';
+import { buildInput, logEntriesFor, waitFinal } from './runs.ts';
+import { RUN_NS, pushSubjectImage, startController, startWorld, testConfig, writeConfig, writeFileIn, type World } from './setup.ts';
 
 let w: World;
 let rekor: RekorStandIn;
@@ -78,6 +78,33 @@ test('transparency on: logged before storing; every backend keeps the entry; @si
   assert.equal(ann['tekton-provenance.dev/tlog-in-toto'], inToto.tlogEntry);
   // The `tekton` format is no in-toto statement: stored, not logged.
   assert.equal(rows.find((r) => r.format === 'tekton')?.tlogEntry, undefined);
+});
+
+test('a store that fails after the upload, then a retry: the retry reuses the logged envelope, so the log holds one entry for the run', async () => {
+  const digest = await pushSubjectImage(w, 'demo/tlog-retry', 'v1');
+  const size = rekor.log.size;
+  await w.registry.stop(); // oci is the first backend: logged, then nothing stored
+  try {
+    await drive(w.kc, buildInput(w, 'tlog-retry', 'demo/tlog-retry', digest));
+    const retried = await w.kube.objects.waitFor('tekton.dev/v1', 'PipelineRun', RUN_NS, 'tlog-retry', (o) => Number(o?.metadata.annotations?.[RETRIES_ANNOTATION] ?? 0) >= 2, 20_000);
+    assert.ok(retried, 'two failed attempts, each after the upload');
+  } finally {
+    await w.registry.restart();
+  }
+  const pr = await waitFinal(w, 'tlog-retry', 30_000);
+  const ann = pr.metadata.annotations ?? {};
+  assert.equal(ann[SIGNED_ANNOTATION], 'true', ann[FAILURE_ANNOTATION]);
+  const row = storedRow(pr.metadata.uid).find((r) => r.format === 'in-toto')!;
+  const envelope = parseEnvelope(row.envelope);
+  assert.equal(logEntriesFor(rekor.log, Buffer.from(envelope.payload, 'base64')), 1, 'one log entry for the run, whatever the number of attempts');
+  assert.equal(rekor.log.size, size + 1);
+  // Every backend holds that one envelope and its entry.
+  const layer = (await readAttestationLayers(new RegistryClient(w.registry.host, { insecure: true }), 'demo/tlog-retry', digest))[0]!;
+  assert.equal(layer.envelope.toString(), row.envelope);
+  const logged = JSON.parse(row.tlogEntry ?? 'null') as LoggedEntry;
+  assert.equal(JSON.parse(layer.descriptor.annotations?.[COSIGN_BUNDLE_ANNOTATION] ?? 'null').Payload.logIndex, Number(logged.entry.logIndex));
+  assert.equal(ann[TRANSPARENCY_ANNOTATION], `${rekor.url}/api/v1/log/entries?logIndex=${logged.entry.logIndex}`);
+  sigstoreVerifyBundle(keyBundle(envelope, logged.entry), root, testSigner.publicKey);
 });
 
 test('Rekor down: never signed=true; bounded retries, then signed=failed naming the log; nothing stored', async () => {
