@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observe/logger.ts';
 import { readServingCert, type SharedServingCert } from './shared-dir.ts';
-import type { ServingCert, TlsSource } from './source.ts';
+import type { ServingCert, TlsSource } from '../../signer/tls/source.ts';
 
 export interface FileTlsOptions {
   dir: string;
