@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ServerLimits } from '../signer/https/limits.ts';
 import type { Logger } from '../signer/server/logger.ts';
 import type { PolicySource } from './policy/source.ts';
 
@@ -39,5 +40,7 @@ export interface AdmissionOptions {
   noPolicyMatch?: 'deny' | 'allow';
   recordEvents?: boolean;
   logger?: Logger;
+  /** HTTPS timeouts and connection cap, as the interceptor's (defaults: DEFAULT_SERVER_LIMITS). */
+  server?: Partial<ServerLimits>;
   shutdownGraceMs?: number;
 }

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { startHttpsServer } from '../signer/https/server.ts';
 import { jsonLogger } from '../signer/server/logger.ts';
 import { admissionApp } from './app.ts';
 import { wire } from './deps.ts';
@@ -19,7 +18,10 @@ export interface RunningAdmission {
   close(): Promise<void>;
 }
 
-/** The HTTPS admission webhook server: TLS 1.2+, hot-reloaded certs, policies watched, graceful close. */
+/**
+ * The HTTPS admission webhook server: TLS 1.2+, the interceptor's slow-client bounds,
+ * hot-reloaded certs, graceful close (signer/https); policies watched.
+ */
 export async function startAdmission(opts: AdmissionOptions): Promise<RunningAdmission> {
   const logger = opts.logger ?? jsonLogger('admission', process.stdout);
   const metrics = new AdmissionMetrics({ defaultMetrics: opts.logger === undefined });
@@ -41,31 +43,28 @@ export async function startAdmission(opts: AdmissionOptions): Promise<RunningAdm
     await wiring.stop().catch(() => undefined);
     throw err;
   }
-  const first = tls.current();
-  const server = createServer({ cert: first.cert, key: first.key, minVersion: 'TLSv1.2' }, admissionApp(wiring.deps, () => ready));
-  tls.onChange((c) => {
-    server.setSecureContext({ cert: c.cert, key: c.key, minVersion: 'TLSv1.2' });
-    logger.info('tls serving cert reloaded');
+  // The API server reuses connections (Go's IdleConnTimeout 90 s): the default keep-alive (95 s) outlives it.
+  const https = await startHttpsServer({
+    tls,
+    app: admissionApp(wiring.deps, () => ready),
+    port: opts.port ?? DEFAULT_PORT,
+    ...(opts.host !== undefined ? { host: opts.host } : {}),
+    ...(opts.server ? { limits: opts.server } : {}),
+    logger,
   });
-  server.headersTimeout = 15_000;
-  // The API server reuses connections (Go's IdleConnTimeout 90 s): outlive it.
-  server.keepAliveTimeout = 95_000;
-  await listen(server, opts.port ?? DEFAULT_PORT, opts.host ?? '0.0.0.0');
-  const port = (server.address() as AddressInfo).port;
-  const host = opts.host === undefined || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host;
-  logger.info('admission webhook listening', { port, timeoutMs: wiring.deps.timeoutMs });
+  logger.info('admission webhook listening', { port: https.port, timeoutMs: wiring.deps.timeoutMs });
 
   let closing: Promise<void> | undefined;
   return {
-    url: `https://${host}:${port}`,
-    port,
+    url: https.url,
+    port: https.port,
     caCert: () => tls.current().ca,
     verdicts: wiring.verdicts,
     metrics,
     close: () => {
       closing ??= (async () => {
         ready = false;
-        await closeGracefully(server, opts.shutdownGraceMs ?? 8_000);
+        await https.close(opts.shutdownGraceMs ?? 8_000);
         tls.stop();
         await wiring.stop();
         logger.info('admission webhook stopped');
@@ -73,27 +72,4 @@ export async function startAdmission(opts: AdmissionOptions): Promise<RunningAdm
       return closing;
     },
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeGracefully(server: Server, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const idle = setInterval(() => server.closeIdleConnections(), 100);
-    const force = setTimeout(() => server.closeAllConnections(), graceMs);
-    server.close(() => {
-      clearInterval(idle);
-      clearTimeout(force);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }

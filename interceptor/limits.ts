@@ -1,5 +1,6 @@
 /**
- * The interceptor's load and connection bounds (docs/security.md, "Limits and integrity").
+ * The interceptor's load bounds (docs/security.md, "Limits and integrity"); its HTTPS
+ * connection bounds are shared with the admission webhook (signer/https/limits.ts).
  * Production uses these defaults; tests shorten the timeouts through InterceptorOptions.
  */
 export interface LoadLimits {
@@ -26,29 +27,4 @@ export const DEFAULT_LOAD_LIMITS: LoadLimits = {
   maxQueuedBytes: 256 * 1024 * 1024,
   maxQueueWaitMs: 3_000,
   requestBudgetMs: 9_000,
-};
-
-export interface ServerLimits {
-  /** Request headers must arrive within this (Node: server.headersTimeout). */
-  headersTimeoutMs: number;
-  /** The whole request, headers and body, must arrive within this (server.requestTimeout). */
-  requestTimeoutMs: number;
-  /** A TLS handshake must finish within this (tls handshakeTimeout). */
-  handshakeTimeoutMs: number;
-  /**
-   * An idle keep-alive connection is closed after this. Longer than Go's IdleConnTimeout
-   * (90 s): the server must not close a connection the EventListener is about to reuse,
-   * because the EL never retries. Bounded anyway, and counted in maxConnections.
-   */
-  keepAliveTimeoutMs: number;
-  /** Open connections at most; more are dropped at accept (server.maxConnections). */
-  maxConnections: number;
-}
-
-export const DEFAULT_SERVER_LIMITS: ServerLimits = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 60_000,
-  handshakeTimeoutMs: 10_000,
-  keepAliveTimeoutMs: 95_000,
-  maxConnections: 512,
 };

@@ -1,5 +1,6 @@
 import type { Logger } from './observe/logger.ts';
-import type { LoadLimits, ServerLimits } from './limits.ts';
+import type { ServerLimits } from '../signer/https/limits.ts';
+import type { LoadLimits } from './limits.ts';
 import type { BodyLimits } from './protocol/body.ts';
 
 export const SIGNER_SOCKET_ENV = 'TEKTON_PROVENANCE_SIGNER_SOCKET';

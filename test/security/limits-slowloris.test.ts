@@ -1,17 +1,20 @@
 // Slow clients: on the interceptor's HTTPS port (a stalled TLS handshake, stalled headers, a
-// stalled body, too many connections, idle keep-alive) and on the signer's socket (the framed
-// preface then silence, half a frame, nothing at all, stalled HTTP headers, too many
-// connections). Timeouts are shortened by option here; production uses the defaults
-// (interceptor/limits.ts, SIGNER_SERVER_LIMITS), which docs/security.md lists.
+// stalled body, too many connections, idle keep-alive), on the admission webhook's (the same
+// server, signer/https), and on the signer's socket (the framed preface then silence, half a
+// frame, nothing at all, stalled HTTP headers, too many connections). Timeouts are shortened
+// by option here; production uses the defaults (signer/https/limits.ts, SIGNER_SERVER_LIMITS),
+// which docs/security.md lists.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect as netConnect, createConnection, type Socket } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startAdmission, StaticPolicySource, type RunningAdmission } from '../../admission/index.ts';
 import { memoryLogger, startInterceptor, type RunningInterceptor } from '../../interceptor/index.ts';
 import { PREFACE, frameHeader, FrameKind } from '../../signer/protocol/frames.ts';
 import { silentLogger, startSignerServer, type SignerServer } from '../../signer/server/index.ts';
+import { memoryLogger as admissionLogger } from '../admission/support/memory-logger.ts';
 import { makeTestCertificates } from '../harness/eventlistener/test-ca.ts';
 import { githubRequest } from '../interceptor/helpers/requests.ts';
 import { startSignerFixture, type SignerFixture } from '../interceptor/helpers/signer.ts';
@@ -30,6 +33,16 @@ function closedWithin(socket: Socket, maxMs: number): Promise<number> {
       resolve(Date.now() - started);
     });
   });
+}
+
+/** 60 TCP connections to an HTTPS port capped at LIMITS.maxConnections: the extra ones close at once, the held ones at the handshake timeout. */
+async function capDropsTheExtra(port: number): Promise<void> {
+  const sockets = Array.from({ length: 60 }, () => netConnect(port, '127.0.0.1'));
+  await Promise.all(sockets.map((s) => connected(s).catch(() => undefined)));
+  const closedFast = await Promise.all(sockets.map((s) => closedWithin(s, 250).then(() => true, () => false)));
+  const dropped = closedFast.filter(Boolean).length;
+  assert.ok(dropped >= 60 - LIMITS.maxConnections, `${dropped} of 60 dropped at once (cap ${LIMITS.maxConnections})`);
+  await Promise.all(sockets.map((s) => (s.destroyed ? undefined : closedWithin(s, 3_000))));
 }
 
 function connected(socket: Socket): Promise<void> {
@@ -87,12 +100,7 @@ describe('interceptor HTTPS: slow clients are cut, the connection count is cappe
   });
 
   test(`more than ${LIMITS.maxConnections} connections: the extra ones are dropped at once; the held ones expire; then a real event is signed`, async () => {
-    const sockets = Array.from({ length: 60 }, () => netConnect(port, '127.0.0.1'));
-    await Promise.all(sockets.map((s) => connected(s).catch(() => undefined)));
-    const closedFast = await Promise.all(sockets.map((s) => closedWithin(s, 250).then(() => true, () => false)));
-    const dropped = closedFast.filter(Boolean).length;
-    assert.ok(dropped >= 60 - LIMITS.maxConnections, `${dropped} of 60 dropped at once (cap ${LIMITS.maxConnections})`);
-    await Promise.all(sockets.map((s) => (s.destroyed ? undefined : closedWithin(s, 3_000))));
+    await capDropsTheExtra(port);
     const res = await postEvent(JSON.stringify(githubRequest()));
     assert.equal(res.continue, true);
   });
@@ -126,6 +134,54 @@ describe('interceptor HTTPS: slow clients are cut, the connection count is cappe
       req.end(body);
     });
   }
+});
+
+describe('admission webhook HTTPS: the same slow-client bounds as the interceptor', () => {
+  let admission: RunningAdmission;
+  let ca: string;
+  let port: number;
+  before(async () => {
+    const certs = makeTestCertificates();
+    ca = certs.caPem;
+    admission = await startAdmission({
+      host: '127.0.0.1',
+      port: 0,
+      tls: { kind: 'pem', cert: certs.certPem, key: certs.keyPem },
+      policies: new StaticPolicySource([]),
+      logger: admissionLogger(),
+      server: LIMITS,
+    });
+    port = admission.port;
+  });
+  after(async () => {
+    await admission.close();
+  });
+
+  test('a stalled handshake, stalled headers and a stalled AdmissionReview body are each cut at their timeout', async () => {
+    const handshake = netConnect(port, '127.0.0.1');
+    const headers = tlsConnect({ port, host: '127.0.0.1', ca, servername: 'localhost' });
+    const body = tlsConnect({ port, host: '127.0.0.1', ca, servername: 'localhost' });
+    await Promise.all([connected(handshake), connected(headers), connected(body)]);
+    headers.write('POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n'); // no blank line, ever
+    body.write('POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"request":');
+    const [t, h, b] = await Promise.all([closedWithin(handshake, 3_000), closedWithin(headers, 3_000), closedWithin(body, 4_000)]);
+    assert.ok(t >= 300 && t < 3_000, `handshake cut after ${t} ms`);
+    assert.ok(h >= 300 && h < 3_000, `headers cut after ${h} ms`);
+    assert.ok(b >= 1_000, `body cut after ${b} ms (request timeout 1200 ms)`);
+  });
+
+  test(`more than ${LIMITS.maxConnections} connections: the extra ones are dropped at once; the held ones expire; then the webhook still answers`, async () => {
+    await capDropsTheExtra(port);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = httpsRequest({ host: '127.0.0.1', port, path: '/live', ca, servername: 'localhost', agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(status, 200);
+  });
 });
 
 describe('signer socket: silent peers are dropped, the connection count is capped', () => {

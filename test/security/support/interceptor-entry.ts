@@ -3,7 +3,8 @@
 // one JSON argument; prints {"url"} on stdout once listening; SIGTERM closes it gracefully.
 import { readFileSync } from 'node:fs';
 import { jsonLogger, startInterceptor } from '../../../interceptor/index.ts';
-import type { LoadLimits, ServerLimits } from '../../../interceptor/limits.ts';
+import type { LoadLimits } from '../../../interceptor/limits.ts';
+import type { ServerLimits } from '../../../signer/https/limits.ts';
 
 interface EntryConfig {
   certFile: string;
