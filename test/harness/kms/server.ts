@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { FaultScript } from '../stand-in/faults.ts';
+import { closeNow, listenLocal, readBounded } from '../stand-in/http.ts';
 import { handleKmsOperation, type KmsAnswer } from './operations.ts';
 import { StandInKeyStore, type StandInKey } from './key-store.ts';
 import { checkSigV4, type StandInCredentials } from './sigv4.ts';
@@ -68,7 +70,7 @@ export class KmsStandIn {
   readonly #server: Server;
   readonly #credentials: StandInCredentials[];
   readonly #maxBody: number;
-  readonly #faults: { kind: FaultKind; remaining: number; target: string | undefined }[] = [];
+  readonly #faults = new FaultScript<FaultKind>();
   #received = 0;
 
   private constructor(server: Server, opts: KmsStandInOptions) {
@@ -86,10 +88,7 @@ export class KmsStandIn {
     const server = opts.tls ? createHttpsServer({ ...opts.tls, minVersion: 'TLSv1.2' }) : createHttpServer();
     const standIn = new KmsStandIn(server, opts);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void standIn.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenLocal(server);
     return standIn;
   }
 
@@ -105,12 +104,12 @@ export class KmsStandIn {
 
   /** The next `count` requests (for `target`, e.g. 'Sign', or any) get this fault answer. */
   injectFaults(kind: FaultKind, count: number, target?: string): void {
-    this.#faults.push({ kind, remaining: count, target });
+    this.#faults.inject(kind, count, target);
   }
 
   /** Drops any fault answers not yet used. */
   clearFaults(): void {
-    this.#faults.length = 0;
+    this.#faults.clear();
   }
 
   /** Requests received in total, or for one operation ('Sign', 'GetPublicKey', ...). */
@@ -119,8 +118,7 @@ export class KmsStandIn {
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -155,10 +153,9 @@ export class KmsStandIn {
     const auth = checkSigV4('POST', '/', req.headers, body, { region: this.region, service: 'kms', credentials: this.#credentials });
     if (!auth.ok) return error(400, auth.type, auth.message);
     entry.accessKeyId = auth.accessKeyId;
-    const fault = this.#faults.find((f) => f.remaining > 0 && (f.target === undefined || f.target === target));
-    if (fault) fault.remaining--;
-    if (fault?.kind === 'stall') return STALL;
-    if (fault && fault.kind !== 'bad-signature') return FAULT_ANSWERS[fault.kind];
+    const fault = this.#faults.take(target);
+    if (fault === 'stall') return STALL;
+    if (fault !== undefined && fault !== 'bad-signature') return FAULT_ANSWERS[fault];
     let input: unknown;
     try {
       input = JSON.parse(body.toString('utf8'));
@@ -167,7 +164,7 @@ export class KmsStandIn {
     }
     describeInput(input, entry);
     const answer = handleKmsOperation(this.keys, target, input);
-    return fault?.kind === 'bad-signature' ? corruptSignature(answer) : answer;
+    return fault === 'bad-signature' ? corruptSignature(answer) : answer;
   }
 }
 
@@ -185,15 +182,4 @@ function describeInput(input: unknown, entry: StandInRequest): void {
   if (typeof MessageType === 'string') entry.messageType = MessageType;
   if (typeof SigningAlgorithm === 'string') entry.signingAlgorithm = SigningAlgorithm;
   if (typeof Message === 'string') entry.messageBytes = Buffer.from(Message, 'base64').length;
-}
-
-/** The request body, or undefined when it exceeds `limit` bytes (the rest is drained). */
-async function readBounded(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  return size > limit ? undefined : Buffer.concat(chunks);
 }

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FaultScript } from '../stand-in/faults.ts';
+import { closeNow, listenLocal, readBounded } from '../stand-in/http.ts';
 import { canonicalDsseBody, EntryRejected } from './dsse-entry.ts';
 import { RekorLog, type LogEntryAnon } from './log.ts';
 
@@ -32,7 +34,7 @@ export class RekorStandIn {
   readonly #server: Server;
   readonly #maxBody: number;
   readonly #slowMs: number;
-  readonly #faults: Array<{ kind: RekorFault; remaining: number; method: string | undefined }> = [];
+  readonly #faults = new FaultScript<RekorFault, 'GET' | 'POST'>();
 
   private constructor(server: Server, opts: RekorStandInOptions) {
     this.#server = server;
@@ -45,10 +47,7 @@ export class RekorStandIn {
     const server = createServer();
     const standIn = new RekorStandIn(server, opts);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void standIn.#handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenLocal(server);
     standIn.log.name = standIn.host;
     return standIn;
   }
@@ -64,11 +63,11 @@ export class RekorStandIn {
 
   /** The next `count` requests (of `method`, or any) get this fault. */
   injectFaults(kind: RekorFault, count: number, method?: 'GET' | 'POST'): void {
-    this.#faults.push({ kind, remaining: count, method });
+    this.#faults.inject(kind, count, method);
   }
 
   clearFaults(): void {
-    this.#faults.length = 0;
+    this.#faults.clear();
   }
 
   count(method?: string): number {
@@ -76,8 +75,7 @@ export class RekorStandIn {
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await closeNow(this.#server);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -87,13 +85,12 @@ export class RekorStandIn {
     this.requests.push(record);
     if (this.requests.length > 1000) this.requests.shift();
     const body = await readBounded(req, this.#maxBody);
-    const fault = this.#faults.find((f) => f.remaining > 0 && (f.method === undefined || f.method === method));
-    if (fault) fault.remaining--;
-    if (fault?.kind === 'down') {
+    const fault = this.#faults.take(method);
+    if (fault === 'down') {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, this.#slowMs));
+    if (fault === 'slow') await new Promise((r) => setTimeout(r, this.#slowMs));
     const send = (status: number, value: unknown, headers: Record<string, string> = {}): void => {
       record.status = status;
       if (res.destroyed) return;
@@ -101,10 +98,10 @@ export class RekorStandIn {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(text);
     };
-    if (fault?.kind === 'internal-error') return send(500, { code: 500, message: 'error communicating with backend (injected)' });
-    if (fault?.kind === 'garbage') return send(201, '<html>not rekor</html>');
+    if (fault === 'internal-error') return send(500, { code: 500, message: 'error communicating with backend (injected)' });
+    if (fault === 'garbage') return send(201, '<html>not rekor</html>');
     if (body === undefined) return send(413, { code: 413, message: `request body too large (limit ${this.#maxBody} bytes)` });
-    if (method === 'POST' && url.pathname === ENTRIES) return this.#create(body, send, fault?.kind);
+    if (method === 'POST' && url.pathname === ENTRIES) return this.#create(body, send, fault);
     if (method === 'GET' && url.pathname === ENTRIES) {
       const index = Number(url.searchParams.get('logIndex'));
       if (!Number.isInteger(index) || index < 0 || index >= this.log.size) return send(404, { code: 404, message: 'entry not found' });
@@ -158,14 +155,4 @@ export class RekorStandIn {
   #answer(index: number): Record<string, LogEntryAnon> {
     return { [this.log.entryId(this.log.uuidAt(index) as string)]: this.log.entry(index) };
   }
-}
-
-async function readBounded(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  return size > limit ? undefined : Buffer.concat(chunks);
 }
