@@ -3,11 +3,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { main } from '../../../signer/cli/main.ts';
+import { runCli, type CliRun } from './run-cli.ts';
 import { parseEnvelope } from '../../../signer/dsse/parse.ts';
 import { verifyEnvelope } from '../../../signer/dsse/verify.ts';
 import { parseRecord } from '../../../signer/events/record-codec.ts';
@@ -21,19 +20,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const verifier = PublicKeyVerifier.fromPem(fixtureText('keys/attestation-signer.pub.pem'));
 const F = (rel: string): string => `${FIXTURES}${rel}`;
 
-function sink(): Writable & { text: () => string } {
-  const chunks: Buffer[] = [];
-  const w = new Writable({ write: (c, _e, cb) => (chunks.push(Buffer.from(c)), cb()) }) as Writable & { text: () => string };
-  w.text = () => Buffer.concat(chunks).toString();
-  return w;
-}
-
-async function inProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(['attest', ...argv], { stdout, stderr, env: {}, cwd: ROOT });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const inProcess = (argv: string[]): Promise<CliRun> => runCli(['attest', ...argv], { cwd: ROOT });
 
 describe('tkn-provenance attest', () => {
   it('signs exported objects end to end as a process (the controller code path)', async () => {

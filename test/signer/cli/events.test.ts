@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../../signer/cli/main.ts';
+import { runCli } from './run-cli.ts';
 import { signEvent } from '../../../signer/events/sign-event.ts';
 import { validateEventStatement } from '../../../signer/events/validate-statement.ts';
 import { SqliteEventStore } from '../../../signer/events/stores/sqlite.ts';
@@ -33,14 +32,8 @@ after(async () => {
 });
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdout, stderr, env: { KUBECONFIG: kube.kubeconfigPath }, cwd: dir });
-  return { code, out, err };
+  const r = await runCli(argv, { cwd: dir, env: { KUBECONFIG: kube.kubeconfigPath } });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 async function signed(body: string, by = signer, eventId?: string): Promise<SignedEventRecord> {

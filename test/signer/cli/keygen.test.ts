@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../../signer/cli/main.ts';
+import { runCli, type CliRun } from './run-cli.ts';
 import { loadSigner, loadVerifiers } from '../../../signer/keys/sources.ts';
 import { signEnvelope } from '../../../signer/dsse/sign.ts';
 import { verifyEnvelope } from '../../../signer/dsse/verify.ts';
@@ -16,16 +15,7 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(
-  argv: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const sink = (into: Buffer[]) => new Writable({ write: (c, _e, cb) => (into.push(Buffer.from(c)), cb()) });
-  const code = await main(['keygen', ...argv], { stdout: sink(out), stderr: sink(err), env, cwd: dir });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> => runCli(['keygen', ...argv], { cwd: dir, env });
 
 async function usable(keyPath: string, pubPath: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
   const signer = await loadSigner(keyPath, { env });

@@ -5,9 +5,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { main } from '../../../signer/cli/main.ts';
+import { runCli, type CliRun } from './run-cli.ts';
 import { parseEnvelope, verifyEnvelope } from '../../../signer/dsse/verify.ts';
 import { verifyDsseBundle } from '../../../signer/bundle/verify.ts';
 import { PublicKeyVerifier } from '../../../signer/keys/local.ts';
@@ -27,16 +26,7 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(
-  argv: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const sink = (into: Buffer[]) => new Writable({ write: (c, _e, cb) => (into.push(Buffer.from(c)), cb()) });
-  const code = await main(['sign', ...argv], { stdout: sink(out), stderr: sink(err), env, cwd: dir });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> => runCli(['sign', ...argv], { cwd: dir, env });
 
 test('sign writes an envelope of the exact file bytes to stdout', async () => {
   const r = await cli(['--key', 'key.pem', '--payload-type', TYPE, 'stmt.json']);

@@ -5,8 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../../signer/cli/main.ts';
+import { runCli, type CliRun } from './run-cli.ts';
 import { LocalSigner } from '../../../signer/keys/local.ts';
 import { serializeEnvelope, signEnvelope } from '../../../signer/dsse/sign.ts';
 import { createDsseBundle } from '../../../signer/bundle/create.ts';
@@ -42,18 +41,7 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const sink = (into: Buffer[]) => new Writable({ write: (c, _e, cb) => (into.push(Buffer.from(c)), cb()) });
-  const code = await main(['verify-envelope', ...argv], {
-    stdout: sink(out),
-    stderr: sink(err),
-    env: {},
-    cwd: dir,
-  });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (argv: string[]): Promise<CliRun> => runCli(['verify-envelope', ...argv], { cwd: dir });
 
 test('a valid envelope: exit 0 and a one-line verdict naming the keyid', async () => {
   const r = await cli(['--key', 'a.pub', '--payload-type', TYPE, 'env.json']);

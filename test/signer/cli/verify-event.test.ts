@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { stringify as toYaml } from 'yaml';
-import { main } from '../../../signer/cli/main.ts';
+import { runCli } from './run-cli.ts';
 import { signEvent } from '../../../signer/events/sign-event.ts';
 import { validateEventStatement } from '../../../signer/events/validate-statement.ts';
 import { serializeRecord } from '../../../signer/events/record-codec.ts';
@@ -24,14 +23,8 @@ const BODY = '{"ref":"refs/heads/main","after":"6113728f27ae82c7b1a177c8d03f9e96
 const f = (name: string) => join(dir, name);
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(['verify-event', ...argv], { stdout, stderr, env: {}, cwd: dir });
-  return { code, out, err };
+  const r = await runCli(['verify-event', ...argv], { cwd: dir });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 async function signed(body: string, patch: Partial<EventPredicate> = {}): Promise<SignedEventRecord> {
