@@ -5,6 +5,14 @@ import type { IdentityPolicy } from '../verify/checks/transparency.ts';
 import { UsageError } from './command.ts';
 import { stringFlag, type Flags } from './flags.ts';
 
+/** The flags trustFlags reads, for a command's flag table (`...TRUST_FLAGS`). */
+export const TRUST_FLAGS = {
+  'trusted-root': { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+} as const;
+
 /**
  * cosign's verification flags, shared by `verify`, `verify-envelope` and `verify-event`:
  * `--trusted-root FILE` and the keyless identity (`--certificate-identity`,

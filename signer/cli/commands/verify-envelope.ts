@@ -7,7 +7,7 @@ import { verifySignedDocument, type VerifiedDocument } from '../../bundle/verify
 import { isProvenanceError } from '../../errors.ts';
 import { loadVerifiers } from '../../keys/sources.ts';
 import { resolveKeyRef } from '../key-refs.ts';
-import { trustFlags } from '../trust-flags.ts';
+import { TRUST_FLAGS, trustFlags } from '../trust-flags.ts';
 import { verifyLoggedDocument } from '../../verify/logged-document.ts';
 
 const HELP = `tkn-provenance verify-envelope: verify a DSSE envelope against public keys
@@ -49,10 +49,7 @@ const FLAGS = {
   'payload-type': { type: 'string' },
   threshold: { type: 'string' },
   json: { type: 'boolean' },
-  'trusted-root': { type: 'string' },
-  'certificate-identity': { type: 'string' },
-  'certificate-identity-regexp': { type: 'string' },
-  'certificate-oidc-issuer': { type: 'string' },
+  ...TRUST_FLAGS,
 } as const;
 
 const command: Command = {

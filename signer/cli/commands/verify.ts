@@ -12,7 +12,7 @@ import type { VerificationReport } from '../../verify/check.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, type Command } from '../command.ts';
 import { boolFlag, parseFlags, stringFlag, stringList } from '../flags.ts';
 import { resolveKeyRef } from '../key-refs.ts';
-import { trustFlags } from '../trust-flags.ts';
+import { TRUST_FLAGS, trustFlags } from '../trust-flags.ts';
 import { readInputFile } from '../files.ts';
 import { paintFor } from '../colour.ts';
 
@@ -75,10 +75,7 @@ const FLAGS = {
   'insecure-registry': { type: 'boolean' },
   'registry-config': { type: 'string' },
   json: { type: 'boolean' },
-  'trusted-root': { type: 'string' },
-  'certificate-identity': { type: 'string' },
-  'certificate-identity-regexp': { type: 'string' },
-  'certificate-oidc-issuer': { type: 'string' },
+  ...TRUST_FLAGS,
 } as const;
 
 const command: Command = {
