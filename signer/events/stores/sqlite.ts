@@ -142,9 +142,10 @@ export class SqliteEventStore implements EventStore {
   /**
    * The owner (the signer, `serve`) checks the file's integrity on open: marker, quick_check,
    * modes (sqlite-integrity.ts). A `reader` (verify-event, attest) opens someone else's file
-   * and changes nothing about it.
+   * and changes nothing about it; a reader that `writes` (events prune) opens it read-write,
+   * still without the owner's checks.
    */
-  constructor(path: string, opts: { reader?: boolean } = {}) {
+  constructor(path: string, opts: { reader?: boolean; writes?: boolean } = {}) {
     this.#path = path;
     const owner = path !== ':memory:' && opts.reader !== true;
     this.#owner = owner;
@@ -152,7 +153,7 @@ export class SqliteEventStore implements EventStore {
     const marker = owner ? readMarker(path) : undefined;
     if (owner) refuseEmptyStore(path, marker);
     const open = () => {
-      if (!owner && path !== ':memory:') return this.#openReader(path);
+      if (!owner && opts.writes !== true && path !== ':memory:') return this.#openReader(path);
       this.#db = new DatabaseSync(path);
       if (owner) quickCheck(this.#db, path);
       // page_size and auto_vacuum take effect only in a new file (before its first table), then

@@ -11,6 +11,8 @@ export interface StoreRefOptions {
   env: NodeJS.ProcessEnv;
   /** A SQLite path that does not exist yet is created (a copy's target); otherwise it is an error. */
   create?: boolean;
+  /** An existing SQLite file is opened read-write (events prune); otherwise read-only. */
+  writes?: boolean;
 }
 
 const K8S = /^(?:k8s|kubernetes-secrets):\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/;
@@ -42,5 +44,5 @@ export async function openStoreRef(ref: string, o: StoreRefOptions): Promise<Eve
   if (!o.create && !existsSync(path)) throw eventError('STORE_CONFIG', `${ref}: no such event store file`);
   const { SqliteEventStore } = await import('./sqlite.ts');
   // A tool opening an existing store is a reader (no marker, no chmod); one creating a store owns it.
-  return new SqliteEventStore(path, { reader: !o.create });
+  return new SqliteEventStore(path, { reader: !o.create, ...(o.writes ? { writes: true } : {}) });
 }

@@ -45,7 +45,7 @@ const command: Command = {
           // Keep the retention state: an attested record stays attested (first mark wins).
           if (s.attestedAt && to.markAttested) await to.markAttested(s.eventId, s.attestedRun ?? '', new Date(s.attestedAt));
         }
-      }, 'to', true),
+      }, 'to', 'create'),
     );
     io.stdout.write(
       `copied ${counts.copied} (including any already there), conflicts ${counts.conflicts}, bad signature ${counts.unverified}, gone meanwhile ${counts.missing}\n`,

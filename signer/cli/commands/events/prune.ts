@@ -35,7 +35,7 @@ const command: Command = {
         if (r.records < policy.batchSize) break;
       }
       io.stdout.write(`${dryRun ? 'would delete' : 'deleted'} ${records} record(s), ${bytes} bytes\n`);
-    });
+    }, 'store', dryRun ? 'read' : 'write');
     return EXIT_OK;
   },
 };

@@ -11,11 +11,11 @@ export const STORE_FLAGS = {
   kubeconfig: { type: 'string' },
 } as const;
 
-/** Opens `--store` (or another flag naming a store); closed by `withStore`. */
-export async function withStore<T>(values: Flags, io: CliIO, fn: (s: EventStore) => Promise<T>, flag = 'store', create = false): Promise<T> {
+/** Opens `--store` (or another flag naming a store) to read, write (prune) or create (a copy's target); closed after `fn`. */
+export async function withStore<T>(values: Flags, io: CliIO, fn: (s: EventStore) => Promise<T>, flag = 'store', access: 'read' | 'write' | 'create' = 'read'): Promise<T> {
   const ref = stringFlag(values, flag, true);
   const kubeconfig = typeof values.kubeconfig === 'string' ? resolve(io.cwd, values.kubeconfig) : io.env.KUBECONFIG;
-  const store = await openStoreRef(ref, { cwd: io.cwd, kubeconfig, env: io.env, create });
+  const store = await openStoreRef(ref, { cwd: io.cwd, kubeconfig, env: io.env, create: access === 'create', writes: access === 'write' });
   try {
     return await fn(store);
   } finally {
