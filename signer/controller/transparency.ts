@@ -1,15 +1,11 @@
 import type { SignedAttestation } from '../attest/types.ts';
-import type { Signer } from '../keys/signer.ts';
+import type { SigningIdentity } from '../keyless/signing-identity.ts';
 import { entryUrl } from '../transparency/entry.ts';
 import { logAttestations, shouldLog, TRANSPARENCY_ANNOTATION } from '../transparency/upload.ts';
 import type { ReconcileDeps } from './deps.ts';
 import type { KubeObject } from './kube/tekton-api.ts';
 
-/** Who signs this run: the configured key, or (keyless) an ephemeral key and its Fulcio chain. */
-export interface SigningIdentity {
-  signer: Signer;
-  certificates?: string[];
-}
+export type { SigningIdentity } from '../keyless/signing-identity.ts';
 
 export async function signingIdentity(d: ReconcileDeps): Promise<SigningIdentity> {
   const keyless = d.keyless();

@@ -1,3 +1,4 @@
+import type { LoggedEntry } from '../transparency/entry.ts';
 import type { DsseEnvelope } from '../dsse/envelope.ts';
 
 /**
@@ -47,4 +48,14 @@ export interface SignedEventRecord {
   envelope: DsseEnvelope;
   /** RFC 3339 UTC time the signer stored it. */
   storedAt: string;
+  /**
+   * Keyless (docs/transparency.md): the Fulcio chain, PEM, leaf first, whose leaf holds the
+   * envelope's ephemeral key. Absent for key-signed records.
+   */
+  certificates?: string[];
+  /**
+   * `transparency.events` (or keyless): the envelope's Rekor entry with its proof, once the
+   * upload after the answer succeeded, so verification needs no network. Absent until then.
+   */
+  tlog?: LoggedEntry;
 }

@@ -1,4 +1,5 @@
 import type { SignedEventRecord } from './event-record.ts';
+import type { UploadQueue } from './upload-queue.ts';
 
 /**
  * Durable storage of signed event records. `put` resolves only once the record is durable
@@ -48,6 +49,12 @@ export interface EventStore {
   list?(cursor: string | undefined, limit: number): Promise<EventPage>;
   /** How many records and how many bytes of them the store holds. */
   stats?(): Promise<StoreStats>;
+
+  // Keyless and transparency.events (docs/transparency.md).
+  /** True when a record's `certificates` read back as they were put (keyless event signing needs it). */
+  readonly keepsCertificates?: boolean;
+  /** The durable queue of log uploads (transparency.events needs it): see upload-queue.ts. */
+  readonly uploads?: UploadQueue;
 }
 
 export interface PruneRequest {

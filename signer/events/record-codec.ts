@@ -1,6 +1,7 @@
 import { parseEnvelope } from '../dsse/parse.ts';
 import type { SignedEventRecord } from './event-record.ts';
 import { eventError } from './errors.ts';
+import { extrasFromJson, extrasJson } from './record-extras.ts';
 
 /** The record as stored and served: compact JSON with a fixed field order. */
 export function serializeRecord(r: SignedEventRecord): string {
@@ -11,7 +12,7 @@ export function serializeRecord(r: SignedEventRecord): string {
     return (
       `{"eventId":${JSON.stringify(r.eventId)},"digest":${JSON.stringify(r.digest)},"triggerId":${JSON.stringify(r.triggerId)},` +
       `"keyid":${JSON.stringify(r.keyid)},"envelope":{"payloadType":${JSON.stringify(r.envelope.payloadType)},` +
-      `"payload":${jsonString(r.envelope.payload)},"signatures":${JSON.stringify(r.envelope.signatures)}},"storedAt":${JSON.stringify(r.storedAt)}}`
+      `"payload":${jsonString(r.envelope.payload)},"signatures":${JSON.stringify(r.envelope.signatures)}},"storedAt":${JSON.stringify(r.storedAt)}${extrasJson(r)}}`
     );
   }
   return JSON.stringify({
@@ -21,6 +22,8 @@ export function serializeRecord(r: SignedEventRecord): string {
     keyid: r.keyid,
     envelope: r.envelope,
     storedAt: r.storedAt,
+    ...(r.certificates ? { certificates: r.certificates } : {}),
+    ...(r.tlog ? { tlog: r.tlog } : {}),
   });
 }
 
@@ -89,5 +92,6 @@ export function recordFromJson(v: unknown, where = 'event record'): SignedEventR
     keyid: o.keyid as string,
     envelope,
     storedAt: o.storedAt as string,
+    ...extrasFromJson(o, where),
   };
 }

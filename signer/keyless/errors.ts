@@ -8,7 +8,8 @@ export type KeylessErrorCode =
   | 'KEYLESS_WRONG_ISSUER' // iss is not `signers.x509.fulcio.issuer`
   | 'FULCIO_REJECTED' // 4xx: token or proof of possession refused (audience, signature, ...)
   | 'FULCIO_BAD_RESPONSE' // not a certificate chain, or one for another key
-  | 'FULCIO_UNREACHABLE' | 'FULCIO_TIMEOUT' | 'FULCIO_SERVER_ERROR'; // after bounded retries
+  | 'FULCIO_UNREACHABLE' | 'FULCIO_TIMEOUT' | 'FULCIO_SERVER_ERROR' // after bounded retries
+  | 'KEYLESS_NO_CERTIFICATE'; // no cached certificate valid long enough, and none could be had (cert-cache.ts)
 
 export function keylessError(code: KeylessErrorCode, message: string, cause?: unknown): ProvenanceError<KeylessErrorCode> {
   return new ProvenanceError<KeylessErrorCode>(code, message, cause === undefined ? undefined : { cause });

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { LocalSigner } from '../keys/local.ts';
+import { CertCache, type CertCacheOptions } from './cert-cache.ts';
 import type { Signer } from '../keys/signer.ts';
 import type { FulcioClient } from './fulcio-client.ts';
 import { readIdentityToken } from './token.ts';
@@ -21,31 +22,40 @@ export interface KeylessOptions {
   issuer?: string;
   /** A certificate is replaced this long before it expires (default 2 min of Fulcio's 10). */
   refreshMarginMs?: number;
+  /** Cache tuning beyond the margin (cert-cache.ts): floor of validity, retry pause, refresh errors. */
+  cache?: Pick<CertCacheOptions, 'minValidityMs' | 'retryAfterMs' | 'onRefreshError'>;
   now?: () => Date;
 }
 
 /**
  * Keyless signing as a decorator: an ephemeral P-256 key (never written anywhere) plus the
  * Fulcio certificate for it. One key + certificate serves every signature until shortly
- * before the certificate expires (never one Fulcio call per signature); concurrent callers
- * share one request in flight.
+ * before the certificate expires (never one Fulcio call per signature); it is renewed ahead
+ * of expiry in the background, and kept while Fulcio is down and it is still valid
+ * (cert-cache.ts); concurrent callers share one request in flight.
  */
 export class KeylessSigner {
   readonly #o: KeylessOptions;
-  #current: CertifiedSigner | undefined;
-  #pending: Promise<CertifiedSigner> | undefined;
+  readonly #cache: CertCache;
 
   constructor(o: KeylessOptions) {
     this.#o = o;
+    this.#cache = new CertCache({
+      issue: () => this.#renew(),
+      ...o.cache,
+      ...(o.refreshMarginMs !== undefined ? { refreshAheadMs: o.refreshMarginMs } : {}),
+      ...(o.now ? { now: () => (o.now as () => Date)().getTime() } : {}),
+    });
   }
 
-  /** A signer with a certificate valid for at least the refresh margin. */
-  async session(): Promise<CertifiedSigner> {
-    const now = (this.#o.now ?? (() => new Date()))();
-    const margin = this.#o.refreshMarginMs ?? 120_000;
-    if (this.#current && this.#current.notAfter.getTime() - margin > now.getTime()) return this.#current;
-    this.#pending ??= this.#renew().finally(() => { this.#pending = undefined; });
-    return this.#pending;
+  /** Fulcio requests made so far (one per certificate, whatever the number of signatures). */
+  get certificatesRequested(): number {
+    return this.#cache.issued;
+  }
+
+  /** A signer whose certificate stays valid for at least the cache's floor (default 30 s). */
+  session(): Promise<CertifiedSigner> {
+    return this.#cache.current();
   }
 
   async #renew(): Promise<CertifiedSigner> {
@@ -54,7 +64,6 @@ export class KeylessSigner {
     const certificates = await this.#o.fulcio.signingCert(token, publicKey, privateKey);
     const leaf = new X509Certificate(certificates[0] as string);
     const identity = (leaf.subjectAltName ?? '').replace(/^(URI|email):/, '').split(', ')[0] ?? '';
-    this.#current = { signer: new LocalSigner(privateKey), certificates, identity, notAfter: new Date(leaf.validTo) };
-    return this.#current;
+    return { signer: new LocalSigner(privateKey), certificates, identity, notAfter: new Date(leaf.validTo) };
   }
 }

@@ -1,6 +1,7 @@
 import { WebhookAuthenticator } from '../authenticity/authenticator.ts';
 import type { AuthenticityProof } from '../authenticity/proof.ts';
 import type { Signer } from '../keys/signer.ts';
+import { identitySource, type IdentitySource } from '../keyless/signing-identity.ts';
 import type { SignedEventRecord } from '../events/event-record.ts';
 import type { EventStore } from '../events/event-store.ts';
 import { eventError } from '../events/errors.ts';
@@ -33,7 +34,8 @@ export interface SignAndStoreOptions {
 type EventKeys = Pick<ValidatedEvent, 'eventId' | 'digest' | 'triggerId'>;
 
 export class EventSigningService {
-  readonly #signer: Signer;
+  readonly #signer: IdentitySource;
+  #onCreated: ((record: SignedEventRecord) => void) | undefined;
   readonly #store: EventStore;
   readonly #log: Logger;
   readonly #inFlight = new Map<string, Promise<unknown>>();
@@ -41,7 +43,8 @@ export class EventSigningService {
   readonly #auth: WebhookAuthenticator;
 
   constructor(
-    signer: Signer,
+    /** A key, or keyless: an ephemeral key + certificate from the cache (signing-identity.ts). */
+    signer: Signer | IdentitySource,
     store: EventStore,
     log: Logger,
     inFlightBytes = DEFAULT_IN_FLIGHT_BYTES,
@@ -49,10 +52,15 @@ export class EventSigningService {
     auth: WebhookAuthenticator = new WebhookAuthenticator({ log }),
   ) {
     this.#auth = auth;
-    this.#signer = signer;
+    this.#signer = identitySource(signer);
     this.#store = store;
     this.#log = log;
     this.#budget = new ByteBudget(inFlightBytes);
+  }
+
+  /** Called once per newly stored record, after it is durable (the event uploader's wake-up). */
+  onCreated(listener: (record: SignedEventRecord) => void): void {
+    this.#onCreated = listener;
   }
 
   /**
@@ -95,9 +103,10 @@ export class EventSigningService {
         if (isPast(deadline?.beginBy)) {
           throw eventError('DEADLINE_EXCEEDED', `event ${event.eventId} was not signed: its deadline passed while it waited`);
         }
-        const record = await signEvent(statementBytes, event, this.#signer);
+        const record = await signEvent(statementBytes, event, await this.#signer());
         const stored = (await this.#store.put(record, statementBytes, { deadline: deadline?.beginBy })) ?? record;
         const created = stored === record;
+        if (created) this.#onCreated?.(record);
         if (created && isPast(deadline?.answerBy)) {
           // The commit began in time but ended after the client gave up: it reported this
           // event refused. Logged as an error with the id (docs/security.md, "Limits and integrity").

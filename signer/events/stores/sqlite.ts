@@ -8,6 +8,7 @@ import { eventError } from '../errors.ts';
 import { isProvenanceError } from '../../errors.ts';
 import { parseRecord, recordFromJson, serializeRecord } from '../record-codec.ts';
 import { bindMarker, corrupt, isCorruption, probe, quickCheck, readMarker, refuseEmptyStore, tightenModes, withPrivateFiles } from './sqlite-integrity.ts';
+import { SqliteSigstore } from './sqlite-sigstore.ts';
 
 /**
  * The layout of new files: the envelope in columns, its payload (the statement) as the raw
@@ -138,6 +139,9 @@ export class SqliteEventStore implements EventStore {
   #lastProbeWrite = 0;
   /** Set by the first corruption any operation met: from then on the probe fails (latched). */
   #corruption: string | undefined;
+  /** Keyless certificates, log entries and the upload queue (sqlite-sigstore.ts). */
+  readonly #sigstore: SqliteSigstore;
+  readonly keepsCertificates = true;
 
   /**
    * The owner (the signer, `serve`) checks the file's integrity on open: marker, quick_check,
@@ -169,6 +173,7 @@ export class SqliteEventStore implements EventStore {
     try {
       this.#layout = owner ? withPrivateFiles(path, open) : open();
       if (owner) tightenModes(path);
+      this.#sigstore = new SqliteSigstore(this.#db, (id) => this.getByEventId(id), owner);
     } catch (err) {
       this.#db?.close();
       if (isProvenanceError(err)) throw err;
@@ -221,9 +226,11 @@ export class SqliteEventStore implements EventStore {
       inserted = this.#run(() => {
         this.#db.exec('BEGIN IMMEDIATE');
         try {
-          const rows = batch.map(
-            (p) => Number(this.#insert.run(...this.#layout.values(p.record, p.payloadBytes)).changes) === 1,
-          );
+          const rows = batch.map((p) => {
+            const inserted = Number(this.#insert.run(...this.#layout.values(p.record, p.payloadBytes)).changes) === 1;
+            if (inserted) this.#sigstore.written(p.record); // same commit: never a record without its chain or queue entry
+            return inserted;
+          });
           this.#db.exec('COMMIT');
           return rows;
         } catch (err) {
@@ -253,12 +260,12 @@ export class SqliteEventStore implements EventStore {
 
   async getByEventId(eventId: string): Promise<SignedEventRecord | undefined> {
     const row = this.#run(() => this.#byId.get(eventId));
-    return row === undefined ? undefined : this.#layout.record(row, `stored record ${eventId}`);
+    return row === undefined ? undefined : this.#sigstore.attach(this.#layout.record(row, `stored record ${eventId}`));
   }
 
   async getByDigest(digest: string): Promise<SignedEventRecord[]> {
     const rows = this.#run(() => this.#byDigest.all(digest));
-    return rows.map((row) => this.#layout.record(row, `stored record for ${digest}`));
+    return rows.map((row) => this.#sigstore.attach(this.#layout.record(row, `stored record for ${digest}`)));
   }
 
   async markAttested(eventId: string, runUid: string, at: Date): Promise<boolean> {
@@ -293,6 +300,7 @@ export class SqliteEventStore implements EventStore {
           for (const id of ids) {
             del.run(id);
             delClaim.run(id);
+            this.#sigstore.deleted(id);
           }
           this.#db.exec('COMMIT');
         } catch (err) {
@@ -336,6 +344,11 @@ export class SqliteEventStore implements EventStore {
   async stats(): Promise<StoreStats> {
     const row = this.#run(() => this.#db.prepare(`SELECT count(*) AS n, coalesce(sum(${this.#layout.bytes}), 0) AS bytes FROM events e`).get());
     return { records: Number(row?.n ?? 0), bytes: Number(row?.bytes ?? 0) };
+  }
+
+  /** The durable upload queue of transparency.events (upload-queue.ts). */
+  get uploads(): SqliteSigstore {
+    return this.#sigstore;
   }
 
   /** The health probe: a real write and reads from the file (sqlite-integrity.ts probe); fails for good once corruption was met. */

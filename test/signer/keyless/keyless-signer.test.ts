@@ -51,17 +51,20 @@ describe('keyless signer (Fulcio v2 stand-in, ServiceAccount token)', () => {
 
   test('the certificate is cached until shortly before it expires; the token file is re-read for each request', async () => {
     let now = new Date();
-    const signer = keyless({ now: () => now });
+    const signer = keyless({ now: () => now, cache: { retryAfterMs: 1000 } });
     const before = fulcio.issued;
     const [a, b] = await Promise.all([signer.session(), signer.session()]);
     const c = await signer.session();
     assert.equal(fulcio.issued - before, 1, 'concurrent and later callers share one certificate');
     assert.equal(a, b);
     assert.equal(a, c);
-    now = new Date(a.notAfter.getTime() - 60_000); // inside the 2-minute margin
+    now = new Date(a.notAfter.getTime() - 60_000); // inside the 2-minute margin: refreshed in the background
     writeFileSync(tokenFile, 'not-a-jwt');
+    assert.equal(await signer.session(), a, 'a failed refresh keeps the still-valid certificate');
+    now = new Date(a.notAfter.getTime() - 10_000); // under the 30 s floor: the caller waits for a new one
     await assert.rejects(signer.session(), { code: 'KEYLESS_TOKEN_INVALID' });
     writeFileSync(tokenFile, oidc.mint({ namespace: NS, serviceAccount: SA }));
+    now = new Date(now.getTime() + 2000); // past the retry pause
     const d = await signer.session();
     assert.notEqual(d.signer.publicKey.export({ format: 'jwk' }).x, a.signer.publicKey.export({ format: 'jwk' }).x, 'a new ephemeral key');
   });
