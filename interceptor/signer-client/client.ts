@@ -39,6 +39,7 @@ const SIGNER_CODES: Record<string, InterceptorErrorCode> = {
   // dropped by the signer because our deadline passed: nothing was stored
   DEADLINE_EXCEEDED: 'SIGNER_TIMEOUT',
   BUSY: 'SIGNER_TIMEOUT',
+  KEYLESS_NO_CERTIFICATE: 'SIGNER_UNAVAILABLE', // the message names the Fulcio or token failure
   NOT_AUTHENTIC: 'NOT_AUTHENTIC',
   AUTH_RATE_LIMITED: 'AUTH_RATE_LIMITED',
 };

@@ -72,6 +72,7 @@ export const KEY_SPECS: readonly KeySpec[] = [
   { key: 'transparency.url', default: 'https://rekor.sigstore.dev', chains: true, apply: (c, v) => { c.transparency.url = parseUrl('transparency.url', v); } },
   { key: 'transparency.log', default: 'rekor', chains: false, apply: (c, v) => { c.transparency.log = parseOneOf('transparency.log', v, ['rekor'] as const); } },
   { key: 'transparency.trusted-root', default: '', chains: false, apply: (c, v) => { c.transparency.trustedRoot = optional(v); } },
+  { key: 'transparency.events', default: 'false', chains: false, apply: (c, v) => { c.transparency.events = parseBool('transparency.events', v); } },
 ];
 
 /**

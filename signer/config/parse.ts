@@ -18,7 +18,7 @@ function emptyConfig(): ProvenanceConfig {
     oci: { repository: undefined, insecure: false, encoding: 'dsse', credentialsSecret: undefined },
     tekton: { maxAnnotationBytes: 0 }, sqlite: { path: '' },
     controller: { workers: 0, maxRetries: 0, backoffBaseMs: 0, backoffMaxMs: 0, childGraceMs: 0, namespaces: [] },
-    transparency: { mode: 'false', url: '', log: 'rekor', trustedRoot: undefined },
+    transparency: { mode: 'false', url: '', log: 'rekor', trustedRoot: undefined, events: false },
     keyless: { enabled: false, address: '', issuer: undefined, tokenFile: '' },
     ignoredKeys: [],
   };

@@ -63,6 +63,8 @@ export interface TransparencyConfig {
   log: 'rekor';
   /** `transparency.trusted-root` (ours): a trusted_root.json holding the log key; unset = fetched once and pinned. */
   trustedRoot: string | undefined;
+  /** `transparency.events` (ours): log signed event records too, after the interceptor is answered (keyless: always). */
+  events: boolean;
 }
 
 /** Keyless signing through Fulcio (Chains' `signers.x509.fulcio.*` and token file). */

@@ -2,13 +2,17 @@ import type { EventRecorder } from '../authenticity/event-recorder.ts';
 import type { SecretResolver } from '../authenticity/secrets/resolver.ts';
 import type { EventStore } from '../events/event-store.ts';
 import type { Signer } from '../keys/signer.ts';
+import type { IdentitySource } from '../keyless/signing-identity.ts';
+import type { SignedEventRecord } from '../events/event-record.ts';
 import type { Logger } from '../server/logger.ts';
 import { startSignerServer } from '../server/index.ts';
 import type { Service } from './services.ts';
 
 export interface EventSignerServiceOptions {
   socketPath: string;
-  signer: Signer;
+  signer: Signer | IdentitySource;
+  /** Each new durable record (the event uploader's wake-up). */
+  onCreated?: (record: SignedEventRecord) => void;
   logger: Logger;
   /** A store owned (and closed) by the caller, e.g. shared with the attestation controller... */
   store?: EventStore;

@@ -16,6 +16,9 @@ import { retentionFrom } from '../events/retention/policy.ts';
 import type { Registry } from 'prom-client';
 import { retentionService } from './retention-service.ts';
 import { startMetricsServer } from './metrics-server.ts';
+import { loadEventConfig } from './event-config.ts';
+import { eventSigning } from './event-sigstore.ts';
+import type { Signer } from '../keys/signer.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +37,9 @@ const { values } = parseArgs({
     // No-cluster mode: webhook secrets from a file (as `serve --secrets`); in a cluster the
     // signer reads labelled Secrets in each trigger's namespace instead.
     secrets: { type: 'string' },
+    // Keyless event signing and transparency.events (docs/transparency.md): the ConfigMap's
+    // keys in a file; in a cluster without it, the ConfigMaps themselves are read at start.
+    config: { type: 'string' },
   },
   strict: true,
 });
@@ -43,8 +49,15 @@ const log = jsonLogger('signer');
 async function main(): Promise<void> {
   const keyRef = values.key ?? env.TEKTON_PROVENANCE_SIGNING_KEY ?? '/etc/signing-secrets';
   const stateDir = values['state-dir'] ?? env.TEKTON_PROVENANCE_STATE_DIR ?? '/var/lib/tekton-provenance';
-  const signer = await loadSignerRef(keyRef);
-  log.info('signing key loaded', { keyid: signer.keyid, algorithm: signer.algorithm });
+  // Keyless signing needs no key: a missing one is an error only once the config says key-signed.
+  let signer: Signer | undefined;
+  let keyError: unknown;
+  try {
+    signer = await loadSignerRef(keyRef);
+    log.info('signing key loaded', { keyid: signer.keyid, algorithm: signer.algorithm });
+  } catch (err) {
+    keyError = err;
+  }
 
   // One store for the whole process, closed after every service has stopped.
   const store = await openEventStore(values['event-store'] ?? env.TEKTON_PROVENANCE_EVENT_STORE, {
@@ -69,6 +82,9 @@ async function main(): Promise<void> {
   const kube = inCluster ? await loadKube() : undefined;
   const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'tekton-provenance';
   const secretsFile = values.secrets ?? env.TEKTON_PROVENANCE_WEBHOOK_SECRETS;
+  const eventConfig = await loadEventConfig(values.config ?? env.TEKTON_PROVENANCE_CONFIG_FILE, kube ? () => kube.loadConfig(kube.kubeConfig, namespace) : undefined);
+  if (!signer && !eventConfig?.keyless.enabled) throw keyError;
+  const events = await eventSigning(eventConfig, signer, store, log);
 
   // Started in this order and stopped in reverse; both services share the one store.
   const services: Service[] = [];
@@ -85,10 +101,12 @@ async function main(): Promise<void> {
       }),
     );
   }
+  if (events.uploader) services.push(events.uploader); // stopped after the socket: nothing it queued is lost anyway
   services.push(
     eventSignerService({
       socketPath: values.socket ?? signerSocketPath(env),
-      signer,
+      signer: events.signer,
+      ...(events.onCreated ? { onCreated: events.onCreated } : {}),
       logger: log,
       store,
       ...(secretsFile !== undefined
@@ -110,7 +128,7 @@ async function main(): Promise<void> {
         eventStore: store,
         journalPath: join(stateDir, 'attestation-journal.db'), // a retry after a restart replays, never re-signs
         onStarted: (c) => registries.push(c.metrics.registry),
-        processKey: { ref: keyRef, signer }, // signs attestations too, unless the ConfigMap names a key
+        ...(signer ? { processKey: { ref: keyRef, signer } } : {}), // signs attestations too, unless the ConfigMap names a key
       }),
     );
   }
@@ -138,15 +156,16 @@ async function main(): Promise<void> {
 }
 
 async function loadKube() {
-  const [{ KubeConfig }, { KubeEventRecorder }, { KubeSecretResolver }, { interceptorTlsService }] = await Promise.all([
+  const [{ KubeConfig }, { KubeEventRecorder }, { KubeSecretResolver }, { interceptorTlsService }, { loadConfig }] = await Promise.all([
     import('@kubernetes/client-node'),
     import('../authenticity/event-recorder.ts'),
     import('../authenticity/secrets/kube.ts'),
     import('./tls-service.ts'),
+    import('../config/source.ts'),
   ]);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault(); // in-cluster: the token projected into this container only
-  return { kubeConfig, KubeEventRecorder, KubeSecretResolver, interceptorTlsService };
+  return { kubeConfig, KubeEventRecorder, KubeSecretResolver, interceptorTlsService, loadConfig };
 }
 
 main().catch((err: unknown) => {

@@ -12,6 +12,7 @@ export type SignerApiErrorCode =
   | 'STORE_CORRUPT'
   | 'DEADLINE_EXCEEDED'
   | 'BUSY'
+  | 'KEYLESS_NO_CERTIFICATE'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'INTERNAL';
@@ -27,6 +28,7 @@ const STATUS: Record<SignerApiErrorCode, number> = {
   STORE_CORRUPT: 503,
   DEADLINE_EXCEEDED: 503,
   BUSY: 503,
+  KEYLESS_NO_CERTIFICATE: 503, // keyless: no valid certificate cached and Fulcio gave none (cert-cache.ts)
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   INTERNAL: 500,

@@ -9,6 +9,8 @@ import type { SecretResolver } from '../authenticity/secrets/resolver.ts';
 import type { EventStore } from '../events/event-store.ts';
 import { serializeRecord } from '../events/record-codec.ts';
 import type { Signer } from '../keys/signer.ts';
+import type { IdentitySource } from '../keyless/signing-identity.ts';
+import type { SignedEventRecord } from '../events/event-record.ts';
 import { PREFACE } from '../protocol/frames.ts';
 import { serveFrames, type FramedConnection } from './frame-server.ts';
 import { ApiError, sendError, sendJson, toApiError } from './http.ts';
@@ -26,8 +28,11 @@ export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
 export interface SignerServerOptions {
   socketPath: string;
-  signer: Signer;
+  /** A key, or keyless: the certificate cache's identity source (signer/keyless/signing-identity.ts). */
+  signer: Signer | IdentitySource;
   store: EventStore;
+  /** Called once per new durable record, after it is answered (transparency.events' uploader). */
+  onCreated?: (record: SignedEventRecord) => void;
   logger?: Logger;
   maxRequestBytes?: number;
   /** Connection bounds; defaults in SIGNER_SERVER_LIMITS (tests shorten them). */
@@ -85,6 +90,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
     ...(opts.limiter ? { limiter: opts.limiter } : {}),
   });
   const service = new EventSigningService(opts.signer, opts.store, log, undefined, auth);
+  if (opts.onCreated) service.onCreated(opts.onCreated);
   const max = opts.maxRequestBytes ?? MAX_REQUEST_BYTES;
   const limits = { ...SIGNER_SERVER_LIMITS, ...opts.limits };
   // Timeouts are checked every connectionsCheckingInterval: a tenth of the shortest, so a
@@ -144,7 +150,7 @@ export async function startSignerServer(opts: SignerServerOptions): Promise<Sign
     });
   });
   chmodSync(opts.socketPath, 0o660);
-  log.info('signing socket listening', { socket: opts.socketPath, keyid: opts.signer.keyid });
+  log.info('signing socket listening', { socket: opts.socketPath, keyid: typeof opts.signer === 'function' ? 'keyless (Fulcio)' : opts.signer.keyid });
   return {
     socketPath: opts.socketPath,
     close: () =>

@@ -12,7 +12,9 @@ export type TransparencyErrorCode =
   | 'TLOG_BAD_SET' // the signed entry timestamp does not verify with the log key
   | 'TLOG_BAD_PROOF' // inclusion proof or checkpoint does not verify
   | 'TLOG_UNTRUSTED_LOG' // the log key is unknown or does not match the entry's logID
-  | 'TLOG_MISSING'; // verification requires a log entry and there is none
+  | 'TLOG_MISSING' // verification requires a log entry and there is none
+  | 'TLOG_CERT_EXPIRED' // an event record's certificate expired before it could be logged (permanent)
+  | 'TLOG_KEY_UNKNOWN'; // an event record signed by a key this signer no longer holds (permanent)
 
 export function tlogError(code: TransparencyErrorCode, message: string, cause?: unknown): ProvenanceError<TransparencyErrorCode> {
   return new ProvenanceError<TransparencyErrorCode>(code, message, cause === undefined ? undefined : { cause });
@@ -21,5 +23,5 @@ export function tlogError(code: TransparencyErrorCode, message: string, cause?: 
 /** Failures retrying cannot cure: the run is marked failed at once rather than retried. */
 export function isPermanentTlogError(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
-  return code === 'TLOG_TOO_LARGE' || code === 'TLOG_REJECTED';
+  return code === 'TLOG_TOO_LARGE' || code === 'TLOG_REJECTED' || code === 'TLOG_CERT_EXPIRED' || code === 'TLOG_KEY_UNKNOWN';
 }
