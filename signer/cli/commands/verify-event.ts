@@ -15,11 +15,17 @@ import { isProvenanceError } from '../../errors.ts';
 import { verifyEvent, type EventCheck } from '../../events/verify-record.ts';
 import { resolveKeyRef } from '../key-refs.ts';
 import { paintFor } from '../colour.ts';
+import { trustFlags } from '../trust-flags.ts';
+import { readInputFile } from '../files.ts';
+import { parsePolicy } from '../../verify/policy/parse-policy.ts';
+import type { Policy } from '../../verify/policy/policy.ts';
+import { checkEventSigstore, type EventTrust } from '../../events/verify-sigstore.ts';
 
 const HELP = `tkn-provenance verify-event: verify a signed trigger event record offline
 
 Usage:
   tkn-provenance verify-event --key PUB [--payload FILE] [--json] RECORD_FILE
+  tkn-provenance verify-event --trusted-root FILE --certificate-identity ID --certificate-oidc-issuer URL RECORD_FILE
   tkn-provenance verify-event --key PUB [--payload FILE] [--json] --pipelinerun FILE|NS/NAME --store STORE
   tkn-provenance verify-event --key PUB [--payload FILE] [--json] --event-id ID --store STORE
 
@@ -31,11 +37,21 @@ tekton-provenance.dev/event-digest and event-signature annotations must match th
 
 Checks: signature, predicate-type, statement, record, payload (with --payload), authenticity
 (verified, or provider none: delegated to an earlier interceptor, reported), and for a
-PipelineRun: run-digest, run-signature, run-event-id.
+PipelineRun: run-digest, run-signature, run-event-id. A keyless record (signed with a Fulcio
+certificate, stored with it) needs no --key: certificate (chain to --trusted-root's CA, identity)
+and transparency (its Rekor entry: SET, checkpoint, inclusion proof, offline). With
+--trusted-root a key-signed record's log entry is required and checked too (transparency.events).
 
 Flags:
   --key REF              public key: PEM file (cosign.pub, certificate), signing-secrets
                          directory, or KMS URI (repeatable; any one may have signed)
+  --trusted-root FILE    Sigstore trusted_root.json (Fulcio CA, Rekor key): checks the record's
+                         log entry (required) and, keyless, its certificate chain
+  --certificate-identity ID          keyless: the certificate's SAN, exactly
+  --certificate-identity-regexp RE   keyless: the SAN as a regular expression
+  --certificate-oidc-issuer URL      keyless: the certificate's OIDC issuer
+  --policy FILE          policy YAML: event.identity and event.transparency (else the top-level
+                         transparency) apply to the record (docs/policy.md)
   --payload FILE         the original webhook body; its sha256 must be the signed digest
   --pipelinerun REF      \`kubectl get pipelinerun -o json|yaml\` output, or NAMESPACE/NAME (live)
   --event-id ID          verify the record stored under this Triggers event id (needs --store)
@@ -49,6 +65,8 @@ Exit: 0 verified, 1 a check failed, 2 usage or unreadable input.
 Examples:
   tkn-provenance verify-event --key .state/signing-key.pub --payload push.json record.json
   tkn-provenance verify-event --key cosign.pub --pipelinerun ci/build-x7k2p --store events.db
+  tkn-provenance verify-event --trusted-root trusted_root.json --certificate-oidc-issuer https://kubernetes.default.svc \
+    --certificate-identity https://kubernetes.io/namespaces/tekton-provenance/serviceaccounts/tekton-provenance record.json
 `;
 
 const FLAGS = {
@@ -59,6 +77,11 @@ const FLAGS = {
   kubeconfig: { type: 'string' },
   'event-id': { type: 'string' },
   json: { type: 'boolean' },
+  'trusted-root': { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  policy: { type: 'string' },
 } as const;
 
 const command: Command = {
@@ -68,8 +91,10 @@ const command: Command = {
   async run(argv, io) {
     const { values, positionals } = parseFlags(argv, FLAGS, { maxPositionals: 1 });
     const keys = stringList(values, 'key');
-    if (keys.length === 0) throw new UsageError('--key is required');
-    const verifiers = await loadVerifiers(
+    const trust = await trustFlags(values, (p) => resolve(io.cwd, p));
+    const policyFile = stringFlag(values, 'policy');
+    const policy = policyFile ? parsePolicy(await readInputFile(resolve(io.cwd, policyFile), '--policy')) : undefined;
+    const verifiers = keys.length === 0 ? [] : await loadVerifiers(
       keys.map((k) => resolveKeyRef(k, io.cwd)),
     );
     const payloadPath = stringFlag(values, 'payload');
@@ -89,8 +114,11 @@ const command: Command = {
         throw new UsageError('missing RECORD_FILE (or --pipelinerun or --event-id, with --store)');
       found = { ...readRecordFile(resolve(io.cwd, positionals[0] as string)), extra: [] };
     }
-    const result = verifyEvent({ envelope: found.envelope, record: found.record, verifiers, payload });
-    const checks = [...result.checks, ...found.extra];
+    const keyless = found.record?.certificates !== undefined;
+    if (keys.length === 0 && !keyless) throw new UsageError('--key is required (the record is not signed keyless)');
+    const sigstore = sigstoreChecks(found, verifiers, eventTrust(trust, policy));
+    const result = verifyEvent({ envelope: found.envelope, record: found.record, verifiers: keyless ? sigstore.verifiers : verifiers, payload });
+    const checks = [...sigstore.checks, ...result.checks, ...found.extra];
     const ok = checks.every((c) => c.ok);
     report(
       io,
@@ -104,6 +132,23 @@ const command: Command = {
   },
 };
 export default command;
+
+/** Flags win over the policy's event.identity; the policy's requirement over the flag's implied one. */
+function eventTrust(trust: Awaited<ReturnType<typeof trustFlags>>, policy: Policy | undefined): EventTrust {
+  const p = policy?.event.identity;
+  const identity = trust.identity ?? (p ? { issuer: p.issuer, ...(p.subject ? { identity: p.subject } : {}), ...(p.subjectRegExp ? { identityRegExp: p.subjectRegExp } : {}) } : undefined);
+  const transparency = policy ? (policy.event.transparency ?? policy.transparency ?? 'optional') : trust.trustedRoot ? 'required' : 'optional';
+  return { transparency, ...(trust.trustedRoot ? { trustedRoot: trust.trustedRoot } : {}), ...(identity ? { identity } : {}) };
+}
+
+/** A bare envelope carries no log entry or certificate: only a requirement can fail it. */
+function sigstoreChecks(found: { record?: SignedEventRecord }, verifiers: Awaited<ReturnType<typeof loadVerifiers>>, t: EventTrust) {
+  if (found.record) return checkEventSigstore(found.record, verifiers, t);
+  const checks: EventCheck[] = t.transparency === 'required'
+    ? [{ name: 'transparency', ok: false, detail: 'a bare envelope carries no transparency log entry, and one is required [TLOG_MISSING]' }]
+    : [];
+  return { checks, verifiers: [] };
+}
 
 function readInput(path: string, what: string): Buffer {
   try {

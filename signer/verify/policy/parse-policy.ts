@@ -82,7 +82,7 @@ function parseEventPolicy(value: unknown): Policy['event'] {
       'event.trustedDelegates is no longer supported: provider none events are recorded as unverified and no policy accepts them; have tekton-provenance check the webhook (provider github/gitlab/bitbucket)',
     );
   }
-  onlyKeys(o, ['required', 'providers', 'triggers'], 'event');
+  onlyKeys(o, ['required', 'providers', 'triggers', 'identity', 'transparency'], 'event');
   const triggers = stringList(o.triggers, 'event.triggers');
   for (const t of triggers) {
     if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(t)) {
@@ -93,7 +93,28 @@ function parseEventPolicy(value: unknown): Policy['event'] {
     required: optBool(o.required, 'event.required') ?? true,
     providers: enumList(o.providers, EVENT_PROVIDERS, 'event.providers'),
     triggers,
+    ...(o.identity === undefined ? {} : { identity: parseIdentity(o.identity, 'event.identity') }),
+    ...(o.transparency === undefined ? {} : { transparency: parseTransparency(o.transparency, 'event.transparency') }),
   };
+}
+
+/** A certificate identity as cosign pins one: subject (SAN) exactly or by RegExp, and the OIDC issuer. */
+function parseIdentity(value: unknown, where: string): NonNullable<Policy['event']['identity']> {
+  const o = asObject(value, where);
+  onlyKeys(o, ['subject', 'subjectRegExp', 'issuer'], where);
+  const subject = optString(o.subject, `${where}.subject`);
+  const subjectRegExp = optString(o.subjectRegExp, `${where}.subjectRegExp`);
+  const issuer = optString(o.issuer, `${where}.issuer`);
+  if (!issuer) throw invalid(`${where}.issuer (the certificate's OIDC issuer) is required`);
+  if ((subject === undefined) === (subjectRegExp === undefined)) throw invalid(`${where}: exactly one of subject, subjectRegExp is required`);
+  if (subjectRegExp !== undefined) {
+    try {
+      new RegExp(subjectRegExp);
+    } catch (err) {
+      throw invalid(`${where}.subjectRegExp: ${(err as Error).message}`);
+    }
+  }
+  return { issuer, ...(subject !== undefined ? { subject } : {}), ...(subjectRegExp !== undefined ? { subjectRegExp } : {}) };
 }
 
 function parseBindings(value: unknown): BindingRule[] {
@@ -193,7 +214,7 @@ export function parseDuration(value: unknown): number {
   return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
 }
 
-function parseTransparency(value: unknown): 'required' | 'optional' {
-  if (value !== 'required' && value !== 'optional') throw invalid('transparency must be required or optional');
+function parseTransparency(value: unknown, where = 'transparency'): 'required' | 'optional' {
+  if (value !== 'required' && value !== 'optional') throw invalid(`${where} must be required or optional`);
   return value;
 }

@@ -24,6 +24,13 @@ export interface EventPolicy {
    * empty = any. Pins which namespace's webhook Secret vouched for the event.
    */
   triggers: string[];
+  /**
+   * Keyless event records: the certificate identity that must have signed them (cosign's
+   * `--certificate-identity(-regexp)` and `--certificate-oidc-issuer`). Read by verify-event.
+   */
+  identity?: { subject?: string; subjectRegExp?: string; issuer: string };
+  /** `required`: the event record must carry a log entry that verifies (default: the top-level `transparency`). Read by verify-event. */
+  transparency?: 'required' | 'optional';
 }
 
 /** One equality between something of the run and a JSON path into the event body. */
