@@ -45,7 +45,7 @@ export class CertCache {
     if (c && left > (this.#o.refreshAheadMs ?? 120_000)) return c;
     if (c && left > (this.#o.minValidityMs ?? 30_000)) {
       // Refresh ahead, unawaited: this signature uses the cached certificate.
-      if (!this.#throttled(now)) this.#refresh().catch((err: unknown) => this.#o.onRefreshError?.(err, left));
+      if (!this.#pending && !this.#throttled(now)) this.#refresh().catch((err: unknown) => this.#o.onRefreshError?.(err, left));
       return c;
     }
     const failed = this.#failure;

@@ -55,6 +55,7 @@ test('clear errors: unknown key, format, storage, signer, bad values', () => {
     [{ 'transparency.enabled': 'yes' }, 'INVALID_VALUE', /true, manual, false/],
     [{ 'transparency.url': 'rekor.example' }, 'INVALID_VALUE', /transparency\.url/],
     [{ 'transparency.log': 'rekor-v2' }, 'INVALID_VALUE', /known: rekor/],
+    [{ 'transparency.events': 'manual' }, 'INVALID_VALUE', /transparency\.events/],
   ];
   for (const [ours, code, message] of cases) assert.throws(() => parseConfig({ ours }), { code, message }, JSON.stringify(ours));
 });
@@ -69,9 +70,10 @@ test("artifacts.pipelinerun.enable-deep-inspection is read from Chains' config (
 
 test("transparency: Chains' true|manual|false and url; ours: log plugin and trusted root", () => {
   const off = parseConfig({});
-  assert.deepEqual(off.transparency, { mode: 'false', url: 'https://rekor.sigstore.dev', log: 'rekor', trustedRoot: undefined });
+  assert.deepEqual(off.transparency, { mode: 'false', url: 'https://rekor.sigstore.dev', log: 'rekor', trustedRoot: undefined, events: false });
   const manual = parseConfig({ chains: { 'transparency.enabled': 'manual', 'transparency.url': 'http://rekor.local:3000/' } });
   assert.equal(manual.transparency.mode, 'manual');
   assert.equal(manual.transparency.url, 'http://rekor.local:3000');
   assert.equal(parseConfig({ ours: { 'transparency.enabled': 'true', 'transparency.trusted-root': '/etc/root.json' } }).transparency.trustedRoot, '/etc/root.json');
+  assert.equal(parseConfig({ ours: { 'transparency.events': 'true' } }).transparency.events, true, 'ours: event records logged after the answer');
 });

@@ -88,3 +88,23 @@ test('durations', () => {
   assert.equal(parseDuration('30d'), 30 * 86400 * 1000);
   assert.equal(parseDuration('1.5h'), 1.5 * 3600 * 1000);
 });
+
+test('event.identity and event.transparency: the keyless event record\'s signer and log requirement (verify-event)', () => {
+  const p = parsePolicy(`
+event:
+  identity:
+    subject: https://kubernetes.io/namespaces/tekton-provenance/serviceaccounts/tekton-provenance
+    issuer: https://kubernetes.default.svc
+  transparency: required
+`);
+  assert.deepEqual(p.event.identity, { issuer: 'https://kubernetes.default.svc', subject: 'https://kubernetes.io/namespaces/tekton-provenance/serviceaccounts/tekton-provenance' });
+  assert.equal(p.event.transparency, 'required');
+  assert.equal(parsePolicy('event: {identity: {subjectRegExp: "^https://kubernetes.io/", issuer: x}}').event.identity?.subjectRegExp, '^https://kubernetes.io/');
+  for (const [text, message] of [
+    ['event: {identity: {subject: a}}', /event\.identity\.issuer/],
+    ['event: {identity: {subject: a, subjectRegExp: b, issuer: c}}', /exactly one of subject, subjectRegExp/],
+    ['event: {identity: {subjectRegExp: "(", issuer: c}}', /subjectRegExp/],
+    ['event: {identity: {subject: a, issuer: c, email: d}}', /email/],
+    ['event: {transparency: always}', /event\.transparency must be required or optional/],
+  ] as const) assert.throws(() => parsePolicy(text), (err: unknown) => isProvenanceError(err, 'POLICY_INVALID') && message.test(err.message), text);
+});
