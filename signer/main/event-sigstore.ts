@@ -40,19 +40,24 @@ export async function eventSigning(config: ProvenanceConfig | undefined, key: Si
   const queue = store.uploads;
   if (!queue) throw configError('UNSUPPORTED_FEATURE', `${keyless ? 'keyless event signing logs every record and' : 'transparency.events'} needs the sqlite event store (its durable upload queue)`);
   queue.enable();
-  const [{ transparencyLogs }, { readTrustedRoot }, { EventUploader }] = await Promise.all([
-    import('../transparency/registry.ts'), import('../transparency/trusted-root.ts'), import('../transparency/event-uploader.ts'),
+  const [{ readTrustedRoot }, { EventUploader }, { WorkerTransparencyLog }] = await Promise.all([
+    import('../transparency/trusted-root.ts'), import('../transparency/event-uploader.ts'), import('../transparency/log-worker.ts'),
   ]);
   const t = config.transparency;
-  const trustedRoot = t.trustedRoot ? await readTrustedRoot(t.trustedRoot) : undefined;
-  const uploader = new EventUploader({
-    queue, logger: log, ...(key ? { key } : {}),
-    log: transparencyLogs.get(t.log)({ url: t.url, ...(trustedRoot ? { trustedRoot } : {}) }),
-  });
+  if (t.trustedRoot) await readTrustedRoot(t.trustedRoot); // a bad file stops the start, not the first upload
+  // The log's HTTP and proof checks run in a worker thread, off the loop that answers webhooks.
+  const tlog = new WorkerTransparencyLog({ log: t.log, url: t.url, ...(t.trustedRoot ? { trustedRootPath: t.trustedRoot } : {}) });
+  const uploader = new EventUploader({ queue, logger: log, ...(key ? { key } : {}), log: tlog });
   log.info('event records are logged after each answer', { log: t.url, keyless: keyless !== undefined });
   return {
     signer,
     onCreated: () => uploader.wake(),
-    uploader: { name: 'event-uploader', start: async () => { uploader.start(); return { stop: () => uploader.stop() }; } },
+    uploader: {
+      name: 'event-uploader',
+      start: async () => {
+        uploader.start();
+        return { stop: async () => { await uploader.stop(); await tlog.close(); } };
+      },
+    },
   };
 }
