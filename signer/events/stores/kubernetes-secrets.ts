@@ -36,6 +36,8 @@ export interface KubernetesSecretsStoreOptions {
  * written last, is the commit point, so a crash mid-put leaves only unreferenced chunks.
  */
 export class KubernetesSecretsEventStore implements EventStore {
+  /** The record JSON keeps a keyless record's chain (record-extras.ts); no upload queue. */
+  readonly keepsCertificates = true;
   readonly #api: CoreV1Api;
   readonly #namespace: string;
 

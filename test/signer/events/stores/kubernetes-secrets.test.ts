@@ -52,6 +52,12 @@ test('one labelled Secret per event; lookups by id and digest; repeat is idempot
   assert.deepEqual(await s.put({ ...a, storedAt: '2030-01-01T00:00:00.000Z' }), a);
   const other = await signed('{"a":2}', a.eventId);
   await assert.rejects(s.put(other), (e) => isProvenanceError(e, 'EVENT_CONFLICT'));
+  // Keyless: the certificate chain is part of the record JSON, so it reads back as put.
+  const chain = ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'];
+  const keyless = { ...(await signed('{"keyless":1}')), certificates: chain };
+  await s.put(keyless);
+  assert.equal(s.keepsCertificates, true);
+  assert.deepEqual((await s.getByEventId(keyless.eventId))?.certificates, chain);
 });
 
 test('two replicas racing on one event id: exactly one digest wins, the other is a conflict', async () => {
