@@ -12,10 +12,12 @@ export interface UploadQueue {
   enable(): void;
   /** Queued records due at `now`, oldest first, at most `limit`. */
   due(now: Date, limit: number): Promise<PendingUpload[]>;
-  /** The log holds the record's entry: stored with the record, and the upload leaves the queue. */
-  logged(eventId: string, entry: LoggedEntry): Promise<void>;
-  /** A failed attempt: retry at `retryAt`, or (undefined) give up for good; `error` is kept for `events ls`. */
-  failed(eventId: string, attempts: number, error: string, retryAt: Date | undefined): Promise<void>;
+  /**
+   * The outcomes of a batch of attempts, written together: a logged record gets its entry and
+   * leaves the queue; a failed one is retried at `retryAt`, or (undefined) given up for good,
+   * its last error kept.
+   */
+  settle(outcomes: readonly UploadOutcome[]): Promise<void>;
   /** Counts by state, for metrics and tests. */
   counts(): Promise<{ pending: number; logged: number; failed: number }>;
 }
@@ -25,3 +27,7 @@ export interface PendingUpload {
   /** Attempts made so far. */
   attempts: number;
 }
+
+export type UploadOutcome =
+  | { eventId: string; entry: LoggedEntry }
+  | { eventId: string; attempts: number; error: string; retryAt: Date | undefined };

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { serializeEnvelope } from '../dsse/sign.ts';
 import type { SignedEventRecord } from '../events/event-record.ts';
-import type { PendingUpload, UploadQueue } from '../events/upload-queue.ts';
+import type { PendingUpload, UploadOutcome, UploadQueue } from '../events/upload-queue.ts';
 import type { Signer } from '../keys/signer.ts';
 import type { Logger } from '../server/logger.ts';
 import { isPermanentTlogError, tlogError } from './errors.ts';
@@ -23,13 +23,20 @@ export interface EventUploaderOptions {
   maxBackoffMs?: number;
   /** Due retries are looked for this often (default 5 s). */
   pollMs?: number;
+  /**
+   * A new record is uploaded this long after it was answered (default 250 ms), with whatever
+   * else arrived meanwhile: one queue read and one batch of uploads per burst of webhooks.
+   */
+  gatherMs?: number;
+  /** Uploads of a batch in flight at once (default 8). */
+  concurrency?: number;
   now?: () => Date;
 }
 
 /**
  * Logs signed event records in the transparency log AFTER the interceptor has been answered:
- * it is woken (setImmediate) once a new record is durable, and works from the store's upload
- * queue, never from memory, so a restart (even kill -9) resumes every pending upload. An
+ * it is woken once a new record is durable and starts `gatherMs` later, with every record
+ * stored meanwhile; it works from the store's upload queue, never from memory, so a restart (even kill -9) resumes every pending upload. An
  * upload that reached the log before a crash is not duplicated: the log answers 409 and the
  * existing entry is fetched and checked (rekor-log.ts). Failures back off and are bounded;
  * the entry, once checked (SET, proof), is stored with the record for offline verification.
@@ -47,19 +54,19 @@ export class EventUploader {
 
   /** Uploads what an earlier process left pending, then polls for due retries. */
   start(): void {
-    this.wake();
-    this.#timer = setInterval(() => this.wake(), this.#o.pollMs ?? 5_000);
+    this.wake(0);
+    this.#timer = setInterval(() => this.wake(0), this.#o.pollMs ?? 5_000);
     this.#timer.unref();
   }
 
-  /** A new record is stored: upload it once the current tick (the answer) is done. */
-  wake(): void {
+  /** A new record is stored (and answered): upload it, and what else arrives, `gatherMs` later. */
+  wake(delayMs = this.#o.gatherMs ?? 250): void {
     if (this.#stopped) return;
     if (this.#round) {
       this.#again = true;
       return;
     }
-    this.#round = new Promise<void>((resolve) => setImmediate(resolve))
+    this.#round = new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref())
       .then(() => this.#work())
       .catch((err: unknown) => this.#o.logger.error('event upload round failed', { code: (err as { code?: string }).code, message: (err as Error).message }))
       .finally(() => {
@@ -90,30 +97,33 @@ export class EventUploader {
     const batch = this.#o.batch ?? 16;
     for (let round = 0; round < (this.#o.maxRounds ?? 64) && !this.#stopped; round++) {
       const due = await this.#o.queue.due(this.#now(), batch);
-      for (const p of due) {
-        if (this.#stopped) return;
-        await this.#upload(p);
+      const width = this.#o.concurrency ?? 8;
+      for (let i = 0; i < due.length && !this.#stopped; i += width) {
+        const outcomes = await Promise.all(due.slice(i, i + width).map((p) => this.#upload(p)));
+        await this.#o.queue.settle(outcomes).catch((err: unknown) => {
+          // A closed store (shutdown): the records stay pending and are tried again after the restart.
+          this.#o.logger.warn('event upload outcomes not stored', { code: (err as { code?: string }).code, message: (err as Error).message });
+        });
       }
       if (due.length < batch) return;
     }
   }
 
-  async #upload(p: PendingUpload): Promise<void> {
+  async #upload(p: PendingUpload): Promise<UploadOutcome> {
     const r = p.record;
     const attempts = p.attempts + 1;
     try {
       const entry = await this.#o.log.logEnvelope(serializeEnvelope(r.envelope), r.envelope, this.#verifier(r));
-      await this.#o.queue.logged(r.eventId, entry);
       this.#o.logger.info('event logged', { eventId: r.eventId, logIndex: entry.entry.logIndex, uuid: entry.uuid });
+      return { eventId: r.eventId, entry };
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'ERROR';
-      const message = `${code}: ${(err as Error).message}`;
       const permanent = isPermanentTlogError(err);
       const retryAt = permanent || attempts >= (this.#o.maxAttempts ?? 12) ? undefined : new Date(this.#now().getTime() + this.#backoff(attempts));
-      await this.#o.queue.failed(r.eventId, attempts, message, retryAt).catch(() => undefined); // a closed store: still pending
       const fields = { eventId: r.eventId, code, attempt: attempts, message: (err as Error).message.slice(0, 300) };
       if (retryAt) this.#o.logger.warn('event upload failed; retrying', { ...fields, retryAt: retryAt.toISOString() });
       else this.#o.logger.error('event upload failed for good', fields);
+      return { eventId: r.eventId, attempts, error: `${code}: ${(err as Error).message}`, retryAt };
     }
   }
 

@@ -2,7 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { LoggedEntry } from '../../transparency/entry.ts';
 import type { SignedEventRecord } from '../event-record.ts';
 import { eventError } from '../errors.ts';
-import type { PendingUpload, UploadQueue } from '../upload-queue.ts';
+import type { PendingUpload, UploadOutcome, UploadQueue } from '../upload-queue.ts';
 
 /**
  * Keyless and transparency.events in the SQLite store: a table of its own beside `events`
@@ -82,21 +82,28 @@ export class SqliteSigstore implements UploadQueue {
     return out;
   }
 
-  async logged(eventId: string, entry: LoggedEntry): Promise<void> {
-    this.#unsynced(() => this.#db
-      .prepare("UPDATE event_sigstore SET tlog = ?, upload = 'logged', retry_at = NULL, last_error = NULL WHERE event_id = ?")
-      .run(JSON.stringify(entry), eventId));
-  }
-
-  async failed(eventId: string, attempts: number, error: string, retryAt: Date | undefined): Promise<void> {
-    this.#unsynced(() => this.#db
-      .prepare('UPDATE event_sigstore SET attempts = ?, last_error = ?, upload = ?, retry_at = ? WHERE event_id = ?')
-      .run(attempts, error.slice(0, 1000), retryAt ? 'pending' : 'failed', retryAt ? retryAt.toISOString() : null, eventId));
+  async settle(outcomes: readonly UploadOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    this.#unsynced(() => {
+      const logged = this.#db.prepare("UPDATE event_sigstore SET tlog = ?, upload = 'logged', retry_at = NULL, last_error = NULL WHERE event_id = ?");
+      const failed = this.#db.prepare('UPDATE event_sigstore SET attempts = ?, last_error = ?, upload = ?, retry_at = ? WHERE event_id = ?');
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const o of outcomes) {
+          if ('entry' in o) logged.run(JSON.stringify(o.entry), o.eventId);
+          else failed.run(o.attempts, o.error.slice(0, 1000), o.retryAt ? 'pending' : 'failed', o.retryAt ? o.retryAt.toISOString() : null, o.eventId);
+        }
+        this.#db.exec('COMMIT');
+      } catch (err) {
+        if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+        throw err;
+      }
+    });
   }
 
   /**
-   * Queue updates are written without their own fsync (WAL, synchronous=NORMAL for that one
-   * statement; the next event commit's fsync covers them): this connection is synchronous, so
+   * Queue updates are written in one transaction per batch, without their own fsync (WAL,
+   * synchronous=NORMAL for that one commit; the next event commit's fsync covers them): this connection is synchronous, so
    * an fsync here would hold up the loop answering webhooks. Losing one to a power cut only
    * repeats an upload, which the log answers 409 and we fetch: never a duplicate entry.
    */
