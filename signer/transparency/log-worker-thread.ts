@@ -1,7 +1,6 @@
-// The worker thread of log-worker.ts: one transparency log plugin, one upload per message.
+// The helper process of log-worker.ts (started at nice 19): one transparency log plugin, one
+// upload per IPC message; it exits when the signer goes away.
 import { createPublicKey } from 'node:crypto';
-import { setPriority } from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
 import { parseEnvelope } from '../dsse/parse.ts';
 import type { LoggedEntry } from './entry.ts';
 import { transparencyLogs } from './registry.ts';
@@ -22,19 +21,13 @@ export interface LogJob {
 
 export type LogJobAnswer = { id: number; entry: LoggedEntry } | { id: number; error: { code: string; message: string } };
 
-if (parentPort) {
-  const port = parentPort;
-  // Lowest CPU priority for this thread (Linux nice values are per thread): under contention the
-  // loop answering webhooks runs first, and uploads take the idle time. Best effort elsewhere.
-  try {
-    setPriority(19);
-  } catch {
-    // not permitted or not supported: uploads still run off the webhook loop
-  }
-  const data = workerData as LogWorkerData;
+if (process.send && process.argv[2]) {
+  const port = { postMessage: (m: LogJobAnswer) => process.send?.(m) };
+  const data = JSON.parse(process.argv[2]) as LogWorkerData;
+  process.on('disconnect', () => process.exit(0)); // the signer is gone
   const trustedRoot = data.trustedRootPath ? await readTrustedRoot(data.trustedRootPath) : undefined;
   const log = transparencyLogs.get(data.log)({ url: data.url, ...(trustedRoot ? { trustedRoot } : {}) });
-  port.on('message', (job: LogJob) => {
+  process.on('message', (job: LogJob) => {
     const verifier = 'publicKeyPem' in job.verifier ? { publicKey: createPublicKey(job.verifier.publicKeyPem) } : { certificates: job.verifier.certificates };
     log.logEnvelope(job.envelopeText, parseEnvelope(job.envelopeText), verifier).then(
       (entry) => port.postMessage({ id: job.id, entry } satisfies LogJobAnswer),
