@@ -15,7 +15,7 @@ import { isProvenanceError } from '../../errors.ts';
 import { verifyEvent, type EventCheck } from '../../events/verify-record.ts';
 import { resolveKeyRef } from '../key-refs.ts';
 import { paintFor } from '../colour.ts';
-import { trustFlags } from '../trust-flags.ts';
+import { TRUST_FLAGS, trustFlags } from '../trust-flags.ts';
 import { readInputFile } from '../files.ts';
 import { parsePolicy } from '../../verify/policy/parse-policy.ts';
 import type { Policy } from '../../verify/policy/policy.ts';
@@ -77,10 +77,7 @@ const FLAGS = {
   kubeconfig: { type: 'string' },
   'event-id': { type: 'string' },
   json: { type: 'boolean' },
-  'trusted-root': { type: 'string' },
-  'certificate-identity': { type: 'string' },
-  'certificate-identity-regexp': { type: 'string' },
-  'certificate-oidc-issuer': { type: 'string' },
+  ...TRUST_FLAGS,
   policy: { type: 'string' },
 } as const;
 
