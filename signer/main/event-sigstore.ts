@@ -45,7 +45,7 @@ export async function eventSigning(config: ProvenanceConfig | undefined, key: Si
   ]);
   const t = config.transparency;
   if (t.trustedRoot) await readTrustedRoot(t.trustedRoot); // a bad file stops the start, not the first upload
-  // The log's HTTP and proof checks run in a helper process at nice 19, off the loop that answers webhooks.
+  // The log's HTTP and proof checks run in a helper process at nice 10, off the loop that answers webhooks.
   const tlog = new WorkerTransparencyLog({ log: t.log, url: t.url, ...(t.trustedRoot ? { trustedRootPath: t.trustedRoot } : {}) });
   const uploader = new EventUploader({ queue, logger: log, ...(key ? { key } : {}), log: tlog });
   log.info('event records are logged after each answer', { log: t.url, keyless: keyless !== undefined });

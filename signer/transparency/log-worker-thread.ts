@@ -1,4 +1,4 @@
-// The helper process of log-worker.ts (started at nice 19): one transparency log plugin, one
+// The helper process of log-worker.ts (started at nice 10): one transparency log plugin, one
 // upload per IPC message; it exits when the signer goes away.
 import { createPublicKey } from 'node:crypto';
 import { parseEnvelope } from '../dsse/parse.ts';

@@ -8,8 +8,15 @@ import type { LogVerifier, TransparencyLog } from './log.ts';
 import type { LogJob, LogJobAnswer, LogWorkerData } from './log-worker-thread.ts';
 
 /**
- * A transparency log run in a helper process at the lowest CPU priority (nice 19, all its
- * threads, GC included): the upload's HTTP exchange and the check of the answer (SET,
+ * The helper's nice value: 10 weighs it at about a tenth of the signer under CPU contention, so
+ * webhooks come first, yet a saturated node cannot starve uploads (19 would: a keyless record
+ * must be logged before its certificate expires).
+ */
+const HELPER_NICE = 10;
+
+/**
+ * A transparency log run in a helper process at a low CPU priority (nice 10, all its threads,
+ * GC included): the upload's HTTP exchange and the check of the answer (SET,
  * checkpoint, inclusion proof: about 3 ms of CPU per entry) happen off the event loop that
  * answers the interceptor and yield to it under contention. (A worker thread was measured
  * first: its garbage is collected by the process's shared GC threads at normal priority, and
@@ -58,14 +65,14 @@ export class WorkerTransparencyLog implements TransparencyLog {
     if (this.#worker) return this.#worker;
     // Sources run as .ts (type stripping), the published build as .js.
     const file = new URL(import.meta.url.endsWith('.ts') ? './log-worker-thread.ts' : './log-worker-thread.js', import.meta.url);
-    // `nice -n 19` before exec: every thread of the helper (its GC threads too) has the lowest
+    // `nice -n` before exec: every thread of the helper (its GC threads too) has the low
     // priority; without a nice binary, the helper's main thread is reniced after the start.
     const args = [process.execPath, file.pathname, JSON.stringify(this.#data)];
     const nice = ['/usr/bin/nice', '/bin/nice'].find((p) => existsSync(p));
-    const w = spawn(nice ?? (args.shift() as string), nice ? ['-n', '19', ...args] : args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const w = spawn(nice ?? (args.shift() as string), nice ? ['-n', String(HELPER_NICE), ...args] : args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     if (!nice && w.pid !== undefined) {
       try {
-        setPriority(w.pid, 19);
+        setPriority(w.pid, HELPER_NICE);
       } catch {
         // best effort: still off the webhook loop
       }

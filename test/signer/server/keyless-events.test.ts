@@ -31,6 +31,8 @@ let fulcio: FulcioStandIn;
 let rekor: RekorStandIn;
 let root: Record<string, unknown>;
 const socket = () => join(dir, 'signer.sock');
+/** The signer's last log lines, for failure messages. */
+let signerLog = '';
 
 async function startSigner(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [
@@ -38,7 +40,10 @@ async function startSigner(): Promise<ChildProcess> {
     '--secrets', join(dir, 'secrets.json'), '--config', join(dir, 'config.yaml'),
   ], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH } });
   let err = '';
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => {
+    err += c.toString();
+    signerLog = err.slice(-4000);
+  });
   for (let i = 0; i < 600 && child.exitCode === null; i++) {
     if (await udsRequest(socket(), 'GET', '/v1/healthz').then((r) => r.status === 200, () => false)) return child;
     await sleep(50);
@@ -66,7 +71,7 @@ async function logged(eventId: string): Promise<SignedEventRecord> {
     if (r.tlog) return r;
     await sleep(100);
   }
-  throw new Error(`event ${eventId} was not logged in 30 s`);
+  throw new Error(`event ${eventId} was not logged in 30 s; signer log:\n${signerLog}`);
 }
 
 async function webhook(srv: InterceptorServer, body = JSON.stringify({ ref: 'refs/heads/main', n: Math.random() })) {
@@ -103,7 +108,7 @@ describe('keyless event records, logged after the answer (real signer process)',
     oidc = await OidcIssuerStandIn.start();
     fulcio = await FulcioStandIn.start({ issuers: [oidc.url] });
     rekor = await RekorStandIn.start({ slowMs: 3000 });
-    root = trustedRoot({ rekor: { url: rekor.url, publicKey: rekor.log.publicKey }, fulcio: { url: fulcio.url, chainDer: fulcio.chainDer } });
+    root = trustedRoot({ rekor: { url: rekor.url, publicKey: rekor.log.publicKey }, fulcio: { url: fulcio.url, chainDer: fulcio.chainDer }, ctlog: fulcio.ctLog });
     writeFileSync(join(dir, 'trusted_root.json'), JSON.stringify(root));
     writeFileSync(join(dir, 'oidc-token'), oidc.mint({ namespace: 'tekton-provenance', serviceAccount: 'tekton-provenance', ttlSeconds: 3600 }));
     writeFileSync(join(dir, 'secrets.json'), JSON.stringify(STATIC_SECRETS), { mode: 0o600 });
