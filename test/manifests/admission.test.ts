@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ADMISSION_KEYS, parseVerificationPolicy } from '../../admission/policy/parse.ts';
-import { TOP_KEYS } from '../../signer/verify/policy/parse-policy.ts';
+import { EVENT_KEYS, TOP_KEYS } from '../../signer/verify/policy/parse-policy.ts';
 import { ENFORCE_LABEL } from '../../admission/review/scope.ts';
 import { SUPPORTED_KINDS } from '../../admission/workload/pod-specs.ts';
 import { shipped } from '../admission/support/cluster.ts';
@@ -75,6 +75,8 @@ test('the CRD is cluster-scoped with a schema naming every field the parser acce
   // the webhook sees it (a quietly weaker policy); one the parser lacks is refused.
   assert.deepEqual(Object.keys(spec.properties).sort(), [...ADMISSION_KEYS, ...TOP_KEYS].sort());
   assert.deepEqual(Object.keys(spec.properties.keys.items.properties).sort(), ['keyless', 'kms', 'pem', 'secretRef']);
+  assert.deepEqual(Object.keys(spec.properties.event.properties).sort(), [...EVENT_KEYS].sort());
+  assert.deepEqual(Object.keys(spec.properties.event.properties.identity.properties).sort(), Object.keys(spec.properties.keys.items.properties.keyless.properties).sort());
   // docs/admission.md's example policy parses.
   const doc = readFileSync(join(import.meta.dirname, '../../docs/admission.md'), 'utf8');
   const yaml = /```yaml\n(apiVersion: tekton-provenance\.dev[\s\S]*?)```/.exec(doc)?.[1];

@@ -6,6 +6,8 @@ import { BINDING_PRESETS } from './presets.ts';
 
 /** The fields of a policy's spec (the admission CRD's schema names the same; a test keeps them equal). */
 export const TOP_KEYS = ['builderId', 'maxAge', 'event', 'bindings', 'trustedTasks', 'transparency'];
+/** The fields of `event:` (likewise named by the CRD's schema). */
+export const EVENT_KEYS = ['required', 'providers', 'triggers', 'identity', 'transparency'];
 const OBJECT_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'];
 /** The webhook providers an event record can name (interceptor/webhooks; test/signer/verify/policy.test.ts keeps them equal). */
 export const EVENT_PROVIDERS = ['github', 'gitlab', 'bitbucket', 'none'] as const;
@@ -82,7 +84,7 @@ function parseEventPolicy(value: unknown): Policy['event'] {
       'event.trustedDelegates is no longer supported: provider none events are recorded as unverified and no policy accepts them; have tekton-provenance check the webhook (provider github/gitlab/bitbucket)',
     );
   }
-  onlyKeys(o, ['required', 'providers', 'triggers', 'identity', 'transparency'], 'event');
+  onlyKeys(o, EVENT_KEYS, 'event');
   const triggers = stringList(o.triggers, 'event.triggers');
   for (const t of triggers) {
     if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(t)) {
