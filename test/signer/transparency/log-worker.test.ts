@@ -13,7 +13,7 @@ before(async () => {
 });
 after(() => rekor.close());
 
-test('the log in a worker thread: same entries, same error codes, a new thread after close', async () => {
+test('the log in a helper process (nice 10): same entries, same error codes, a new helper after close', async () => {
   const log = new WorkerTransparencyLog({ log: 'rekor', url: rekor.url });
   try {
     const env = await signEnvelope('application/vnd.in-toto+json', Buffer.from('{"n":1}'), [signer]);
@@ -23,7 +23,7 @@ test('the log in a worker thread: same entries, same error codes, a new thread a
     await assert.rejects(log.logEnvelope(serializeEnvelope(big), big, { publicKey: signer.publicKey }), { code: 'TLOG_TOO_LARGE' });
     await log.close();
     const again = await log.logEnvelope(serializeEnvelope(env), env, { publicKey: signer.publicKey });
-    assert.equal(again.uuid, logged.uuid, 'a new thread; the existing entry (409) fetched');
+    assert.equal(again.uuid, logged.uuid, 'a new helper; the existing entry (409) fetched');
   } finally {
     await log.close();
   }
