@@ -1,3 +1,4 @@
+import type { LoggedEntry } from '../transparency/entry.ts';
 import type { DsseEnvelope } from '../dsse/envelope.ts';
 import type { Subject } from '../intoto/statement.ts';
 
@@ -50,7 +51,7 @@ export interface MaterialView {
 
 /** The trigger event embedded in an attestation. */
 export type EmbeddedEvent =
-  | { state: 'found'; envelope: DsseEnvelope; digest: string; eventId?: string }
+  | { state: 'found'; envelope: DsseEnvelope; digest: string; eventId?: string; certificates?: string[]; tlog?: LoggedEntry }
   | { state: 'absent'; reason: string }
   | { state: 'mismatch'; reason: string }
   | { state: 'unreadable'; reason: string };

@@ -72,7 +72,7 @@ export function verifyAttestation(source: string, envelope: DsseEnvelope, opts: 
   }
 
   if (opts.image) checks.push(checkSubject(run, opts.image));
-  const event = checkEvent(run.event, opts.eventKeys ?? opts.keys, opts.policy.event);
+  const event = checkEvent(run.event, opts.eventKeys ?? opts.keys, opts.policy.event, { trustedRoot: opts.trustedRoot });
   checks.push(...event.results);
   checks.push(...checkBindings(run, event.inputs, opts.policy.bindings));
   if (opts.policy.trustedTasks) checks.push(...checkTrustedTasks(run.tasks, opts.policy.trustedTasks));

@@ -2,6 +2,7 @@ import type { EventLink } from '../../attest/types.ts';
 import type { DsseEnvelope } from '../../dsse/envelope.ts';
 import type { SignedEventRecord } from '../../events/event-record.ts';
 import type { DigestSet } from '../../intoto/statement.ts';
+import type { LoggedEntry } from '../../transparency/entry.ts';
 import { parseDigest } from './digest.ts';
 
 /** Media type of an embedded DSSE envelope (as cosign's OCI layers use it). */
@@ -18,15 +19,27 @@ export function eventUri(eventId: string): string {
  * error (never hidden) when the run's label and annotation disagree.
  */
 export type TriggerEvent =
-  | { state: 'found'; eventId: string; digest: string; triggerId: string; keyid: string; envelope: DsseEnvelope }
+  | ({ state: 'found'; eventId: string; digest: string; triggerId: string; keyid: string; envelope: DsseEnvelope } & KeylessProof)
   | { state: 'absent'; reason: string }
   | { state: 'mismatch'; error: string; eventId?: string; digest?: string; envelope?: DsseEnvelope };
+
+/**
+ * A keyless event record's proof, embedded beside its envelope so `verify` checks it offline
+ * as `verify-event` does: the Fulcio chain and the log entry that says when it was signed
+ * (a certificate lives minutes; without the entry it proves nothing). Key-signed records carry
+ * neither, so their attestations are unchanged.
+ */
+export interface KeylessProof {
+  certificates?: string[];
+  tlog?: LoggedEntry;
+}
 
 export function triggerEvent(link: EventLink): TriggerEvent {
   if (link.state === 'absent') return { state: 'absent', reason: link.reason };
   if (link.state === 'found') {
     const r = link.record;
-    return { state: 'found', eventId: r.eventId, digest: r.digest, triggerId: r.triggerId, keyid: r.keyid, envelope: envelopeCopy(r.envelope) };
+    const proof: KeylessProof = r.certificates ? { certificates: [...r.certificates], ...(r.tlog ? { tlog: r.tlog } : {}) } : {};
+    return { state: 'found', eventId: r.eventId, digest: r.digest, triggerId: r.triggerId, keyid: r.keyid, envelope: envelopeCopy(r.envelope), ...proof };
   }
   const out: TriggerEvent = { state: 'mismatch', error: link.reason };
   if (link.record) {

@@ -3,10 +3,12 @@ import { verifyEnvelope } from '../../dsse/verify.ts';
 import { isProvenanceError } from '../../errors.ts';
 import { notEstablished } from '../../authenticity/claim.ts';
 import { parseTriggerId } from '../../authenticity/trigger-id.ts';
-import type { EventPredicate } from '../../events/event-record.ts';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import type { EventPredicate, SignedEventRecord } from '../../events/event-record.ts';
+import { checkEventSigstore, type EventIdentity } from '../../events/verify-sigstore.ts';
 import { validateEventStatement, type ValidatedEvent } from '../../events/validate-statement.ts';
 import type { Verifier } from '../../keys/signer.ts';
-import { fail, pass, type CheckResult } from '../check.ts';
+import { fail, pass, skip, type CheckResult } from '../check.ts';
 import type { EventPolicy } from '../policy/policy.ts';
 import type { EmbeddedEvent } from '../run-view.ts';
 import type { EventInputs } from './bindings.ts';
@@ -21,21 +23,36 @@ export interface EventCheckOutcome {
  * The embedded trigger event: its own signature (by the interceptor's signer key), its
  * digest against the one the attestation binds to, and its recorded authenticity check.
  */
-export function checkEvent(event: EmbeddedEvent, keys: readonly Verifier[], policy: EventPolicy): EventCheckOutcome {
+export function checkEvent(event: EmbeddedEvent, keys: readonly Verifier[], policy: EventPolicy, trust: { trustedRoot?: TrustedRoot | undefined } = {}): EventCheckOutcome {
   if (event.state !== 'found') {
     const why = `no signed trigger event: ${event.reason}`;
     return { results: [policy.required ? fail('event', why) : pass('event', `${why} (allowed by policy)`)] };
   }
+  const results: CheckResult[] = [];
+  let trusted = keys;
+  if (event.certificates) {
+    // Keyless: the embedded chain and log entry, checked as verify-event checks a stored record.
+    const sigstore = checkEventSigstore(
+      { envelope: event.envelope, certificates: event.certificates, ...(event.tlog ? { tlog: event.tlog } : {}) } as SignedEventRecord,
+      keys,
+      { ...(trust.trustedRoot ? { trustedRoot: trust.trustedRoot } : {}), ...(policy.identity ? { identity: eventIdentity(policy.identity) } : {}), transparency: 'required' },
+    );
+    for (const c of sigstore.checks) results.push(c.ok ? pass(`event ${c.name}`, c.detail) : fail(`event ${c.name}`, c.detail));
+    if (sigstore.verifiers.length === 0) return { results };
+    trusted = sigstore.verifiers;
+  } else if (policy.transparency === 'required') {
+    results.push(skip('event log', "a key-signed event's log entry is not embedded in the attestation: check the stored record with verify-event"));
+  }
   let payload: Buffer;
   try {
-    payload = verifyEnvelope(event.envelope, keys, { payloadType: IN_TOTO_PAYLOAD_TYPE }).payload;
+    payload = verifyEnvelope(event.envelope, trusted, { payloadType: IN_TOTO_PAYLOAD_TYPE }).payload;
   } catch (err) {
     const why = isProvenanceError(err) ? `${err.message} [${err.code}]` : String(err);
     // Events are signed by the interceptor's signer key, which may not be the attestation key.
     const hint = isProvenanceError(err, 'UNKNOWN_KEY') ? `; if events are signed with another key than attestations, pass it with --event-key` : '';
-    return { results: [fail('event signature', `trigger event signature does not verify: ${why}${hint}`)] };
+    return { results: [...results, fail('event signature', `trigger event signature does not verify: ${why}${hint}`)] };
   }
-  const results: CheckResult[] = [pass('event signature', 'trigger event is signed by a trusted key')];
+  results.push(pass('event signature', event.certificates ? 'trigger event is signed by its certificate' : 'trigger event is signed by a trusted key'));
   // The same strict checks the signer applied before signing (shape, body hash = subject).
   let validated: ValidatedEvent;
   try {
@@ -85,4 +102,9 @@ function checkTrigger(predicate: EventPredicate, policy: EventPolicy): CheckResu
   return policy.triggers.includes(id)
     ? pass(name, `accepted through Trigger ${id}`)
     : fail(name, `accepted through Trigger ${id}, policy allows ${policy.triggers.join(', ')}`);
+}
+
+/** The policy's `event.identity` in cosign's flag terms (what checkEventSigstore takes). */
+function eventIdentity(id: NonNullable<EventPolicy['identity']>): EventIdentity {
+  return { issuer: id.issuer, ...(id.subject ? { identity: id.subject } : {}), ...(id.subjectRegExp ? { identityRegExp: id.subjectRegExp } : {}) };
 }

@@ -26,7 +26,8 @@ export interface EventPolicy {
   triggers: string[];
   /**
    * Keyless event records: the certificate identity that must have signed them (cosign's
-   * `--certificate-identity(-regexp)` and `--certificate-oidc-issuer`). Read by verify-event.
+   * `--certificate-identity(-regexp)` and `--certificate-oidc-issuer`). Read by verify-event, and by
+   * verify/admission for the keyless event embedded in an attestation.
    */
   identity?: { subject?: string; subjectRegExp?: string; issuer: string };
   /** `required`: the event record must carry a log entry that verifies (default: the top-level `transparency`). Read by verify-event. */

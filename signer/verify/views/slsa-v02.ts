@@ -18,7 +18,7 @@ export function slsaV02View(statement: Statement): RunView {
     results: {},
     tasks: arr(config.tasks).map(taskView),
     materials,
-    event: embeddedEvent(trigger.state, trigger.envelope, materials, trigger.reason ?? trigger.error),
+    event: embeddedEvent(trigger.state, trigger.envelope, materials, trigger.reason ?? trigger.error, trigger),
     complete: arr(config.incompleteTasks).length === 0,
     incomplete: gaps(config.incompleteTasks),
   };

@@ -31,7 +31,7 @@ export function slsaV1View(statement: Statement): RunView {
     results,
     tasks: byproducts.filter((b) => b.mediaType === TASK_RECORD).map((b) => taskView(decode(b.content))),
     materials,
-    event: embeddedEvent(summary.state, eventDep ? decode(eventDep.content) : undefined, materials, summary.reason ?? summary.error),
+    event: embeddedEvent(summary.state, eventDep ? decode(eventDep.content) : undefined, materials, summary.reason ?? summary.error, summary),
   };
   const complete = internal['tekton-provenance.dev/complete'];
   if (typeof complete === 'boolean') view.complete = complete;

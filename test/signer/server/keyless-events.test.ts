@@ -21,6 +21,10 @@ import { postHttps } from '../../interceptor/helpers/https.ts';
 import { githubRequest, STATIC_SECRETS } from '../../interceptor/helpers/requests.ts';
 import { sigstoreVerifyBundle } from '../transparency/sigstore-check.ts';
 import { udsRequest } from './uds-client.ts';
+import { parseTrustedRoot } from '../../../signer/transparency/trusted-root.ts';
+import { parsePolicy } from '../../../signer/verify/policy/parse-policy.ts';
+import { verifyAttestation } from '../../../signer/verify/verify-attestation.ts';
+import { attest, IMAGE_DIGEST, newSigner, pushBody, simpleBuild, SIMPLE_BUILD_POLICY, verifierOf } from '../verify/chain-fixture.ts';
 
 const ENTRY = join(import.meta.dirname, '../../../signer/main/signer.ts');
 const SAN = 'https://kubernetes.io/namespaces/tekton-provenance/serviceaccounts/tekton-provenance';
@@ -146,6 +150,38 @@ describe('keyless event records, logged after the answer (real signer process)',
     assert.match(v.out, /^PASS signature/m);
     const regexp = await verifyEvent('--trusted-root', 'trusted_root.json', '--certificate-identity-regexp', '^https://kubernetes\\.io/namespaces/tekton-provenance/', '--certificate-oidc-issuer', oidc.url, 'record.json');
     assert.equal(regexp.code, 0, regexp.out);
+  });
+
+  test('an attestation embedding the keyless record: verify checks its chain, identity and log entry (policy event.identity)', async () => {
+    const w = await webhook(srv, pushBody());
+    assert.equal(w.res.continue, true, w.res.status?.message);
+    const r = await logged(w.eventId);
+    const key = newSigner();
+    const trust = parseTrustedRoot(JSON.stringify(root));
+    const judge = async (identity: { subject?: string; subjectRegExp?: string; issuer: string } | undefined, record = r, trustedRoot = trust) => {
+      const policy = parsePolicy(SIMPLE_BUILD_POLICY);
+      if (identity) policy.event.identity = identity;
+      const out: Record<string, string[]> = {};
+      for (const a of await attest(simpleBuild(record), key, { state: 'found', record })) {
+        const report = verifyAttestation(a.format, a.envelope, { keys: [verifierOf(key)], policy, trustedRoot, image: { digest: IMAGE_DIGEST } });
+        out[a.format] = report.checks.filter((c) => c.name.startsWith('event')).map((c) => `${c.status} ${c.name}: ${c.message}`);
+        out[`${a.format} ok`] = [String(report.ok)];
+      }
+      return out;
+    };
+    const ok = await judge({ subject: SAN, issuer: oidc.url });
+    for (const f of ['in-toto', 'slsa/v2alpha4']) {
+      assert.deepEqual(ok[`${f} ok`], ['true'], JSON.stringify(ok[f]));
+      assert.ok(ok[f]!.some((c) => /^pass event certificate: chains to the trusted root/.test(c)), JSON.stringify(ok[f]));
+      assert.ok(ok[f]!.some((c) => /^pass event transparency: logged at index/.test(c)), JSON.stringify(ok[f]));
+    }
+    const other = await judge({ subject: 'https://kubernetes.io/namespaces/ci/serviceaccounts/default', issuer: oidc.url });
+    assert.match(JSON.stringify(other['in-toto']), /fail event certificate.*CERT_IDENTITY_MISMATCH/);
+    const none = await judge(undefined);
+    assert.match(JSON.stringify(none['in-toto']), /fail event certificate.*event\.identity/);
+    const stripped = await judge({ subject: SAN, issuer: oidc.url }, { ...r, tlog: undefined } as SignedEventRecord);
+    assert.match(JSON.stringify(stripped['in-toto']), /fail event transparency.*TLOG_MISSING/);
+    assert.deepEqual(stripped['in-toto ok'], ['false']);
   });
 
   test('N webhooks share one certificate; Fulcio down with a cached certificate still signs', async () => {
