@@ -1,5 +1,6 @@
 import { buildAttestations } from '../attest/attest-run.ts';
 import { resolveEventLink } from '../attest/event-link.ts';
+import { eventLogWaitMs } from './event-log-wait.ts';
 import type { RunRef, SignedAttestation } from '../attest/types.ts';
 import { isProvenanceError } from '../errors.ts';
 import { normaliseRun } from '../model/normalise.ts';
@@ -65,6 +66,8 @@ export async function reconcileRun(d: ReconcileDeps, key: string): Promise<Handl
     if (!children.ready) return { requeueAfterMs: children.waitMs };
     const run = await step('model', () => normaliseRun(pr, children.children));
     const event = await step('event', () => resolveEventLink(run, d.events.byId, d.events.byDigest));
+    const logWait = eventLogWaitMs(event);
+    if (logWait !== undefined) return { requeueAfterMs: logWait }; // its keyless event is not logged yet
     const cfg = d.config();
     const attestations = await step('sign', () => signOnce(d, ref, buildAttestations(run, {
       formats: cfg.formats, builderId: cfg.builderId, event, deepInspection: cfg.deepInspection,
