@@ -11,7 +11,8 @@ export const KEYLESS_EVENT_LOG_WAIT_MS = 10 * 60_000;
 
 /** Requeue after this many ms (the entry is still expected), or undefined: attest now. */
 export function eventLogWaitMs(event: EventLink, now = Date.now(), windowMs = KEYLESS_EVENT_LOG_WAIT_MS): number | undefined {
-  const record = event.state === 'absent' ? undefined : event.record;
+  // Only a found record is embedded to be verified; a mismatch is recorded as an error anyway.
+  const record = event.state === 'found' ? event.record : undefined;
   if (!record?.certificates || record.tlog) return undefined;
   const age = now - Date.parse(record.storedAt);
   if (!(age < windowMs)) return undefined;
