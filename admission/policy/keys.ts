@@ -7,7 +7,7 @@ import type { Verifier } from '../../signer/keys/signer.ts';
 import { Registry } from '../../signer/registry.ts';
 import { isProvenanceError } from '../../signer/errors.ts';
 import { parseTrustedRoot } from '../../signer/transparency/trusted-root.ts';
-import type { IdentityPolicy } from '../../signer/verify/checks/transparency.ts';
+import type { IdentityPolicy } from '../../signer/transparency/identity.ts';
 import { admissionError } from '../errors.ts';
 import type { ConfigMapReader } from '../kube/config-maps.ts';
 import type { SecretReader } from '../kube/secrets.ts';

@@ -1,5 +1,6 @@
 import { isProvenanceError } from '../../signer/errors.ts';
 import { parsePolicy } from '../../signer/verify/policy/parse-policy.ts';
+import { identityFromPolicy } from '../../signer/transparency/identity.ts';
 import { admissionError } from '../errors.ts';
 import type { AdmissionPolicy, LabelSelector, PolicyKeyRef, TrustedRootRef } from './types.ts';
 
@@ -133,7 +134,7 @@ function parseKeyless(k: Record<string, unknown>, at: string): PolicyKeyRef {
       throw invalid(`${at}.subjectRegExp: ${(err as Error).message}`);
     }
   }
-  return { kind: 'keyless', identity: { issuer: k.issuer, ...(subject ? { identity: subject } : {}), ...(subjectRegExp ? { identityRegExp: subjectRegExp } : {}) } };
+  return { kind: 'keyless', identity: identityFromPolicy({ issuer: k.issuer, ...(subject ? { subject } : {}), ...(subjectRegExp ? { subjectRegExp } : {}) }) };
 }
 
 function parseTrustedRootRef(value: unknown, where: string): TrustedRootRef | undefined {

@@ -1,4 +1,4 @@
-import type { IdentityPolicy } from '../../signer/verify/checks/transparency.ts';
+import type { IdentityPolicy } from '../../signer/transparency/identity.ts';
 import type { Policy } from '../../signer/verify/policy/policy.ts';
 
 /** A Kubernetes label selector (matchLabels AND every matchExpression). */

@@ -1,7 +1,7 @@
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { isProvenanceError } from '../errors.ts';
 import { readTrustedRoot } from '../transparency/trusted-root.ts';
-import type { IdentityPolicy } from '../verify/checks/transparency.ts';
+import type { IdentityPolicy } from '../transparency/identity.ts';
 import { UsageError } from './command.ts';
 import { stringFlag, type Flags } from './flags.ts';
 

@@ -1,24 +1,19 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import type { VerificationPolicy } from '@sigstore/verify';
 import { serializeEnvelope } from '../dsse/sign.ts';
 import { isProvenanceError } from '../errors.ts';
 import { PublicKeyVerifier } from '../keys/local.ts';
 import type { Verifier } from '../keys/signer.ts';
+import { certificatePolicy, type IdentityPolicy } from '../transparency/identity.ts';
 import { verifyLogged } from '../transparency/verify-logged.ts';
 import type { SignedEventRecord } from './event-record.ts';
 import type { EventCheck } from './verify-record.ts';
 
-/** cosign's identity flags (or the policy's `event.identity`). */
-export interface EventIdentity {
-  identity?: string;
-  identityRegExp?: string;
-  issuer?: string;
-}
 
 export interface EventTrust {
   trustedRoot?: TrustedRoot;
-  identity?: EventIdentity;
+  /** cosign's identity flags, or the policy's `event.identity` (identityFromPolicy). */
+  identity?: IdentityPolicy;
   /** `required`: the record must carry a log entry that verifies (keyless records always must). */
   transparency: 'required' | 'optional';
 }
@@ -46,17 +41,13 @@ export function checkEventSigstore(record: SignedEventRecord, keys: readonly Ver
 function keyless(record: SignedEventRecord, certificates: string[], t: EventTrust): SigstoreChecks {
   const fail = (name: string, detail: string): SigstoreChecks => ({ checks: [{ name, ok: false, detail }], verifiers: [] });
   if (!t.trustedRoot) return fail('certificate', 'signed keyless (a Fulcio certificate): give --trusted-root holding its CA and log [CERT_UNTRUSTED]');
-  const id = t.identity ?? {};
-  if (!(id.identity || id.identityRegExp) || !id.issuer) {
+  const policy = certificatePolicy(t.identity);
+  if (!policy) {
     return fail('certificate', 'signed keyless: give --certificate-identity (or -regexp) and --certificate-oidc-issuer, or the policy\'s event.identity [CERT_IDENTITY_MISMATCH]');
   }
   if (!record.tlog) return fail('transparency', 'a keyless record must be logged, and this one carries no log entry (not uploaded yet, or stripped) [TLOG_MISSING]');
   const mismatch = envelopeHashMismatch(record);
   if (mismatch) return fail('transparency', `${mismatch} [TLOG_ENTRY_MISMATCH]`);
-  const policy: VerificationPolicy = {
-    subjectAlternativeName: id.identity ? `^${id.identity.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$` : (id.identityRegExp as string),
-    extensions: { issuer: id.issuer },
-  };
   try {
     const r = verifyLogged({ envelope: record.envelope, entries: [record.tlog.entry], key: { certificates } }, t.trustedRoot, policy);
     return {

@@ -3,7 +3,8 @@ import type { VerifiedDocument } from '../bundle/verify-any.ts';
 import { verifyEnvelope } from '../dsse/verify.ts';
 import { ProvenanceError } from '../errors.ts';
 import type { Verifier } from '../keys/signer.ts';
-import { checkKeyless, checkTransparency, type IdentityPolicy } from './checks/transparency.ts';
+import { checkKeyless, checkTransparency } from './checks/transparency.ts';
+import type { IdentityPolicy } from '../transparency/identity.ts';
 import { parseAttestationText } from './sources/attestation-files.ts';
 
 /**

@@ -18,6 +18,7 @@ import { paintFor } from '../colour.ts';
 import { TRUST_FLAGS, trustFlags } from '../trust-flags.ts';
 import { readInputFile } from '../files.ts';
 import { parsePolicy } from '../../verify/policy/parse-policy.ts';
+import { identityFromPolicy } from '../../transparency/identity.ts';
 import type { Policy } from '../../verify/policy/policy.ts';
 import { checkEventSigstore, type EventTrust } from '../../events/verify-sigstore.ts';
 
@@ -133,7 +134,7 @@ export default command;
 /** Flags win over the policy's event.identity; the policy's requirement over the flag's implied one. */
 function eventTrust(trust: Awaited<ReturnType<typeof trustFlags>>, policy: Policy | undefined): EventTrust {
   const p = policy?.event.identity;
-  const identity = trust.identity ?? (p ? { issuer: p.issuer, ...(p.subject ? { identity: p.subject } : {}), ...(p.subjectRegExp ? { identityRegExp: p.subjectRegExp } : {}) } : undefined);
+  const identity = trust.identity ?? (p ? identityFromPolicy(p) : undefined);
   const transparency = policy ? (policy.event.transparency ?? policy.transparency ?? 'optional') : trust.trustedRoot ? 'required' : 'optional';
   return { transparency, ...(trust.trustedRoot ? { trustedRoot: trust.trustedRoot } : {}), ...(identity ? { identity } : {}) };
 }

@@ -5,7 +5,8 @@ import { notEstablished } from '../../authenticity/claim.ts';
 import { parseTriggerId } from '../../authenticity/trigger-id.ts';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import type { EventPredicate, SignedEventRecord } from '../../events/event-record.ts';
-import { checkEventSigstore, type EventIdentity } from '../../events/verify-sigstore.ts';
+import { checkEventSigstore } from '../../events/verify-sigstore.ts';
+import { identityFromPolicy } from '../../transparency/identity.ts';
 import { validateEventStatement, type ValidatedEvent } from '../../events/validate-statement.ts';
 import type { Verifier } from '../../keys/signer.ts';
 import { fail, pass, skip, type CheckResult } from '../check.ts';
@@ -35,7 +36,7 @@ export function checkEvent(event: EmbeddedEvent, keys: readonly Verifier[], poli
     const sigstore = checkEventSigstore(
       { envelope: event.envelope, certificates: event.certificates, ...(event.tlog ? { tlog: event.tlog } : {}) } as SignedEventRecord,
       keys,
-      { ...(trust.trustedRoot ? { trustedRoot: trust.trustedRoot } : {}), ...(policy.identity ? { identity: eventIdentity(policy.identity) } : {}), transparency: 'required' },
+      { ...(trust.trustedRoot ? { trustedRoot: trust.trustedRoot } : {}), ...(policy.identity ? { identity: identityFromPolicy(policy.identity) } : {}), transparency: 'required' },
     );
     for (const c of sigstore.checks) results.push(c.ok ? pass(`event ${c.name}`, c.detail) : fail(`event ${c.name}`, c.detail));
     if (sigstore.verifiers.length === 0) return { results };
@@ -102,9 +103,4 @@ function checkTrigger(predicate: EventPredicate, policy: EventPolicy): CheckResu
   return policy.triggers.includes(id)
     ? pass(name, `accepted through Trigger ${id}`)
     : fail(name, `accepted through Trigger ${id}, policy allows ${policy.triggers.join(', ')}`);
-}
-
-/** The policy's `event.identity` in cosign's flag terms (what checkEventSigstore takes). */
-function eventIdentity(id: NonNullable<EventPolicy['identity']>): EventIdentity {
-  return { issuer: id.issuer, ...(id.subject ? { identity: id.subject } : {}), ...(id.subjectRegExp ? { identityRegExp: id.subjectRegExp } : {}) };
 }

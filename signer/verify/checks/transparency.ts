@@ -1,18 +1,11 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
-import type { VerificationPolicy } from '@sigstore/verify';
 import type { DsseEnvelope } from '../../dsse/envelope.ts';
 import { isProvenanceError } from '../../errors.ts';
+import { certificatePolicy, type IdentityPolicy } from '../../transparency/identity.ts';
 import { verifyLogged } from '../../transparency/verify-logged.ts';
 import { fail, pass, skip, type CheckResult } from '../check.ts';
 import type { Evidence } from '../sources/evidence.ts';
-
-/** cosign's identity flags: `--certificate-identity(-regexp)` and `--certificate-oidc-issuer`. */
-export interface IdentityPolicy {
-  identity?: string;
-  identityRegExp?: string;
-  issuer?: string;
-}
 
 export interface TransparencyInputs {
   trustedRoot?: TrustedRoot;
@@ -61,14 +54,10 @@ export function checkTransparency(envelope: DsseEnvelope, key: KeyObject, eviden
 export function checkKeyless(envelope: DsseEnvelope, evidence: Evidence, t: TransparencyInputs): CheckResult[] {
   const certificates = evidence.certificates ?? [];
   if (!t.trustedRoot) return [fail('signature', 'signed with a certificate (keyless): give --trusted-root holding its CA and log [CERT_UNTRUSTED]')];
-  const id = t.identity ?? {};
-  if (!(id.identity || id.identityRegExp) || !id.issuer) {
+  const policy = certificatePolicy(t.identity);
+  if (!policy) {
     return [fail('signature', 'signed with a certificate (keyless): give --certificate-identity (or -regexp) and --certificate-oidc-issuer, or policy identities [CERT_IDENTITY_MISMATCH]')];
   }
-  const policy: VerificationPolicy = {
-    subjectAlternativeName: id.identity ? `^${id.identity.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$` : (id.identityRegExp as string),
-    extensions: { issuer: id.issuer },
-  };
   try {
     const r = verifyLogged({ envelope, entries: evidence.tlogEntries ?? [], key: { certificates } }, t.trustedRoot, policy);
     return [

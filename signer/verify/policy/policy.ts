@@ -1,3 +1,5 @@
+import type { PolicyIdentity } from '../../transparency/identity.ts';
+
 /**
  * The verification policy (`--policy FILE`, YAML). Documented in docs/policy.md.
  * Every field is optional; an empty policy checks signatures and statement shape only.
@@ -29,7 +31,7 @@ export interface EventPolicy {
    * `--certificate-identity(-regexp)` and `--certificate-oidc-issuer`). Read by verify-event, and by
    * verify/admission for the keyless event embedded in an attestation.
    */
-  identity?: { subject?: string; subjectRegExp?: string; issuer: string };
+  identity?: PolicyIdentity;
   /** `required`: the event record must carry a log entry that verifies (default: the top-level `transparency`). Read by verify-event. */
   transparency?: 'required' | 'optional';
 }
